@@ -1,0 +1,95 @@
+"""The `grade` command. Thin: each subcommand calls one library function.
+
+Exit status: 0 full marks, 1 points lost, 2 could not grade (one line on stderr).
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import shlex
+import sys
+from pathlib import Path
+
+EXIT_FULL, EXIT_LOST, EXIT_ERROR = 0, 1, 2
+
+# name -> module with add_arguments(parser) and run(args) -> int
+SUBCOMMANDS = {
+    "release": "autograder.commands.release",
+}
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, exit 2, no usage dump
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def grade_parser() -> argparse.ArgumentParser:
+    from autograder.render import FORMATS
+
+    p = _Parser(prog="grade", description="Grade the convolution course's exercises. "
+                f"Instructor commands: {', '.join(SUBCOMMANDS)} (grade COMMAND --help).")
+    p.add_argument("exercise", nargs="?", help="exercise to grade, e.g. exercise3 (default: all)")
+    p.add_argument("--submission", type=Path, help="a .py or .ipynb file for that exercise, or a folder laid out like the course")
+    p.add_argument("--seed", type=int, help="reproduce a run (default: course.yml's seed)")
+    p.add_argument("--format", default="text", choices=FORMATS)
+    p.add_argument("--output", type=Path, help="write the report to this file instead of standard output")
+    p.add_argument("--course", type=Path, help="the course folder or its course.yml (default: found from here)")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if argv and argv[0] in SUBCOMMANDS:
+            module = importlib.import_module(SUBCOMMANDS[argv[0]])
+            parser = _Parser(prog=f"grade {argv[0]}", description=module.__doc__)
+            module.add_arguments(parser)
+            return module.run(parser.parse_args(argv[1:]))
+        return grade(grade_parser().parse_args(argv))
+    except UsageError as e:
+        print(str(e), file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("grade: interrupted", file=sys.stderr)
+        return 130
+    except Exception as e:  # a user mistake gets one line; our own bugs keep their traceback
+        from autograder.errors import USER_ERRORS
+
+        if isinstance(e, USER_ERRORS):
+            print(f"grade: {e}", file=sys.stderr)
+            return EXIT_ERROR
+        raise
+
+
+def reproduce_command(args: argparse.Namespace, seed: int) -> str:
+    parts = ["grade"]
+    if args.exercise:
+        parts.append(args.exercise)
+    if args.submission is not None:
+        parts += ["--submission", str(args.submission)]
+    if getattr(args, "course", None) is not None:
+        parts += ["--course", str(args.course)]
+    parts += ["--seed", str(seed)]
+    return shlex.join(parts)
+
+
+def grade(args: argparse.Namespace) -> int:
+    from autograder.sandbox.runner import Sandbox
+
+    with Sandbox() as sandbox:  # started first: the student's process warms up while we load
+        from autograder.course import load_course
+        from autograder.grading import grade_course
+
+        course = load_course(args.course)
+        names = [course.exercise(args.exercise).name] if args.exercise else list(course.exercises)
+        seed = course.seed if args.seed is None else args.seed
+        report = grade_course(course, names, args.submission, seed=seed, sandbox=sandbox,
+                              reproduce=reproduce_command(args, seed), requested=args.exercise)
+    from autograder.output import write_report
+
+    write_report(report, args.format, args.output)
+    return EXIT_FULL if report.score >= report.max_score else EXIT_LOST

@@ -1,0 +1,195 @@
+"""Compare what the student's code did with what torch says. Pure: no files, no processes.
+
+The expected value decides the kind: an int wants an integral value; a tuple wants a
+sequence of the same length; a float64 array wants numbers of exactly its shape; a bool
+array wants bools. A result of the wrong kind is wrong, never converted into points.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from autograder.cases.space import Invalid
+from autograder.sandbox.runner import Outcome
+from autograder.sandbox.wire import TaggedArray, Unsupported
+
+# worst first: the status a concept reports is the worst among its cases
+STATUS_ORDER = ("not-implemented", "forbidden", "timeout", "crash", "failed", "passed")
+
+
+@dataclass(frozen=True)
+class Tol:
+    rtol: float = 1e-5
+    atol: float = 1e-6
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: str
+    message: str = ""
+    misconception: str | None = None
+    got: Any = None  # the student's value in the expected's kind, when it could be read so
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "passed"
+
+
+class KindError(ValueError):
+    """The value is not of the kind the expected value needs; str() says why, for the student."""
+
+
+class ShapeError(KindError):
+    """The right kind, the wrong shape or length."""
+
+
+def normalize(value: Any, like: Any) -> Any:
+    """`value` in the same kind as `like` (int, tuple, float64 or bool ndarray), or KindError."""
+    if isinstance(value, Unsupported):
+        raise KindError(f"returned a {value}, which is not a tensor, array, number or list")
+    if isinstance(like, bool) or isinstance(like, np.bool_):
+        if type(value) is bool:
+            return value
+        raise KindError(f"returned {_kind(value)}, expected True or False")
+    if isinstance(like, (int, np.integer)):
+        return _integral(value)
+    if isinstance(like, tuple):
+        if not isinstance(value, (tuple, list)):
+            raise KindError(f"returned {_kind(value)}, expected a pair/tuple of {len(like)} values")
+        if len(value) != len(like):
+            raise ShapeError(f"returned {len(value)} values, expected {len(like)}")
+        return tuple(normalize(v, lk) for v, lk in zip(value, like))
+    if isinstance(like, np.ndarray):
+        arr = _numeric_array(value, boolean=like.dtype == np.bool_)
+        if arr.shape != like.shape:
+            raise ShapeError(f"returned shape {tuple(arr.shape)}, expected {tuple(like.shape)}")
+        return arr
+    if isinstance(like, float):
+        arr = _numeric_array(value, boolean=False)
+        if arr.shape != ():
+            raise ShapeError(f"returned shape {tuple(arr.shape)}, expected a single number")
+        return float(arr)
+    raise TypeError(f"unknown expected kind {type(like).__name__}")
+
+
+def close(got: Any, expected: Any, tol: Tol) -> bool:
+    """Both normalized to the expected's kind."""
+    if isinstance(expected, tuple):
+        return all(close(g, e, tol) for g, e in zip(got, expected))
+    if isinstance(expected, np.ndarray):
+        if expected.dtype == np.bool_:
+            return bool(np.array_equal(got, expected))
+        return bool(np.allclose(got, expected, rtol=tol.rtol, atol=tol.atol, equal_nan=False))
+    if isinstance(expected, float):
+        return bool(np.isclose(got, expected, rtol=tol.rtol, atol=tol.atol))
+    return got == expected
+
+
+def judge(expected: Any, outcome: Outcome, tol: Tol) -> Verdict:
+    """One case's verdict. `expected` is the oracle's value or an Invalid."""
+    if outcome.status in ("not-implemented", "forbidden", "timeout"):
+        ids = {"not-implemented": "not-implemented", "forbidden": "forbidden-call", "timeout": "timeout"}
+        return Verdict(outcome.status, outcome.message, ids[outcome.status])
+    if outcome.status == "crash":
+        return Verdict("crash", outcome.message, "crash")
+    if isinstance(expected, Invalid):
+        if outcome.status == "raised" and outcome.error == "ValueError":
+            return Verdict("passed")
+        if outcome.status == "raised":
+            return Verdict("failed", f"raised {outcome.error} for an invalid configuration ({expected}); "
+                                     f"raise ValueError with a message that says what is wrong", "no-validation")
+        return Verdict("failed", f"returned a value for an invalid configuration ({expected}); "
+                                 f"it must raise ValueError", "no-validation")
+    if outcome.status == "raised":
+        what = "raised ValueError on a valid configuration" if outcome.error == "ValueError" else "raised"
+        return Verdict("crash", f"{what}:\n{outcome.message}", "crash")
+    try:
+        got = normalize(outcome.value, expected)
+    except KindError as e:
+        return Verdict("failed", str(e), "wrong-shape" if isinstance(e, ShapeError) else None)
+    if close(got, expected, tol):
+        return Verdict("passed", got=got)
+    return Verdict("failed", difference(got, expected, tol), None, got=got)
+
+
+def difference(got: Any, expected: Any, tol: Tol) -> str:
+    """One line on where and how much the values differ."""
+    if isinstance(expected, tuple):
+        for k, (g, e) in enumerate(zip(got, expected)):
+            if not close(g, e, tol):
+                return f"item {k}: {difference(g, e, tol)}"
+        return "values differ"
+    if isinstance(expected, np.ndarray) and expected.size:
+        if expected.dtype == np.bool_:
+            wrong = got != expected
+            return f"{int(wrong.sum())} of {expected.size} values differ"
+        if not np.all(np.isfinite(got)):
+            bad = int((~np.isfinite(got)).sum())
+            return f"{bad} of {expected.size} values are NaN or infinite"
+        off = ~np.isclose(got, expected, rtol=tol.rtol, atol=tol.atol)
+        err = np.abs(got - expected)
+        at = np.unravel_index(int(np.argmax(np.where(off, err, -1))), expected.shape)
+        return (f"{int(off.sum())} of {expected.size} values differ; the largest difference is "
+                f"{float(err[at]):.4g} at index {tuple(int(i) for i in at)}")
+    return f"returned {got!r}, expected {expected!r}"
+
+
+def _integral(value: Any) -> int:
+    if type(value) is int:
+        return value
+    if type(value) is bool:
+        raise KindError("returned a bool, expected an int")
+    if isinstance(value, TaggedArray) and value.array.shape == () and value.array.dtype.kind in "iu":
+        return int(value.array)
+    if type(value) is float or (isinstance(value, TaggedArray) and value.array.dtype.kind == "f"):
+        shown = value if type(value) is float else value.array.tolist()
+        raise KindError(f"returned the float {shown!r}, expected an int (use // for whole-number division)")
+    raise KindError(f"returned {_kind(value)}, expected an int")
+
+
+def _numeric_array(value: Any, *, boolean: bool) -> np.ndarray:
+    arr = _as_array(value)
+    kind = arr.dtype.kind
+    if boolean:
+        if kind != "b":
+            raise KindError(f"returned values of dtype {arr.dtype}, expected a bool tensor")
+        return arr
+    if kind == "b":
+        raise KindError("returned bools where numbers are due")
+    if kind == "c":
+        raise KindError("returned complex numbers")
+    if kind not in "iuf":
+        raise KindError(f"returned values of dtype {arr.dtype}")
+    return arr.astype(np.float64)
+
+
+def _as_array(value: Any) -> np.ndarray:
+    if isinstance(value, TaggedArray):
+        return value.array
+    if type(value) in (int, float, bool):
+        return np.asarray(value)
+    if isinstance(value, (list, tuple)):
+        items = [_as_array(v) for v in value]
+        shapes = {i.shape for i in items}
+        if len(shapes) > 1:
+            raise KindError("returned nested lists of uneven lengths")
+        if not items:
+            return np.zeros((0,))
+        return np.stack(items)
+    raise KindError(f"returned {_kind(value)}, expected numbers")
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, TaggedArray):
+        return f"a {value.src} of shape {tuple(value.array.shape)} and dtype {value.array.dtype}"
+    if isinstance(value, Unsupported):
+        return f"a {value}"
+    if value is None:
+        return "None"
+    return f"a {type(value).__name__}"
+
+
+def worst(statuses) -> str:
+    return min(statuses, key=STATUS_ORDER.index, default="passed")

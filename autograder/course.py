@@ -1,0 +1,225 @@
+"""course.yml: loaded once into a frozen, validated Course.
+
+Every error is a CourseError with one line naming the file, the key and its line.
+"""
+from __future__ import annotations
+
+import ast
+import os
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+COURSE_FILE = "course.yml"
+
+
+class CourseError(Exception):
+    """A problem with course.yml or the course layout; str() is one line."""
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Tolerance(_Frozen):
+    rtol: float = Field(1e-5, ge=0)
+    atol: float = Field(1e-6, ge=0)
+
+
+class Concept(_Frozen):
+    points: float = Field(gt=0)
+    cases: int = Field(8, ge=1, le=200)
+    hint: str = ""
+    weight: Literal["cases"] = "cases"
+
+
+class Speed(_Frozen):
+    """exercise8: full points at or under `full_at` times F.conv2d, none at `zero_at`."""
+
+    full_at: float = Field(3.0, gt=0)
+    zero_at: float = Field(30.0, gt=0)
+    repeats: int = Field(5, ge=1, le=50)
+    workload: tuple[int, ...] = (16, 3, 64, 64, 32, 3, 3)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Speed":
+        if self.zero_at <= self.full_at:
+            raise ValueError("zero_at must be above full_at")
+        return self
+
+
+class Limits(_Frozen):
+    time_per_case: float = Field(2.0, gt=0)
+    time_per_exercise: float = Field(60.0, gt=0)
+    memory_mb: int = Field(4096, ge=512)
+
+
+class Exercise(_Frozen):
+    name: str = ""
+    title: str
+    file: str
+    points: float = Field(gt=0)
+    functions: tuple[str, ...]
+    concepts: dict[str, Concept]
+    forbidden: tuple[str, ...] = ()
+    tolerance: Tolerance | None = None
+    limits: Limits | None = None
+    speed: Speed | None = None
+
+    @field_validator("file")
+    @classmethod
+    def _python_file(cls, v: str) -> str:
+        if not v.endswith(".py") or "/" in v or "\\" in v:
+            raise ValueError("must be a file name ending in .py, e.g. exercise3.py")
+        return v
+
+    @model_validator(mode="after")
+    def _points_add_up(self) -> "Exercise":
+        total = sum(c.points for c in self.concepts.values())
+        if abs(total - self.points) > 1e-9:
+            raise ValueError(f"concept points add up to {total:g}, not the exercise's {self.points:g}")
+        return self
+
+    @property
+    def module(self) -> str:
+        return self.file[:-3]
+
+
+class Course(_Frozen):
+    title: str
+    seed: int = Field(ge=0)
+    tolerance: Tolerance = Tolerance()
+    limits: Limits = Limits()
+    exercises: dict[str, Exercise]
+    root: Path = Path(".")
+
+    def exercise(self, name: str) -> Exercise:
+        try:
+            return self.exercises[name]
+        except KeyError:
+            known = ", ".join(self.exercises)
+            raise CourseError(f"unknown exercise {name!r} (the course has {known})") from None
+
+    def tolerance_for(self, name: str) -> Tolerance:
+        return self.exercises[name].tolerance or self.tolerance
+
+    def limits_for(self, name: str) -> Limits:
+        return self.exercises[name].limits or self.limits
+
+    @property
+    def solutions_dir(self) -> Path:
+        return self.root / "solutions"
+
+    @property
+    def exercises_dir(self) -> Path:
+        return self.root / "exercises"
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The course root: $CONV_COURSE_ROOT, else the nearest folder up from `start` with course.yml."""
+    env = os.environ.get("CONV_COURSE_ROOT")
+    if env:
+        return Path(env)
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / COURSE_FILE).is_file():
+            return folder
+    package_root = Path(__file__).resolve().parent.parent
+    if (package_root / COURSE_FILE).is_file():
+        return package_root
+    raise CourseError(f"no {COURSE_FILE} in {here} or any folder above it (set CONV_COURSE_ROOT)")
+
+
+def load_course(path: Path | str | None = None) -> Course:
+    """Read, validate and freeze course.yml. `path` is the file or its folder."""
+    path = Path(path) if path is not None else find_root() / COURSE_FILE
+    if path.is_dir():
+        path = path / COURSE_FILE
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as e:
+        raise CourseError(f"{path}: cannot read: {e.strerror or e}") from None
+    try:
+        node = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark else ""
+        raise CourseError(f"{path}{where}: not valid YAML: {getattr(e, 'problem', e)}") from None
+    if not isinstance(data, dict):
+        raise CourseError(f"{path}:1: the top level must be a mapping of keys to values")
+    for name, ex in (data.get("exercises") or {}).items():
+        if isinstance(ex, dict):
+            ex.setdefault("name", name)
+    try:
+        course = Course(**data, root=path.parent)
+    except ValidationError as e:
+        err = e.errors()[0]
+        loc = tuple(err["loc"])
+        key = ".".join(str(p) for p in loc) or "(top level)"
+        line = _line_of(node, loc)
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            msg = "unknown key"
+        raise CourseError(f"{path}:{line}: {key}: {msg}") from None
+    _check_layout(course, path, node)
+    return course
+
+
+def _check_layout(course: Course, path: Path, node: yaml.Node) -> None:
+    from autograder.cases import registry
+
+    for name, ex in course.exercises.items():
+        try:
+            spec = registry.spec(name)
+        except KeyError:
+            line = _line_of(node, ("exercises", name))
+            raise CourseError(f"{path}:{line}: exercises.{name}: the grader has no cases for this exercise") from None
+        for concept in ex.concepts:
+            if concept not in spec.concepts:
+                line = _line_of(node, ("exercises", name, "concepts", concept))
+                known = ", ".join(spec.concepts)
+                raise CourseError(
+                    f"{path}:{line}: exercises.{name}.concepts.{concept}: unknown concept (the grader knows {known})"
+                )
+        source = _reference_source(course, ex)
+        if source is None:
+            continue
+        defined = _defined_functions(source)
+        for fn in ex.functions:
+            if fn not in defined:
+                line = _line_of(node, ("exercises", name, "functions"))
+                raise CourseError(f"{path}:{line}: exercises.{name}.functions: {source} has no function {fn!r}")
+
+
+def _reference_source(course: Course, ex: Exercise) -> Path | None:
+    for folder in (course.solutions_dir, course.exercises_dir):
+        if (folder / ex.file).is_file():
+            return folder / ex.file
+    return None
+
+
+def _defined_functions(path: Path) -> set[str]:
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError) as e:
+        raise CourseError(f"{path}: cannot parse: {e}") from None
+    return {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+
+
+def _line_of(node: yaml.Node | None, loc: tuple) -> int:
+    """The 1-based line of the deepest YAML node that `loc` reaches."""
+    line = node.start_mark.line + 1 if node is not None else 1
+    for part in loc:
+        if not isinstance(node, yaml.MappingNode):
+            break
+        for key, value in node.value:
+            if key.value == str(part):
+                line = key.start_mark.line + 1
+                node = value
+                break
+        else:
+            break
+    return line

@@ -1,0 +1,170 @@
+"""The grading pipeline for one exercise: cases -> oracle -> sandbox -> compare -> diagnose -> score.
+
+Everything here but `sandbox.run` is pure; the sandbox is passed in.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from autograder import diagnose, shrink
+from autograder.cases import registry
+from autograder.cases.space import Case, Invalid
+from autograder.cases.spec import ExerciseSpec
+from autograder.compare import Tol, Verdict, judge, worst
+from autograder.course import Course
+from autograder.report import ConceptReport, Example, ExerciseReport
+from autograder.sandbox.runner import Outcome, Submission
+
+
+@dataclass(frozen=True)
+class Trial:
+    """One case run: what torch gives, what the student's code did, and the verdict."""
+
+    case: Case
+    expected: Any
+    outcome: Outcome
+    verdict: Verdict
+
+
+Runner = Callable[[Sequence[Case]], list[Trial]]
+
+
+def plan(course: Course, name: str, seed: int) -> dict[str, list[Case]]:
+    """The cases of every concept of the exercise, smallest first."""
+    spec = registry.spec(name)
+    return {concept: spec.cases(concept, seed=seed, count=cfg.cases)
+            for concept, cfg in course.exercise(name).concepts.items()}
+
+
+def grade_exercise(course: Course, name: str, submission: Submission, *, seed: int, sandbox,
+                   reproduce: str) -> ExerciseReport:
+    ex = course.exercise(name)
+    spec = registry.spec(name)
+    tol = Tol(**course.tolerance_for(name).model_dump())
+    forbidden = tuple(ex.forbidden)
+
+    def run(cases: Sequence[Case]) -> list[Trial]:
+        expected = [spec.expected(c) for c in cases]
+        outcomes = sandbox.run(submission, [c.call for c in cases], forbidden=forbidden)
+        return [Trial(c, e, o, judge(e, o, tol)) for c, e, o in zip(cases, expected, outcomes)]
+
+    cases = plan(course, name, seed)
+    flat = [c for group in cases.values() for c in group]
+    trials = run(flat)
+    by_concept: dict[str, list[Trial]] = {k: [] for k in cases}
+    for t in trials:
+        by_concept[t.case.concept].append(t)
+
+    reports = tuple(_concept_report(concept, ex.concepts[concept], by_concept[concept], spec, tol, run)
+                    for concept in ex.concepts)
+    score = round(sum(r.score for r in reports), 4)
+    return ExerciseReport(exercise=name, title=ex.title, seed=seed, score=score, max_score=ex.points,
+                          concepts=reports, reproduce=reproduce)
+
+
+def _concept_report(concept: str, cfg, trials: list[Trial], spec: ExerciseSpec, tol: Tol, run: Runner) -> ConceptReport:
+    passed = sum(t.verdict.passed for t in trials)
+    total = len(trials)
+    status = worst(t.verdict.status for t in trials)
+    score = round(cfg.points * passed / total, 4) if total else 0.0
+    output = next((t.outcome.output for t in trials if t.outcome.output), "")
+    if passed == total:
+        return ConceptReport(concept, score, cfg.points, passed, total, "passed", hint=cfg.hint, output=output)
+    failing = [t for t in trials if not t.verdict.passed]
+    if _worth_shrinking(failing[0]):
+        smallest = shrink.shrink(failing[0], run)
+    else:
+        smallest = failing[0]
+    found = diagnose.diagnose(spec, failing, smallest, tol)
+    return ConceptReport(
+        name=concept, score=score, max_score=cfg.points, passed=passed, total=total, status=status,
+        misconception=found.misconception, message=found.message, example=example(smallest),
+        hint=cfg.hint, output=output,
+    )
+
+
+def _worth_shrinking(trial: Trial) -> bool:
+    return trial.verdict.status in ("failed", "crash")
+
+
+def example(trial: Trial) -> Example:
+    case, outcome = trial.case, trial.outcome
+    if isinstance(trial.expected, Invalid):
+        expected: Any = f"ValueError ({trial.expected})"
+    else:
+        expected = plain(trial.expected)
+    if outcome.status == "returned":
+        got = plain(trial.verdict.got) if trial.verdict.got is not None else plain(outcome.value)
+    elif outcome.status == "raised":
+        got = f"raised {outcome.error}"
+    else:
+        got = outcome.status
+    return Example(call=case.describe(), inputs={k: plain(v) for k, v in case.arguments.items()},
+                   expected=expected, got=got)
+
+
+def plain(value: Any) -> Any:
+    """JSON-ready: tensors and arrays as nested lists, tuples as lists, NaN and infinities as strings."""
+    from autograder.sandbox.wire import TaggedArray, Unsupported
+
+    if isinstance(value, TaggedArray):
+        value = value.array
+    if isinstance(value, Unsupported):
+        return f"<{value}>"
+    if hasattr(value, "detach"):
+        value = value.detach().cpu().numpy()
+    if isinstance(value, np.ndarray):
+        return plain(value.tolist())
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        v = float(value)
+        if v != v:
+            return "nan"
+        if v in (float("inf"), float("-inf")):
+            return "inf" if v > 0 else "-inf"
+        return v
+    if isinstance(value, complex):
+        return str(value)
+    return value
+
+
+def grade_course(course: Course, names: Sequence[str], submission_path, *, seed: int, sandbox,
+                 reproduce: str, requested: str | None = None):
+    """Every named exercise of one submission. An exercise missing from a folder scores 0."""
+    from autograder.report import CourseReport
+    from autograder.submission import SubmissionError, load_submission
+
+    reports = []
+    for name in names:
+        ex = course.exercise(name)
+        again = _reproduce_for(reproduce, name, requested)
+        try:
+            submission = load_submission(course, ex, submission_path)
+        except SubmissionError as e:
+            if requested is not None:
+                raise
+            reports.append(missing_report(course, name, seed, again, str(e)))
+            continue
+        reports.append(grade_exercise(course, name, submission, seed=seed, sandbox=sandbox, reproduce=again))
+    return CourseReport(tuple(reports), requested=requested, reproduce=reproduce)
+
+
+def _reproduce_for(reproduce: str, name: str, requested: str | None) -> str:
+    if requested is not None:
+        return reproduce
+    return reproduce.replace("grade", f"grade {name}", 1)
+
+
+def missing_report(course: Course, name: str, seed: int, reproduce: str, why: str) -> ExerciseReport:
+    ex = course.exercise(name)
+    concepts = tuple(ConceptReport(c, 0.0, cfg.points, 0, cfg.cases, "not-implemented", "not-implemented",
+                                   f"not submitted: {why}", hint=cfg.hint) for c, cfg in ex.concepts.items())
+    return ExerciseReport(name, ex.title, seed, 0.0, ex.points, concepts, reproduce, notes=(f"not submitted: {why}",))

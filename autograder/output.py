@@ -1,0 +1,30 @@
+"""Write a rendered report: to standard output, or atomically to a file (never half-written)."""
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from autograder.errors import OutputError
+from autograder.render import render
+
+
+def write_text(text: str, path: Path | None) -> None:
+    if path is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except OSError as e:
+        raise OutputError(f"{path}: cannot write: {e.strerror or e}") from None
+
+
+def write_report(report, fmt: str, path: Path | None) -> None:
+    write_text(render(report, fmt), path)

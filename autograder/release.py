@@ -1,0 +1,85 @@
+"""solutions/ is the one source: strip the solutions to make the student's exercises/."""
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from autograder.course import Course, CourseError
+
+BEGIN = re.compile(r"^(?P<indent>[ \t]*)### BEGIN SOLUTION[ \t]*$")
+END = re.compile(r"^[ \t]*### END SOLUTION[ \t]*$")
+
+
+def strip_solutions(text: str, *, exercise: str) -> str:
+    """Replace each BEGIN/END SOLUTION block by a NotImplementedError naming exercise and function."""
+    out: list[str] = []
+    inside = False
+    function = "?"
+    for number, line in enumerate(text.splitlines(keepends=True), start=1):
+        m = re.match(r"^\s*def\s+(\w+)", line)
+        if m and not inside:
+            function = m.group(1)
+        begin = BEGIN.match(line)
+        if begin:
+            if inside:
+                raise CourseError(f"line {number}: BEGIN SOLUTION inside another solution block")
+            inside = True
+            out.append(f'{begin.group("indent")}raise NotImplementedError("{exercise}: {function}")\n')
+            continue
+        if END.match(line):
+            if not inside:
+                raise CourseError(f"line {number}: END SOLUTION without BEGIN SOLUTION")
+            inside = False
+            continue
+        if not inside:
+            out.append(line)
+    if inside:
+        raise CourseError("BEGIN SOLUTION is never ended")
+    return "".join(out)
+
+
+def stub_sources(course: Course) -> dict[str, str]:
+    """exercises/<file> text for every exercise, from solutions/."""
+    stubs = {}
+    for name, ex in course.exercises.items():
+        path = course.solutions_dir / ex.file
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as e:
+            raise CourseError(f"{path}: cannot read: {e.strerror or e}") from None
+        try:
+            stubs[ex.file] = strip_solutions(text, exercise=name)
+        except CourseError as e:
+            raise CourseError(f"{path}:{str(e).removeprefix('line ')}") from None
+    return stubs
+
+
+def release(course: Course, *, student_copy: Path | None = None) -> list[Path]:
+    """Write exercises/ from solutions/; with student_copy, also the course without solutions/ there."""
+    written = []
+    stubs = stub_sources(course)
+    course.exercises_dir.mkdir(exist_ok=True)
+    for file, text in stubs.items():
+        target = course.exercises_dir / file
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            _write_atomic(target, text)
+        written.append(target)
+    if student_copy is not None:
+        written.append(_student_copy(course, Path(student_copy)))
+    return written
+
+
+def _student_copy(course: Course, dest: Path) -> Path:
+    if dest.exists() and any(dest.iterdir()):
+        raise CourseError(f"{dest}: exists and is not empty")
+    ignore = shutil.ignore_patterns("solutions", ".git", "__pycache__", "*.pyc", ".pytest_cache", "*.egg-info",
+                                    "build", "dist", "gradebook*.db")
+    shutil.copytree(course.root, dest, ignore=ignore, dirs_exist_ok=True)
+    return dest
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)

@@ -1,0 +1,84 @@
+"""The student's view in a terminal: a row per concept, then what failed and why."""
+from __future__ import annotations
+
+import io
+import json
+import os
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from autograder.report import ConceptReport, CourseReport, ExerciseReport
+
+STYLE = {"passed": "green", "failed": "red", "not-implemented": "yellow", "forbidden": "magenta",
+         "timeout": "red", "crash": "red"}
+
+
+def render(report: CourseReport, *, width: int | None = None, color: bool | None = None) -> str:
+    buf = io.StringIO()
+    if color is None:
+        color = bool(os.environ.get("FORCE_COLOR")) and not os.environ.get("NO_COLOR")
+    console = Console(file=buf, width=width or 100, force_terminal=color, color_system="standard" if color else None,
+                      highlight=False, soft_wrap=False)
+    for ex in report.exercises:
+        _exercise(console, ex)
+    if report.requested is None and len(report.exercises) > 1:
+        console.print(f"[bold]Total: {_num(report.score)} / {_num(report.max_score)}[/bold]")
+        console.print(f"Reproduce: {report.reproduce}")
+    return buf.getvalue()
+
+
+def _exercise(console: Console, ex: ExerciseReport) -> None:
+    table = Table(title=f"{ex.exercise} — {ex.title}: {_num(ex.score)} / {_num(ex.max_score)}",
+                  title_justify="left", show_edge=False)
+    table.add_column("concept")
+    table.add_column("score", justify="right")
+    table.add_column("cases", justify="right")
+    table.add_column("status")
+    table.add_column("misconception")
+    for c in ex.concepts:
+        table.add_row(c.name, f"{_num(c.score)} / {_num(c.max_score)}", f"{c.passed}/{c.total}",
+                      Text(c.status, style=STYLE.get(c.status, "")), c.misconception or "")
+    console.print(table)
+    for note in ex.notes:
+        console.print(Text(f"note: {note}", style="yellow"))
+    stubs = [c for c in ex.concepts if c.status == "not-implemented"]
+    if stubs and len(stubs) == len(ex.concepts):
+        console.print(f"Not started: fill in the functions of {ex.exercise}.py.\n")
+    else:
+        for c in ex.concepts:
+            if not c.ok and c.status != "not-implemented":
+                _failure(console, c)
+    console.print(f"Reproduce: {ex.reproduce}\n")
+
+
+def _failure(console: Console, c: ConceptReport) -> None:
+    console.rule(Text(f"{c.name}: {c.passed}/{c.total} cases passed", style="bold"), align="left")
+    if c.misconception:
+        console.print(Text(f"Looks like: {c.misconception}", style="bold"))
+    if c.message:
+        console.print(Text(c.message))
+    if c.example is not None:
+        e = c.example
+        console.print(Text("Smallest failing case:", style="bold"))
+        console.print(Text(f"  {e.call}"))
+        for name, value in e.inputs.items():
+            console.print(Text(f"    {name} = {_value(value)}"))
+        console.print(Text(f"  expected: {_value(e.expected)}"))
+        console.print(Text(f"  got:      {_value(e.got)}"))
+    if c.output:
+        shown = c.output if len(c.output) <= 800 else c.output[:800] + " [...]"
+        console.print(Text("Your code printed:\n" + shown, style="dim"))
+    if c.hint:
+        console.print(Text(f"Hint: {c.hint}", style="cyan"))
+    console.print()
+
+
+def _value(v) -> str:
+    text = v if isinstance(v, str) else json.dumps(v)
+    return text if len(text) <= 600 else text[:600] + " ..."
+
+
+def _num(x: float) -> str:
+    return f"{x:g}" if x == round(x, 2) else f"{x:.2f}"

@@ -1,0 +1,64 @@
+"""The results of grading: frozen data, rendered by the modules in autograder/render/."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Example:
+    """The smallest failing case: the call, its inputs, what torch gives and what the student's code gave.
+    Values are JSON-ready (nested lists, numbers, strings; NaN and infinities as strings)."""
+
+    call: str
+    inputs: dict[str, Any]
+    expected: Any
+    got: Any
+
+
+@dataclass(frozen=True)
+class ConceptReport:
+    name: str
+    score: float
+    max_score: float
+    passed: int
+    total: int
+    status: str
+    misconception: str | None = None
+    message: str = ""
+    example: Example | None = None
+    hint: str = ""
+    output: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "passed"
+
+
+@dataclass(frozen=True)
+class ExerciseReport:
+    exercise: str
+    title: str
+    seed: int
+    score: float
+    max_score: float
+    concepts: tuple[ConceptReport, ...]
+    reproduce: str
+    notes: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class CourseReport:
+    """`requested` is the one exercise asked for, or None when the whole course was graded."""
+
+    exercises: tuple[ExerciseReport, ...]
+    requested: str | None = None
+    reproduce: str = ""
+
+    @property
+    def score(self) -> float:
+        return round(sum(e.score for e in self.exercises), 4)
+
+    @property
+    def max_score(self) -> float:
+        return round(sum(e.max_score for e in self.exercises), 4)
