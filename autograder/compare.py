@@ -31,10 +31,17 @@ class Verdict:
     message: str = ""
     misconception: str | None = None
     got: Any = None  # the student's value in the expected's kind, when it could be read so
+    credit: float | None = None  # share of the case's points; None: 1 if passed else 0
 
     @property
     def passed(self) -> bool:
         return self.status == "passed"
+
+    @property
+    def earned(self) -> float:
+        if self.credit is not None:
+            return self.credit
+        return 1.0 if self.passed else 0.0
 
 
 class KindError(ValueError):

@@ -49,7 +49,7 @@ def grade_exercise(course: Course, name: str, submission: Submission, *, seed: i
     def run(cases: Sequence[Case]) -> list[Trial]:
         expected = [spec.expected(c) for c in cases]
         outcomes = sandbox.run(submission, [c.call for c in cases], forbidden=forbidden)
-        return [Trial(c, e, o, judge(e, o, tol)) for c, e, o in zip(cases, expected, outcomes)]
+        return [Trial(c, e, o, (c.space.judge or judge)(e, o, tol)) for c, e, o in zip(cases, expected, outcomes)]
 
     cases = plan(course, name, seed)
     flat = [c for group in cases.values() for c in group]
@@ -69,9 +69,9 @@ def _concept_report(concept: str, cfg, trials: list[Trial], spec: ExerciseSpec, 
     passed = sum(t.verdict.passed for t in trials)
     total = len(trials)
     status = worst(t.verdict.status for t in trials)
-    score = round(cfg.points * passed / total, 4) if total else 0.0
+    score = round(cfg.points * sum(t.verdict.earned for t in trials) / total, 4) if total else 0.0
     output = next((t.outcome.output for t in trials if t.outcome.output), "")
-    if passed == total:
+    if passed == total and all(t.verdict.earned >= 1.0 for t in trials):
         return ConceptReport(concept, score, cfg.points, passed, total, "passed", hint=cfg.hint, output=output)
     failing = [t for t in trials if not t.verdict.passed]
     if _worth_shrinking(failing[0]):

@@ -39,6 +39,10 @@ class Space:
     positional: int = 1
     triggers: frozenset[str] = frozenset()
     invalid: bool = False
+    # optional: extra Call fields (e.g. time_repeats and baseline for a speed case), and a judge
+    # judge(expected, outcome, tol) -> Verdict that replaces compare.judge for this space's cases
+    call_options: Mapping[str, Any] = field(default_factory=dict)
+    judge: Callable[..., Any] | None = None
 
     def __post_init__(self) -> None:
         for key, (lo, hi) in self.params.items():
@@ -81,7 +85,7 @@ class Case:
     def call(self) -> Call:
         items = list(self.arguments.items())
         k = self.space.positional
-        return Call(self.function, tuple(v for _, v in items[:k]), dict(items[k:]))
+        return Call(self.function, tuple(v for _, v in items[:k]), dict(items[k:]), **self.space.call_options)
 
     @cached_property
     def size(self) -> int:

@@ -25,6 +25,22 @@ class ForbiddenCall(Exception):
 
 
 _forbidden_hits: list[str] = []
+_originals: dict[str, object] = {}  # what the guards replaced: baselines for timing, never the student's
+
+
+def _resolve(dotted: str):
+    import importlib
+
+    parts = dotted.split(".")
+    for i in range(len(parts) - 1, 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:i]))
+        except ImportError:
+            continue
+        for attr in parts[i:]:
+            obj = getattr(obj, attr)
+        return obj
+    raise ImportError(dotted)
 
 
 def _guard(name: str):
@@ -35,10 +51,12 @@ def _guard(name: str):
     return forbidden
 
 
-def install_guards(names: list[str]) -> None:
+def install_guards(names: list[str], keep: list[str]) -> None:
     """Replace each dotted name (module.attr or module.Class.attr) by a function that raises."""
     import importlib
 
+    for dotted in keep:
+        _originals[dotted] = _resolve(dotted)
     for dotted in names:
         parts = dotted.split(".")
         for i in range(len(parts) - 1, 0, -1):
@@ -106,6 +124,7 @@ def run_call(fn, call: dict, capture: _Capture) -> dict:
     _forbidden_hits.clear()
     try:
         value = fn(*args, **kwargs)
+        timing = _time(fn, args, kwargs, call) if call.get("time_repeats") else None
     except NotImplementedError as e:
         return {"status": "not-implemented", "message": str(e)[:500]}
     except ForbiddenCall as e:
@@ -119,9 +138,28 @@ def run_call(fn, call: dict, capture: _Capture) -> dict:
     if _forbidden_hits:
         return {"status": "forbidden", "message": f"{_forbidden_hits[0]} is not allowed in this exercise"}
     try:
-        return {"status": "returned", "value": wire.encode(value)}
+        result = {"status": "returned", "value": wire.encode(value)}
+        if timing is not None:
+            result["timing"] = timing
+        return result
     except BaseException as e:
         return {"status": "crash", "error": type(e).__name__, "message": f"the result could not be read: {e}"[:500]}
+
+
+def _time(fn, args, kwargs, call) -> dict:
+    """Median seconds of the student's function and of the baseline on the same inputs, interleaved."""
+    baseline = _originals.get(call.get("baseline") or "")
+    student, base = [], []
+    for _ in range(int(call["time_repeats"])):
+        t0 = time.perf_counter()
+        fn(*args, **kwargs)
+        student.append(time.perf_counter() - t0)
+        if baseline is not None:
+            t0 = time.perf_counter()
+            baseline(*args, **kwargs)
+            base.append(time.perf_counter() - t0)
+    median = lambda xs: sorted(xs)[len(xs) // 2] if xs else 0.0  # noqa: E731
+    return {"student": median(student), "baseline": median(base)}
 
 
 def main() -> None:
@@ -134,7 +172,8 @@ def main() -> None:
         import numpy  # noqa: F401
         import torch
         torch.set_num_threads(1)
-        install_guards(request.get("forbidden", []))
+        baselines = sorted({c["baseline"] for c in request["calls"] if c.get("baseline")})
+        install_guards(request.get("forbidden", []), baselines)
         sys.path.insert(0, os.getcwd())
         module = __import__(request["module"])
     except BaseException as e:  # anything at import time is the student's

@@ -39,6 +39,7 @@ class Outcome:
     message: str = ""
     output: str = ""
     seconds: float = 0.0
+    timing: Mapping[str, float] | None = None  # for calls with time_repeats: median seconds, student and baseline
 
 
 @dataclass
@@ -131,7 +132,8 @@ class Sandbox:
 
 def _encode_call(call: Call) -> dict:
     return {"function": call.function, "args": [wire.encode(a) for a in call.args],
-            "kwargs": {k: wire.encode(v) for k, v in call.kwargs.items()}}
+            "kwargs": {k: wire.encode(v) for k, v in call.kwargs.items()},
+            "time_repeats": call.time_repeats, "baseline": call.baseline}
 
 
 def _outcome(msg: dict) -> Outcome:
@@ -143,7 +145,10 @@ def _outcome(msg: dict) -> Outcome:
             value = wire.decode(msg.get("value"))
         except (wire.WireError, ValueError, TypeError) as e:
             return Outcome("crash", message=f"the result could not be read: {e}", output=output)
-        return Outcome("returned", value=value, output=output, seconds=seconds)
+        timing = msg.get("timing")
+        if not (isinstance(timing, dict) and all(isinstance(v, (int, float)) and v >= 0 for v in timing.values())):
+            timing = None
+        return Outcome("returned", value=value, output=output, seconds=seconds, timing=timing)
     if status in ("raised", "not-implemented", "forbidden", "crash"):
         return Outcome(status, error=str(msg.get("error") or "") or None, message=str(msg.get("message", ""))[:4000],
                        output=output, seconds=seconds)
