@@ -15,6 +15,12 @@ EXIT_FULL, EXIT_LOST, EXIT_ERROR = 0, 1, 2
 # name -> module with add_arguments(parser) and run(args) -> int
 SUBCOMMANDS = {
     "release": "autograder.commands.release",
+    "nbgrader": "autograder.commands.nbgrader",
+    "audit": "autograder.commands.audit",
+    "batch": "autograder.commands.batch",
+    "report": "autograder.commands.report",
+    "export": "autograder.commands.export",
+    "gradescope-package": "autograder.commands.gradescope_package",
 }
 
 

@@ -1,0 +1,230 @@
+"""Grade a whole class: every student folder over every exercise, in parallel, into the gradebook.
+
+The parent process plans the jobs and is the gradebook's only writer; a pool of worker
+processes each loads the course once, holds one Sandbox and grades with grading.grade_exercise.
+Submissions are only read (as text), never written. Each student's seed comes from the
+course seed (or the secret $CONV_COURSE_SALT) and the student id, and is stored, so
+`grade EXERCISE --submission DIR/STUDENT --seed SEED` reproduces any row.
+"""
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import shlex
+import signal
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+from autograder.cases.space import SEED_MAX
+from autograder.course import Course
+
+SALT_ENV = "CONV_COURSE_SALT"
+
+
+class BatchError(Exception):
+    """The class cannot be graded as asked; str() is one line."""
+
+
+@dataclass(frozen=True)
+class Student:
+    id: str
+    path: Path
+
+
+@dataclass(frozen=True)
+class Job:
+    student: str
+    path: str
+    exercise: str
+    seed: int
+    reproduce: str
+
+
+@dataclass
+class Summary:
+    students: int = 0
+    graded: int = 0
+    skipped: int = 0
+    errors: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def student_seed(course_seed: int, student: str, salt: str | None = None) -> int:
+    """A per-student seed: sha256 of (salt or course seed, student id); unguessable with a secret salt."""
+    key = salt if salt else str(course_seed)
+    digest = hashlib.sha256(f"{key}\0{student}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") % SEED_MAX
+
+
+def find_students(folder: Path) -> list[Student]:
+    """One student per sub-folder (hidden ones skipped), sorted by id."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise BatchError(f"{folder}: no such folder of submissions")
+    students = [Student(p.name, p.resolve()) for p in sorted(folder.iterdir())
+                if p.is_dir() and not p.name.startswith((".", "_"))]
+    if not students:
+        raise BatchError(f"{folder}: no student folders in it (one folder per student)")
+    return students
+
+
+def plan_jobs(course: Course, students: Sequence[Student], names: Sequence[str], seeds: dict[str, int],
+              done: set[tuple[str, str]], course_arg: Path | None) -> list[Job]:
+    jobs = []
+    for s in students:
+        for name in names:
+            if (s.id, name) in done:
+                continue
+            parts = ["grade", name, "--submission", str(s.path)]
+            if course_arg is not None:
+                parts += ["--course", str(Path(course_arg).resolve())]
+            parts += ["--seed", str(seeds[s.id])]
+            jobs.append(Job(s.id, str(s.path), name, seeds[s.id], shlex.join(parts)))
+    return jobs
+
+
+def run_batch(course: Course, submissions: Path, gradebook_path: Path, *, jobs: int | None = None,
+              exercises: Sequence[str] = (), force: bool = False, course_arg: Path | None = None,
+              progress: bool = True) -> Summary:
+    from autograder.gradebook import Gradebook
+
+    started = time.monotonic()
+    students = find_students(submissions)
+    names = [course.exercise(n).name for n in exercises] or list(course.exercises)
+    salt = os.environ.get(SALT_ENV) or None
+    seeds = {s.id: student_seed(course.seed, s.id, salt) for s in students}
+    summary = Summary(students=len(students))
+    with Gradebook(gradebook_path) as book:
+        done = set() if force else book.graded()
+        stored = book.students()
+        changed = [s for s in seeds if s in stored and stored[s][0] != seeds[s]
+                   and any((s, n) in done for n in names)]
+        if changed:
+            raise BatchError(f"{gradebook_path}: {changed[0]} was graded with seed {stored[changed[0]][0]}, "
+                             f"now {seeds[changed[0]]} (another course seed or ${SALT_ENV}?): "
+                             "use --force or another gradebook")
+        book.set_meta(course=course.title, course_seed=str(course.seed), salted=str(bool(salt)).lower(),
+                      submissions=str(Path(submissions).resolve()))
+        book.add_students((s.id, seeds[s.id], str(s.path)) for s in students)
+        todo = plan_jobs(course, students, names, seeds, done, course_arg)
+        summary.skipped = len(students) * len(names) - len(todo)
+        if todo:
+            _grade_all(course, todo, book, summary, jobs or os.cpu_count() or 1, progress)
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _grade_all(course: Course, todo: list[Job], book, summary: Summary, jobs: int, show: bool) -> None:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    console = Console(stderr=True)
+    bar = Progress(TextColumn("grading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                   TimeRemainingColumn(), TextColumn("{task.description}"), console=console, disable=not show)
+    course_file = str((course.root / "course.yml").resolve())
+    # spawn: workers start clean (no copy of the parent's sqlite handle or threads)
+    pool = ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo))), mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_init_worker, initargs=(course_file,))
+    try:
+        with bar:
+            task = bar.add_task("", total=len(todo))
+            futures = [pool.submit(_grade_job, job) for job in todo]
+            for fut in as_completed(futures):
+                job, report, seconds, error = fut.result()
+                if report is not None:
+                    book.record(job.student, report, seconds=seconds)  # committed now: a kill loses nothing
+                    summary.graded += 1
+                else:
+                    summary.errors.append(f"{job.student}/{job.exercise}: {error}")
+                bar.update(task, advance=1, description=f"{job.student} {job.exercise}")
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+
+
+# -- worker side ---------------------------------------------------------------------------------
+_course: Course | None = None
+_sandbox = None
+
+
+def _init_worker(course_file: str) -> None:
+    global _course, _sandbox
+    from multiprocessing.util import Finalize
+
+    from autograder.course import load_course
+    from autograder.sandbox.runner import Sandbox
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _course = load_course(course_file)
+    _sandbox = Sandbox(time_per_case=_course.limits.time_per_case, time_total=_course.limits.time_per_exercise)
+    _sandbox.__enter__()
+    Finalize(None, _sandbox.close, exitpriority=10)
+    threading.Thread(target=_die_with_parent, args=(os.getppid(),), daemon=True).start()
+
+
+def _grade_job(job: Job):
+    from autograder.grading import grade_exercise, missing_report
+    from autograder.submission import SubmissionError, load_submission
+
+    started = time.monotonic()
+    try:
+        ex = _course.exercise(job.exercise)
+        try:
+            submission = load_submission(_course, ex, Path(job.path))
+        except SubmissionError as e:
+            report = missing_report(_course, job.exercise, job.seed, job.reproduce, str(e))
+        else:
+            limits = _course.limits_for(job.exercise)
+            _sandbox.time_per_case, _sandbox.time_total = limits.time_per_case, limits.time_per_exercise
+            report = grade_exercise(_course, job.exercise, submission, seed=job.seed, sandbox=_sandbox,
+                                    reproduce=job.reproduce)
+        return job, report, time.monotonic() - started, None
+    except Exception as e:  # a grader bug costs this one job, reported, not the whole class
+        return job, None, time.monotonic() - started, f"{type(e).__name__}: {e}"
+
+
+def _die_with_parent(parent: int) -> None:
+    """If the batch is killed, stop grading and take the student processes down too."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    for pid in _descendants(os.getpid()):
+        for kill in (os.killpg, os.kill):  # sandbox processes may lead their own process group
+            try:
+                kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+    os._exit(1)
+
+
+def _descendants(root: int) -> list[int]:
+    """Every process below `root` (Linux /proc; empty elsewhere)."""
+    children: dict[int, list[int]] = {}
+    try:
+        entries = [e for e in os.listdir("/proc") if e.isdigit()]
+    except OSError:
+        return []
+    for entry in entries:
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        fields = stat[stat.rfind(b")") + 2:].split()
+        if len(fields) > 1:
+            children.setdefault(int(fields[1]), []).append(int(entry))
+    found, queue = [], [root]
+    while queue:
+        for child in children.get(queue.pop(), []):
+            found.append(child)
+            queue.append(child)
+    return found
+
+
+def default_jobs() -> int:
+    return os.cpu_count() or 1
