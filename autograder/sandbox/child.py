@@ -1,23 +1,25 @@
-"""The student's process: import the submission, run the calls, send back plain data.
+"""The student's side of one submission run: guards, import, calls, plain data back.
 
-Run as a script (`python -I child.py`), with the submission's files in the working
-directory. It reads one JSON request on stdin and writes one JSON line per call to the
-file descriptor named by the request. Only the stdlib, numpy, torch and wire.py (found
-beside this file) are imported; nothing of the grader is.
+Loaded by zygote.py (never by the grader), inside a process forked for one submission.
+Only the stdlib, numpy, torch and wire.py are used; nothing of the grader is.
+
+serve() reads the request (a JSON file in the working directory, deleted once read),
+installs the forbidden-call guards *before* importing the submission (so a reference
+captured at import time is a guard too), imports it, runs the requested calls and writes
+one JSON line per call to `result_fd`. Output goes to fds 1 and 2, which the zygote has
+pointed at a pipe the grader reads and caps.
 """
 from __future__ import annotations
 
-import io
 import json
 import os
 import sys
 import time
 import traceback
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import wire  # noqa: E402  (beside this file, loaded by path)
+import wire
 
-OUTPUT_CAP = 64 * 1024
+MESSAGE_CAP = 4000
 
 
 class ForbiddenCall(Exception):
@@ -29,18 +31,23 @@ _originals: dict[str, object] = {}  # what the guards replaced: baselines for ti
 
 
 def _resolve(dotted: str):
+    """(owner, attribute name, object) for a dotted name, importing its module; None if absent."""
     import importlib
 
     parts = dotted.split(".")
-    for i in range(len(parts) - 1, 0, -1):
+    for i in range(len(parts), 0, -1):
         try:
             obj = importlib.import_module(".".join(parts[:i]))
         except ImportError:
             continue
-        for attr in parts[i:]:
-            obj = getattr(obj, attr)
-        return obj
-    raise ImportError(dotted)
+        owner, name = None, None
+        try:
+            for attr in parts[i:]:
+                owner, name, obj = obj, attr, getattr(obj, attr)
+        except AttributeError:
+            return None
+        return owner, name, obj
+    return None
 
 
 def _guard(name: str):
@@ -48,52 +55,90 @@ def _guard(name: str):
         _forbidden_hits.append(name)
         raise ForbiddenCall(f"{name} is not allowed in this exercise")
     forbidden.__name__ = name.rsplit(".", 1)[-1]
+    forbidden.__qualname__ = forbidden.__name__
     return forbidden
 
 
+class _GuardedNamespace:
+    """Stands in for torch._C._VariableFunctions, whose attributes cannot be replaced."""
+
+    def __init__(self, real, guarded: dict):
+        object.__setattr__(self, "_real", real)
+        object.__setattr__(self, "_guarded", guarded)
+
+    def __getattr__(self, name):
+        if name in self._guarded:
+            return self._guarded[name]
+        return getattr(self._real, name)
+
+    def __dir__(self):
+        return dir(self._real)
+
+
+def _expand(names: list[str]) -> list[str]:
+    """Each torch name also by its other routes: torch.<op>, torch.ops.aten.<op>, _VariableFunctions."""
+    out = list(names)
+    for dotted in names:
+        if dotted.startswith("torch.") and not dotted.endswith("*"):
+            op = dotted.rsplit(".", 1)[-1]
+            out += [f"torch.ops.aten.{op}", f"torch._C._VariableFunctions.{op}"]
+            if dotted.startswith("torch.nn.functional."):
+                out.append(f"torch.{op}")
+    return list(dict.fromkeys(out))
+
+
+def _replace_everywhere(original, guard, roots: tuple[str, ...]) -> None:
+    """Replace `original` by `guard` wherever a loaded module of these packages exposes it."""
+    for modname, mod in list(sys.modules.items()):
+        if mod is None or not modname.startswith(roots):
+            continue
+        try:
+            items = list(vars(mod).items())
+        except TypeError:
+            continue
+        for attr, value in items:
+            if value is original:
+                try:
+                    setattr(mod, attr, guard)
+                except (AttributeError, TypeError):
+                    pass
+
+
 def install_guards(names: list[str], keep: list[str]) -> None:
-    """Replace each dotted name (module.attr or module.Class.attr) by a function that raises."""
-    import importlib
+    """Replace each forbidden callable (module.attr, module.Class.attr, module.* or a module) by a guard."""
+    import torch
 
     for dotted in keep:
-        _originals[dotted] = _resolve(dotted)
-    for dotted in names:
-        parts = dotted.split(".")
-        for i in range(len(parts) - 1, 0, -1):
-            try:
-                owner = importlib.import_module(".".join(parts[:i]))
-            except ImportError:
-                continue
-            try:
-                for attr in parts[i:-1]:
-                    owner = getattr(owner, attr)
-                setattr(owner, parts[-1], _guard(dotted))
-            except (AttributeError, TypeError):
-                pass
-            break
-
-
-class _Capture(io.TextIOBase):
-    def __init__(self):
-        self.parts: list[str] = []
-        self.size = 0
-        self.dropped = 0
-
-    def write(self, s):
-        s = str(s)
-        room = OUTPUT_CAP - self.size
-        if room > 0:
-            self.parts.append(s[:room])
-        self.size += min(len(s), max(room, 0))
-        self.dropped += max(0, len(s) - max(room, 0))
-        return len(s)
-
-    def take(self) -> str:
-        text = "".join(self.parts)
-        if self.dropped:
-            text += f"\n[... {self.dropped} more characters not shown]"
-        self.parts, self.size, self.dropped = [], 0, 0
-        return text
+        found = _resolve(dotted)
+        if found is not None:
+            _originals[dotted] = found[2]
+    variable_functions: dict[str, object] = {}
+    for dotted in _expand(names):
+        base = dotted[:-2] if dotted.endswith(".*") else dotted
+        if base.startswith("torch._C._VariableFunctions."):
+            variable_functions[base.rsplit(".", 1)[-1]] = _guard(dotted)
+            continue
+        found = _resolve(base)
+        if found is None:
+            continue
+        owner, attr, obj = found
+        if type(obj).__name__ == "module":  # a whole module: every public callable in it
+            for name, value in list(vars(obj).items()):
+                if callable(value) and not name.startswith("_") and not isinstance(value, type):
+                    guard = _guard(f"{base}.{name}")
+                    setattr(obj, name, guard)
+                    _replace_everywhere(value, guard, (base.split(".")[0],))
+            continue
+        guard = _guard(base)
+        try:
+            setattr(owner, attr, guard)
+        except (AttributeError, TypeError):
+            continue
+        if base.startswith("torch.Tensor."):
+            continue  # a method: the class attribute is the route
+        _replace_everywhere(obj, guard, (base.split(".")[0],))
+    if variable_functions:
+        torch._C._VariableFunctions = _GuardedNamespace(torch._C._VariableFunctions, variable_functions)
 
 
 def student_traceback(exc: BaseException) -> str:
@@ -102,7 +147,7 @@ def student_traceback(exc: BaseException) -> str:
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if os.path.abspath(f.filename).startswith(here)]
     lines = [f'  File "{os.path.basename(f.filename)}", line {f.lineno}, in {f.name}\n    {f.line}' for f in frames]
     lines.append("".join(traceback.format_exception_only(type(exc), exc)).strip())
-    return "\n".join(lines)[-4000:]
+    return "\n".join(lines)[-MESSAGE_CAP:]
 
 
 def _to_torch(value):
@@ -118,7 +163,11 @@ def _to_torch(value):
     return value
 
 
-def run_call(fn, call: dict, capture: _Capture) -> dict:
+def _forbidden_result() -> dict:
+    return {"status": "forbidden", "message": f"{_forbidden_hits[0]} is not allowed in this exercise"}
+
+
+def run_call(fn, call: dict) -> dict:
     args = [_to_torch(wire.decode(a)) for a in call["args"]]
     kwargs = {k: _to_torch(wire.decode(v)) for k, v in call["kwargs"].items()}
     _forbidden_hits.clear()
@@ -133,10 +182,10 @@ def run_call(fn, call: dict, capture: _Capture) -> dict:
         return {"status": "crash", "error": "RecursionError", "message": student_traceback(e)}
     except BaseException as e:  # SystemExit and KeyboardInterrupt are the student's too
         if _forbidden_hits:
-            return {"status": "forbidden", "message": f"{_forbidden_hits[0]} is not allowed in this exercise"}
+            return _forbidden_result()
         return {"status": "raised", "error": type(e).__name__, "message": student_traceback(e)}
     if _forbidden_hits:
-        return {"status": "forbidden", "message": f"{_forbidden_hits[0]} is not allowed in this exercise"}
+        return _forbidden_result()
     try:
         result = {"status": "returned", "value": wire.encode(value)}
         if timing is not None:
@@ -162,40 +211,54 @@ def _time(fn, args, kwargs, call) -> dict:
     return {"student": median(student), "baseline": median(base)}
 
 
-def main() -> None:
-    request = json.loads(sys.stdin.readline())
-    out = os.fdopen(request["fd"], "w", buffering=1)
-    send = lambda obj: out.write(json.dumps(obj, allow_nan=False) + "\n")  # noqa: E731
-    capture = _Capture()
-    sys.stdout = sys.stderr = capture
+def _flush() -> None:
+    """Push what Python and C code buffered to fds 1/2 before the result says the call is over."""
+    for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
+        try:
+            stream.flush()
+        except BaseException:
+            pass
     try:
-        import numpy  # noqa: F401
-        import torch
-        torch.set_num_threads(1)
+        import ctypes
+
+        ctypes.CDLL(None).fflush(None)
+    except BaseException:
+        pass
+
+
+def serve(request_path: str, result_fd: int) -> None:
+    with open(request_path, encoding="utf-8") as f:
+        request = json.load(f)
+    os.unlink(request_path)
+    out = os.fdopen(result_fd, "w", buffering=1)
+    dumps = json.dumps  # captured before the student's code can replace it
+
+    def send(obj) -> None:
+        _flush()
+        out.write(dumps(obj, allow_nan=False) + "\n")
+        out.flush()
+
+    try:
         baselines = sorted({c["baseline"] for c in request["calls"] if c.get("baseline")})
         install_guards(request.get("forbidden", []), baselines)
         sys.path.insert(0, os.getcwd())
         module = __import__(request["module"])
     except BaseException as e:  # anything at import time is the student's
-        send({"i": -1, "status": "crash", "error": type(e).__name__,
-              "message": student_traceback(e), "output": capture.take()})
+        send({"i": -1, "status": "crash", "error": type(e).__name__, "message": student_traceback(e)})
         return
-    send({"i": -1, "status": "ready", "output": capture.take()})
-    for i, call in enumerate(request["calls"]):
-        if i < request.get("start", 0):
-            continue
+    send({"i": -1, "status": "ready"})
+    for i in request["todo"]:
+        call = request["calls"][i]
         fn = getattr(module, call["function"], None)
         if fn is None or not callable(fn):
             result = {"status": "crash", "error": "AttributeError",
                       "message": f"{request['module']}.py has no function {call['function']}"}
         else:
             started = time.perf_counter()
-            result = run_call(fn, call, capture)
+            try:
+                result = run_call(fn, call)
+            except BaseException as e:  # the student's code broke the harness itself
+                result = {"status": "crash", "error": type(e).__name__, "message": str(e)[:500]}
             result["seconds"] = time.perf_counter() - started
         result["i"] = i
-        result["output"] = capture.take()
         send(result)
-
-
-if __name__ == "__main__":
-    main()

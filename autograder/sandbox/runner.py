@@ -1,11 +1,18 @@
-"""Run a submission's functions in another process, with time limits; plain data comes back."""
+"""Run a submission's functions in another process, with limits; plain data comes back.
+
+One process per submission run, forked from a zygote that has numpy and torch imported,
+in its own session, confined by bubblewrap where available (see bwrap.py). A case that
+runs past its time, or a process that dies, costs that case: the rest continue in a fresh
+fork. Forbidden calls are refused twice: statically (autograder.forbidden, before running)
+and at run time (guards in child.py).
+"""
 from __future__ import annotations
 
 import json
 import os
 import select
+import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -15,9 +22,10 @@ from typing import Any, Literal, Mapping, Sequence
 
 from autograder.cases.space import Call
 from autograder.sandbox import wire
+from autograder.sandbox.spawn import Zygote, ZygoteGone
 
-CHILD = Path(__file__).with_name("child.py")
 Status = Literal["returned", "raised", "not-implemented", "forbidden", "timeout", "crash"]
+OUTPUT_CAP = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -44,90 +52,288 @@ class Outcome:
 
 @dataclass
 class Sandbox:
-    """Runs calls in a fresh process per submission; a timeout or a dead process costs one call."""
+    """Runs calls in a process per submission; a timeout or a dead process costs one call.
+
+    `time_total` bounds one run() (an exercise's cases); `time_import` bounds importing the
+    submission. `confine=False` skips bubblewrap (for benchmarks). `notes` lists the
+    protections that could not be applied on this machine.
+    """
 
     time_per_case: float = 2.0
     time_total: float = 60.0
     forbidden: Sequence[str] = field(default_factory=tuple)
+    memory_mb: int = 4096
+    time_import: float = 10.0
+    confine: bool = True
+    notes: list[str] = field(default_factory=list)
+
+    def __post_init__(self):
+        self._zygote: Zygote | None = None
+        self._box: str | None = None
 
     def __enter__(self) -> "Sandbox":
+        self._start()  # warms up (imports torch) while the grader loads the course
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
 
     def close(self) -> None:
-        pass
+        if self._zygote is not None:
+            self._zygote.close()
+            self._zygote = None
+        if self._box is not None:
+            shutil.rmtree(self._box, ignore_errors=True)
+            self._box = None
 
-    def run(self, submission: Submission, calls: Sequence[Call], *, forbidden: Sequence[str] = ()) -> list[Outcome]:
+    def _start(self) -> Zygote:
+        if self._box is None:
+            self._box = tempfile.mkdtemp(prefix="grade-box-")
+        if self._zygote is None or not self._zygote.alive():
+            if self._zygote is not None:
+                self._zygote.close()
+            self._zygote = Zygote(self._box, confine=self.confine)
+        return self._zygote
+
+    def _ready(self) -> Zygote:
+        """A started, warmed-up zygote; falls back to an unconfined one if bubblewrap fails here."""
+        zygote = self._start()
+        try:
+            zygote.wait_ready()
+            return zygote
+        except ZygoteGone as e:
+            if not zygote.bwrap:
+                raise
+            self._note(f"bubblewrap failed ({str(e)[:300]}); student code runs without a private "
+                       "filesystem, network isolation or a pid namespace")
+            self.confine = False
+            zygote.close()
+            self._zygote = None
+            zygote = self._start()
+            zygote.wait_ready()
+            return zygote
+
+    def _note(self, text: str) -> None:
+        if text not in self.notes:
+            self.notes.append(text)
+            print(f"grade: note: {text}", file=sys.stderr)
+
+    def run(self, submission: Submission, calls: Sequence[Call], *, forbidden: Sequence[str] = (),
+            limits: Any = None, time_per_case: float | None = None, time_total: float | None = None,
+            memory_mb: int | None = None) -> list[Outcome]:
+        """Outcomes in call order. `limits` may be course.yml's limits (time_per_case,
+        time_per_exercise, memory_mb); explicit keywords override it."""
+        limit = _Limits(
+            case=_first(time_per_case, getattr(limits, "time_per_case", None), self.time_per_case),
+            total=_first(time_total, getattr(limits, "time_per_exercise", None), self.time_total),
+            memory=_first(memory_mb, getattr(limits, "memory_mb", None), self.memory_mb),
+            importing=self.time_import)
+        forbidden = tuple(forbidden or self.forbidden)
         outcomes: list[Outcome | None] = [None] * len(calls)
-        deadline = time.monotonic() + self.time_total
-        encoded = [_encode_call(c) for c in calls]
-        with tempfile.TemporaryDirectory(prefix="grade-") as tmp:
-            for name, text in submission.sources.items():
-                Path(tmp, f"{name}.py").write_text(text, encoding="utf-8")
-            start = 0
-            while start < len(calls):
-                start = self._run_from(tmp, submission, encoded, calls, start, outcomes, deadline,
-                                       list(forbidden or self.forbidden))
-        return [o or Outcome("timeout", message="not run: the exercise's time budget ran out") for o in outcomes]
+        _refuse_statically(submission, calls, forbidden, outcomes)
+        if self.confine and not self.notes and self._zygote is None:
+            from autograder.sandbox import bwrap
 
-    def _run_from(self, tmp, submission, encoded, calls, start, outcomes, deadline, forbidden) -> int:
-        """Run calls[start:] in one process; returns where to start the next process."""
-        if time.monotonic() >= deadline:
-            return len(calls)
-        read_fd, write_fd = os.pipe()
-        proc = subprocess.Popen(
-            [sys.executable, "-I", "-B", str(CHILD)], cwd=tmp, stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(write_fd,),
-            start_new_session=True, env=_child_env(tmp),
-        )
-        os.close(write_fd)
-        request = {"fd": write_fd, "module": submission.module, "forbidden": forbidden,
-                   "calls": encoded, "start": start}
+            if bwrap.available() is None:
+                self._note("bubblewrap (bwrap) is not available: student code runs without a private "
+                           "filesystem, network isolation or a pid namespace")
+        deadline = time.monotonic() + limit.total
+        encoded = [_encode_call(c) for c in calls]
+        self._start()
+        rundir = tempfile.mkdtemp(prefix="run-", dir=self._box)
         try:
-            proc.stdin.write((json.dumps(request) + "\n").encode())
-            proc.stdin.close()
-        except BrokenPipeError:
-            pass
-        reader = _Lines(read_fd)
-        i = start
-        # importing torch and the submission gets its own allowance
-        limit = time.monotonic() + max(self.time_per_case, 20.0)
-        try:
-            while i < len(calls):
-                line = reader.next_line(min(limit, deadline))
-                if line is None:
-                    timed_out = time.monotonic() >= min(limit, deadline)
-                    _kill(proc)
-                    if timed_out:
-                        outcomes[i] = Outcome("timeout", message=f"ran past the {self.time_per_case:g} s limit per case")
-                    else:
-                        outcomes[i] = Outcome("crash", message=_death(proc))
-                    return i + 1
-                try:
-                    msg = json.loads(line)
-                except ValueError:
-                    continue
-                if msg.get("i") == -1:
-                    if msg.get("status") == "crash":  # the submission failed to import
-                        text = msg.get("message", "")
-                        for k in range(i, len(calls)):
-                            outcomes[k] = Outcome("crash", error=msg.get("error"),
-                                                  message=f"importing {submission.module}.py failed:\n{text}",
-                                                  output=msg.get("output", ""))
-                        return len(calls)
-                    limit = time.monotonic() + self.time_per_case
-                    continue
-                if msg.get("i") != i:
-                    continue
-                outcomes[i] = _outcome(msg)
-                i += 1
-                limit = time.monotonic() + self.time_per_case
-            return i
+            for name, text in submission.sources.items():
+                Path(rundir, f"{name}.py").write_text(text, encoding="utf-8")
+            while True:
+                todo = [i for i, o in enumerate(outcomes) if o is None]
+                if not todo or time.monotonic() >= deadline:
+                    break
+                _Run(self, rundir, submission, calls, encoded, todo, outcomes, deadline, limit, forbidden).go()
         finally:
-            _kill(proc)
-            reader.close()
+            shutil.rmtree(rundir, ignore_errors=True)
+        budget = f"not run: the exercise's time budget of {limit.total:g} s ran out"
+        return [o or Outcome("timeout", message=budget) for o in outcomes]
+
+
+def _first(*values):
+    return next(v for v in values if v is not None)
+
+
+@dataclass(frozen=True)
+class _Limits:
+    case: float
+    total: float
+    memory: int
+    importing: float
+
+
+def _refuse_statically(submission: Submission, calls: Sequence[Call], forbidden: Sequence[str],
+                       outcomes: list) -> None:
+    """Cases of functions whose source uses a forbidden name are `forbidden` without running."""
+    if not forbidden:
+        return
+    from autograder import forbidden as scan
+
+    text = submission.sources.get(submission.module, "")
+    found = scan.by_function(scan.scan(text, forbidden, filename=f"{submission.module}.py"),
+                             {c.function for c in calls}, text)
+    for i, call in enumerate(calls):
+        if call.function in found:
+            outcomes[i] = Outcome("forbidden", error="ForbiddenCall", message=found[call.function].message())
+
+
+class _Run:
+    """One forked process working through `todo`; fills `outcomes` as results arrive."""
+
+    def __init__(self, sandbox: Sandbox, rundir, submission, calls, encoded, todo, outcomes, deadline, limit, forbidden):
+        self.sandbox, self.rundir, self.submission, self.calls = sandbox, rundir, submission, calls
+        self.todo, self.outcomes, self.deadline, self.limit = list(todo), outcomes, deadline, limit
+        request = {"module": submission.module, "forbidden": list(forbidden), "calls": encoded, "todo": self.todo}
+        Path(rundir, ".request.json").write_text(json.dumps(request), encoding="utf-8")
+        self.lines = b""
+        self.output = _Output()
+
+    def go(self) -> None:
+        try:
+            zygote = self.sandbox._ready()
+        except ZygoteGone as e:
+            self._all("crash", f"the grader could not start the student's process: {e}")
+            return
+        results_r, results_w = os.pipe()
+        output_r, output_w = os.pipe()
+        for fd in (results_r, output_r):
+            os.set_blocking(fd, False)
+        try:
+            try:
+                zygote.fork(self.rundir, self.limit.memory, [results_w, output_w])
+            finally:
+                os.close(results_w)
+                os.close(output_w)
+            self._watch(zygote, results_r, output_r)
+        except ZygoteGone as e:  # the student's code killed the zygote (possible only unconfined)
+            self._cut("crash", f"the student's process took the grader's fork server down: {e}")
+        finally:
+            try:
+                zygote.kill()
+            except ZygoteGone:
+                pass
+            os.close(results_r)
+            os.close(output_r)
+
+    def _watch(self, zygote: Zygote, results_r: int, output_r: int) -> None:
+        importing = True
+        limit = time.monotonic() + self.limit.importing
+        while self.todo:
+            until = min(limit, self.deadline)
+            left = until - time.monotonic()
+            ready = select.select([results_r, output_r, zygote.sock], [], [], max(left, 0))[0] if left > 0 else []
+            if not ready:
+                if time.monotonic() >= self.deadline:
+                    self._cut("timeout", f"the exercise's time budget of {self.limit.total:g} s ran out here")
+                elif importing:
+                    self._all("timeout", f"importing {self.submission.module}.py took longer than "
+                                         f"{self.limit.importing:g} s")
+                else:
+                    self._timeout()
+                return
+            if output_r in ready:
+                self.output.drain(output_r)
+            if zygote.sock in ready:
+                zygote.receive(time.monotonic() + 1)
+            if results_r in ready or zygote.exit_status is not None:
+                for msg in self._messages(results_r):
+                    if msg.get("i") == -1:
+                        if msg.get("status") == "crash":
+                            self.output.drain(output_r)
+                            self._all("crash", f"importing {self.submission.module}.py failed:\n"
+                                               f"{str(msg.get('message', ''))[:4000]}", error=msg.get("error"))
+                            return
+                        importing = False
+                    elif msg.get("i") == self.todo[0]:
+                        self.output.drain(output_r)
+                        self.outcomes[self.todo.pop(0)] = _outcome(msg, self.output.take())
+                    else:
+                        continue
+                    limit = time.monotonic() + self.limit.case
+                    if not self.todo:
+                        return
+            if zygote.exit_status is not None:
+                self.output.drain(output_r)
+                why = _death(zygote.exit_status)
+                if importing:
+                    self._all("crash", f"importing {self.submission.module}.py failed: {why}")
+                else:
+                    self._cut("crash", why, one=True)
+                return
+
+    def _messages(self, fd: int) -> list[dict]:
+        try:
+            while chunk := os.read(fd, 1 << 20):
+                self.lines += chunk
+        except BlockingIOError:
+            pass
+        *complete, self.lines = self.lines.split(b"\n")
+        out = []
+        for line in complete:
+            try:
+                msg = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(msg, dict):
+                out.append(msg)
+        return out
+
+    def _timeout(self) -> None:
+        """The current case ran too long; the rest of that function's cases are not run."""
+        i = self.todo[0]
+        fn = self.calls[i].function
+        self._set(i, "timeout", f"ran past the {self.limit.case:g} s limit per case")
+        for k in list(self.todo):
+            if self.calls[k].function == fn:
+                self._set(k, "timeout", f"not run: an earlier case of {fn} ran past the {self.limit.case:g} s limit")
+
+    def _cut(self, status: str, message: str, one: bool = False) -> None:
+        if not self.todo:
+            return
+        self._set(self.todo[0], status, message)
+        if not one:
+            for k in list(self.todo):
+                self._set(k, status, f"not run: {message}")
+
+    def _all(self, status: str, message: str, error: str | None = None) -> None:
+        output = self.output.take()
+        for k in list(self.todo):
+            self._set(k, status, message, error=error, output=output)
+
+    def _set(self, i: int, status: str, message: str, error: str | None = None, output: str | None = None) -> None:
+        self.outcomes[i] = Outcome(status, error=error, message=message,
+                                   output=self.output.take() if output is None else output)
+        if i in self.todo:
+            self.todo.remove(i)
+
+
+class _Output:
+    """What the student's process wrote to fds 1 and 2: the first 64 KiB, and a count of the rest."""
+
+    def __init__(self):
+        self.kept = bytearray()
+        self.dropped = 0
+
+    def drain(self, fd: int) -> None:
+        try:
+            while chunk := os.read(fd, 1 << 20):
+                room = OUTPUT_CAP - len(self.kept)
+                self.kept += chunk[:max(room, 0)]
+                self.dropped += max(0, len(chunk) - max(room, 0))
+        except BlockingIOError:
+            pass
+
+    def take(self) -> str:
+        text = self.kept.decode("utf-8", "replace")
+        if self.dropped:
+            text += f"\n[... {self.dropped} more bytes of output not shown]"
+        self.kept, self.dropped = bytearray(), 0
+        return text
 
 
 def _encode_call(call: Call) -> dict:
@@ -136,71 +342,32 @@ def _encode_call(call: Call) -> dict:
             "time_repeats": call.time_repeats, "baseline": call.baseline}
 
 
-def _outcome(msg: dict) -> Outcome:
+def _outcome(msg: dict, output: str) -> Outcome:
     status = msg.get("status")
-    output = str(msg.get("output", ""))[: 70 * 1024]
-    seconds = float(msg.get("seconds", 0.0)) if isinstance(msg.get("seconds"), (int, float)) else 0.0
+    seconds = float(msg["seconds"]) if type(msg.get("seconds")) in (int, float) else 0.0
     if status == "returned":
         try:
             value = wire.decode(msg.get("value"))
         except (wire.WireError, ValueError, TypeError) as e:
             return Outcome("crash", message=f"the result could not be read: {e}", output=output)
         timing = msg.get("timing")
-        if not (isinstance(timing, dict) and all(isinstance(v, (int, float)) and v >= 0 for v in timing.values())):
+        if not (isinstance(timing, dict) and all(type(v) in (int, float) and v >= 0 for v in timing.values())):
             timing = None
         return Outcome("returned", value=value, output=output, seconds=seconds, timing=timing)
     if status in ("raised", "not-implemented", "forbidden", "crash"):
-        return Outcome(status, error=str(msg.get("error") or "") or None, message=str(msg.get("message", ""))[:4000],
-                       output=output, seconds=seconds)
+        return Outcome(status, error=str(msg.get("error") or "")[:100] or None,
+                       message=str(msg.get("message", ""))[:4000], output=output, seconds=seconds)
     return Outcome("crash", message="the student's process sent something unreadable", output=output)
 
 
-class _Lines:
-    def __init__(self, fd: int):
-        self.fd, self.buf = fd, b""
-
-    def next_line(self, until: float) -> str | None:
-        while b"\n" not in self.buf:
-            left = until - time.monotonic()
-            if left <= 0:
-                return None
-            ready, _, _ = select.select([self.fd], [], [], left)
-            if not ready:
-                return None
-            chunk = os.read(self.fd, 1 << 20)
-            if not chunk:
-                return None
-            self.buf += chunk
-        line, self.buf = self.buf.split(b"\n", 1)
-        return line.decode("utf-8", "replace")
-
-    def close(self) -> None:
+def _death(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        sig = os.WTERMSIG(status)
         try:
-            os.close(self.fd)
-        except OSError:
-            pass
-
-
-def _kill(proc: subprocess.Popen) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    try:
-        proc.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        pass
-
-
-def _death(proc: subprocess.Popen) -> str:
-    code = proc.poll()
-    if code is not None and code < 0:
-        return f"the process died of signal {signal.Signals(-code).name}"
-    return f"the process ended (exit status {code}) before returning"
-
-
-def _child_env(tmp: str) -> dict[str, str]:
-    keep = ("PATH", "LANG", "LC_ALL", "HOME", "SYSTEMROOT")
-    env = {k: os.environ[k] for k in keep if k in os.environ}
-    env.update({"HOME": tmp, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1"})
-    return env
+            name = signal.Signals(sig).name
+        except ValueError:
+            name = str(sig)
+        extra = " (out of memory?)" if sig == signal.SIGKILL else ""
+        return f"the process died of signal {name}{extra} before returning"
+    code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else status
+    return f"the process ended (exit status {code}) before returning: os._exit or a crash in C code?"

@@ -1,0 +1,227 @@
+"""The fork server: imports numpy and torch once, then forks one process per submission run.
+
+Run as a script (`python -I -B zygote.py CONTROL_FD NAMESPACE`), usually as pid 1 of its own
+pid namespace inside bubblewrap. It never runs torch ops or student code itself.
+
+Control protocol (a SOCK_SEQPACKET socket, one JSON object per message):
+  zygote -> grader  {"hello": pid}, then {"ready": true} once numpy and torch are imported
+  grader -> zygote  {"op": "run", "dir": D, "memory_mb": M} with fds [results, output] attached
+  zygote -> grader  {"reply": "run", "pid": P}
+  zygote -> grader  {"event": "exit", "status": S}  when the forked process ends (S: wait status)
+  grader -> zygote  {"op": "kill"}  -> every process but the zygote dies;
+  zygote -> grader  {"reply": "kill", "status": S or null}
+"""
+from __future__ import annotations
+
+import json
+import os
+import resource
+import select
+import signal
+import socket
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import wire  # noqa: E402,F401  (beside this file; loaded by path)
+import child  # noqa: E402
+
+sys.path.remove(HERE)  # the student's imports do not see the grader's sandbox files
+
+PR_SET_CHILD_SUBREAPER, PR_SET_DUMPABLE = 36, 4
+
+
+def _prctl(option: int, value: int) -> None:
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(option, value, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
+class Zygote:
+    def __init__(self, ctl: socket.socket, namespaced: bool):
+        self.ctl = ctl
+        self.namespaced = namespaced  # pid 1 of a pid namespace: kill(-1) reaches only our processes
+        self.pid: int | None = None
+        self.pidfd: int | None = None
+        self.status: int | None = None
+
+    def send(self, obj) -> None:
+        try:
+            self.ctl.send(json.dumps(obj).encode())
+        except OSError:
+            pass  # the grader is gone; the loop ends at its next read
+
+    def loop(self) -> None:
+        while True:
+            watch = [self.ctl] + ([self.pidfd] if self.pidfd is not None else [])
+            ready, _, _ = select.select(watch, [], [], 1.0)
+            if self.pidfd is not None and (self.pidfd in ready or not ready):
+                self._poll_child()
+            self._reap_orphans()
+            if self.ctl in ready:
+                data, fds, _, _ = socket.recv_fds(self.ctl, 65536, 4)
+                if not data:  # the grader is gone: nothing of ours outlives it
+                    self._kill()
+                    os._exit(0)  # no interpreter teardown: nothing to save
+                msg = json.loads(data)
+                if msg["op"] == "run":
+                    self._run(msg, fds)
+                elif msg["op"] == "kill":
+                    for fd in fds:
+                        os.close(fd)
+                    self._kill()
+
+    def _run(self, msg: dict, fds: list[int]) -> None:
+        results, output = fds
+        pid = os.fork()
+        if pid == 0:
+            try:
+                self.ctl.close()
+                _become_child(msg, results, output)
+            finally:
+                os._exit(70)
+        os.close(results)
+        os.close(output)
+        self.pid, self.status = pid, None
+        try:
+            self.pidfd = os.pidfd_open(pid)
+        except (AttributeError, OSError):
+            self.pidfd = None  # the 1 s select timeout polls instead
+        self.send({"reply": "run", "pid": pid})
+
+    def _poll_child(self) -> None:
+        try:
+            done, status = os.waitpid(self.pid, os.WNOHANG)
+        except ChildProcessError:
+            done, status = self.pid, self.status or 0
+        if done:
+            self.status = status
+            self._forget_child()
+            self.send({"event": "exit", "status": status})
+
+    def _forget_child(self) -> None:
+        if self.pidfd is not None:
+            os.close(self.pidfd)
+        self.pidfd = None
+
+    def _kill(self) -> None:
+        """Every process but this one dies: the child, its threads, and whatever it spawned or detached."""
+        for _ in range(100):
+            victims = self._others()
+            if not victims:
+                break
+            if self.namespaced:
+                try:
+                    os.kill(-1, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            for pid in victims:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
+            self._reap_orphans(block=True)
+        if self.pid is not None and self.status is None:
+            try:
+                _, self.status = os.waitpid(self.pid, 0)
+            except ChildProcessError:
+                pass
+        self._reap_orphans()
+        self._forget_child()
+        status, self.pid = self.status, None
+        self.send({"reply": "kill", "status": status})
+
+    def _others(self) -> list[int]:
+        """Our descendants (with the subreaper flag, detached ones come back to us)."""
+        me = os.getpid()
+        parents: dict[int, int] = {}
+        for name in os.listdir("/proc"):
+            if name.isdigit():
+                try:
+                    with open(f"/proc/{name}/stat", "rb") as f:
+                        stat = f.read()
+                    parents[int(name)] = int(stat.rsplit(b")", 1)[1].split()[1])
+                except (OSError, ValueError, IndexError):
+                    continue
+        mine, grew = {me}, True
+        while grew:
+            grew = False
+            for pid, ppid in parents.items():
+                if ppid in mine and pid not in mine:
+                    mine.add(pid)
+                    grew = True
+        return sorted(mine - {me})
+
+    def _reap_orphans(self, block: bool = False) -> None:
+        while True:
+            try:
+                pid, status = os.waitpid(-1, 0 if block and self._others() else os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            if pid == self.pid and self.status is None:
+                self.status = status
+                self._forget_child()
+                self.send({"event": "exit", "status": status})
+
+
+def _become_child(msg: dict, results: int, output: int) -> None:
+    """In the forked process: own session, limits, fds 1/2 to the output pipe, then the student's code."""
+    os.setsid()
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGPIPE, signal.SIGCHLD):
+        signal.signal(sig, signal.SIG_DFL)
+    os.dup2(output, 1)
+    os.dup2(output, 2)
+    os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+    os.closerange(3, results)
+    os.closerange(results + 1, 65536)
+    os.chdir(msg["dir"])
+    os.environ["HOME"] = os.environ["TMPDIR"] = msg["dir"]
+    _limit_memory(int(msg["memory_mb"]))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    _prctl(PR_SET_DUMPABLE, 1)
+    stream = os.fdopen(1, "w", buffering=1, encoding="utf-8", errors="replace", closefd=False)
+    sys.stdout = sys.__stdout__ = stream
+    sys.stderr = sys.__stderr__ = os.fdopen(2, "w", buffering=1, encoding="utf-8", errors="replace", closefd=False)
+    child.serve(os.path.join(msg["dir"], ".request.json"), results)
+    child._flush()
+    os._exit(0)
+
+
+def _limit_memory(mb: int) -> None:
+    """RLIMIT_DATA bounds the heap (torch's mapped libraries do not count, so it stays usable);
+    RLIMIT_AS backs it up for shared anonymous maps, above what is already mapped."""
+    limit = mb << 20
+    resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+    try:
+        with open("/proc/self/statm") as f:
+            mapped = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        total = mapped + limit + (512 << 20)
+        resource.setrlimit(resource.RLIMIT_AS, (total, total))
+    except (OSError, ValueError):
+        pass
+
+
+def main() -> None:
+    ctl = socket.socket(fileno=int(sys.argv[1]))
+    namespaced = len(sys.argv) > 2 and sys.argv[2] == "pidns" and os.getpid() == 1
+    _prctl(PR_SET_CHILD_SUBREAPER, 1)
+    _prctl(PR_SET_DUMPABLE, 0)  # the student's process may not ptrace us or read our fds
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGPIPE):
+        signal.signal(sig, signal.SIG_IGN)
+    zygote = Zygote(ctl, namespaced)
+    zygote.send({"hello": os.getpid(), "namespaced": namespaced})
+    import numpy  # noqa: F401
+    import torch
+
+    torch.set_num_threads(1)  # before any fork; no torch op ever runs here
+    zygote.send({"ready": True})
+    zygote.loop()
+
+
+if __name__ == "__main__":
+    main()
