@@ -156,7 +156,8 @@ def load_course(path: Path | str | None = None) -> Course:
     try:
         course = Course(**data, root=path.parent)
     except ValidationError as e:
-        err = e.errors()[0]
+        # an unknown key usually explains the rest (a misspelt required key), so it goes first
+        err = sorted(e.errors(), key=lambda x: x["type"] != "extra_forbidden")[0]
         loc = tuple(err["loc"])
         key = ".".join(str(p) for p in loc) or "(top level)"
         line = _line_of(node, loc)

@@ -81,7 +81,8 @@ def _concept_report(concept: str, cfg, trials: list[Trial], spec: ExerciseSpec, 
     found = diagnose.diagnose(spec, failing, smallest, tol)
     return ConceptReport(
         name=concept, score=score, max_score=cfg.points, passed=passed, total=total, status=status,
-        misconception=found.misconception, message=found.message, example=example(smallest),
+        misconception=found.misconception, message=found.message,
+        example=None if smallest.verdict.status == "not-implemented" else example(smallest),
         hint=cfg.hint, output=output,
     )
 

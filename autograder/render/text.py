@@ -20,7 +20,7 @@ def render(report: CourseReport, *, width: int | None = None, color: bool | None
     if color is None:
         color = bool(os.environ.get("FORCE_COLOR")) and not os.environ.get("NO_COLOR")
     console = Console(file=buf, width=width or 100, force_terminal=color, color_system="standard" if color else None,
-                      highlight=False, soft_wrap=False)
+                      highlight=False, soft_wrap=True)
     for ex in report.exercises:
         _exercise(console, ex)
     if report.requested is None and len(report.exercises) > 1:

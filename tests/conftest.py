@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_grade(*args: str, cwd: Path | None = None, env: dict | None = None, timeout: float = 300):
+    """Run the `grade` command as a user would; returns the CompletedProcess (text)."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run([sys.executable, "-m", "autograder", *map(str, args)], cwd=cwd or ROOT, env=full_env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="session")
+def course():
+    from autograder.course import load_course
+
+    return load_course(ROOT / "course.yml")
