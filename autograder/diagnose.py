@@ -1,7 +1,33 @@
-"""Name what went wrong in a failing concept. (Mutant matching arrives with the diagnosis issue.)"""
+"""Name what went wrong in a failing concept.
+
+The grader keeps each misconception of shared/misconceptions.md as a mutant (autograder/mutants/).
+When a concept fails, the exercise's mutants for the functions involved run here, in the grader's
+process (they are ours), on the same failing cases. A misconception explains a case when one of its
+mutants' result on that very case equals the student's (within the tolerance) while PyTorch's does
+not. The one explaining the most failing cases is named (ties: the example shown, then declared
+order), with its explanation and the line that differs. When none does, the message says so and
+describes the pattern of the difference instead (localise.py). Statuses that are not mistakes in
+the code's arithmetic (not-implemented, forbidden, timeout, crash) keep their own ids and messages.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Sequence
+
+import numpy as np
+
+from autograder import localise
+from autograder.compare import KindError, Tol, close, normalize
+from autograder.mutants import mutants_for
+from autograder.mutants.base import Mutant, call_in_process
+from autograder.sandbox.runner import Outcome
+from autograder.sandbox.wire import TaggedArray
+
+# verdict statuses that say what happened better than any mutant could
+OWN_STATUS = ("not-implemented", "forbidden", "timeout", "crash")
+# outcomes that a mutant can reproduce: a value, or an exception raised by the function itself
+COMPARABLE = ("returned", "raised")
+MAX_TRIALS = 16  # failing cases examined per concept: bounds the mutants' runs in the grader
 
 
 @dataclass(frozen=True)
@@ -10,7 +36,108 @@ class Diagnosis:
     message: str
 
 
-def diagnose(spec, failing, smallest, tol) -> Diagnosis:
+def diagnose(spec, failing: Sequence[Any], smallest: Any, tol: Tol) -> Diagnosis:
     """`failing`: the concept's failing trials, smallest first; `smallest`: the shrunk one to show."""
     verdict = smallest.verdict
-    return Diagnosis(verdict.misconception, verdict.message)
+    if verdict.status in OWN_STATUS:
+        return Diagnosis(verdict.misconception, verdict.message)
+    trials = [t for t in failing[:MAX_TRIALS] if t.outcome.status in COMPARABLE]
+    functions = {t.case.function for t in trials} | {smallest.case.function}
+    mutants = [m for m in mutants_for(spec.name) if m.function in functions]
+    hits = explained(mutants, trials, tol)
+    shown = explained(mutants, [smallest], tol)
+    if hits or shown:
+        order = {m.id: i for i, m in reversed(list(enumerate(mutants)))}
+        best = min(set(hits) | set(shown), key=lambda i: (-len(hits.get(i, ())), i not in shown, order[i]))
+        return Diagnosis(best, _named(best, mutants, smallest, len(hits.get(best, ())), len(trials), best in shown, tol))
+    return Diagnosis(verdict.misconception, _unexplained(smallest, bool(mutants), tol))
+
+
+def explained(mutants: Sequence[Mutant], trials: Sequence[Any], tol: Tol) -> dict[str, set[int]]:
+    """misconception id -> indices of the trials one of its mutants reproduces (and PyTorch does not)."""
+    hits: dict[str, set[int]] = {}
+    for i, t in enumerate(trials):
+        if t.verdict.passed or t.outcome.status not in COMPARABLE:
+            continue
+        for m in mutants:
+            if m.function == t.case.function and m.id not in {k for k, v in hits.items() if i in v}:
+                if matches(t, m, tol):
+                    hits.setdefault(m.id, set()).add(i)
+    return hits
+
+
+def matches(trial: Any, mutant: Mutant, tol: Tol) -> bool:
+    """Does the mutant, run on this trial's own case, do what the student's code did?"""
+    if mutant.function != trial.case.function:
+        return False
+    return agrees(trial.outcome, mutant_outcome(mutant, trial.case), trial.expected, tol)
+
+
+def mutant_outcome(mutant: Mutant, case: Any) -> Outcome:
+    return call_in_process(mutant.impl, case.call)
+
+
+def agrees(student: Outcome, mutant: Outcome, expected: Any, tol: Tol) -> bool:
+    """The two outcomes are the same: the same exception type, or values equal within tolerance
+    (read in the expected's kind, each keeping its own shape, so a wrong shape can agree too)."""
+    if student.status != mutant.status or student.status not in COMPARABLE:
+        return False
+    if student.status == "raised":
+        return student.error == mutant.error
+    like = localise.template(expected, mutant.value)
+    try:
+        theirs = normalize(mutant.value, like)
+    except (KindError, TypeError):  # both of a wrong kind (a float size, say): compare as returned
+        return same_raw(student.value, mutant.value, tol)
+    try:
+        ours = normalize(student.value, like)
+    except (KindError, TypeError):
+        return False
+    return close(ours, theirs, tol)
+
+
+def same_raw(a: Any, b: Any, tol: Tol) -> bool:
+    """Plain decoded values equal in type, shape and value (floats within tolerance)."""
+    if isinstance(a, TaggedArray) and isinstance(b, TaggedArray):
+        x, y = a.array, b.array
+        if x.shape != y.shape or x.dtype.kind != y.dtype.kind:
+            return False
+        if x.dtype.kind in "fc":
+            return bool(np.allclose(x, y, rtol=tol.rtol, atol=tol.atol))
+        return bool(np.array_equal(x, y))
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, float):
+        return bool(np.isclose(a, b, rtol=tol.rtol, atol=tol.atol))
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(same_raw(x, y, tol) for x, y in zip(a, b))
+    return a == b
+
+
+def _named(mid: str, mutants: Sequence[Mutant], smallest: Any, count: int, total: int, in_shown: bool,
+           tol: Tol) -> str:
+    same = [m for m in mutants if m.id == mid]
+    mutant = next((m for m in same if m.function == smallest.case.function), same[0])
+    parts = [mutant.explanation]
+    if mutant.line:
+        parts.append(f"The line that differs:\n    {mutant.line}")
+    cases = "case" if total == 1 else "cases"
+    if in_shown:
+        parts.append(f"Your results match this mistake on {count} of the {total} failing {cases}, "
+                     f"including the example below.")
+    else:
+        where = localise.describe(smallest.expected, smallest.outcome.value, tol) or smallest.verdict.message
+        parts.append(f"Your results match this mistake on {count} of the {total} failing {cases}; the "
+                     f"example below differs in another way: {where}")
+    return "\n".join(parts)
+
+
+def _unexplained(smallest: Any, known: bool, tol: Tol) -> str:
+    verdict = smallest.verdict
+    head = ("None of the mistakes the grader knows for this function gives your results."
+            if known else "")
+    where = ""
+    if smallest.outcome.status == "returned":
+        where = localise.describe(smallest.expected, smallest.outcome.value, tol)
+    parts = [p for p in (head, verdict.message, where) if p]
+    return "\n".join(dict.fromkeys(parts))

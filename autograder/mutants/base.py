@@ -1,8 +1,19 @@
-"""A mutant: a misconception from shared/misconceptions.md as a wrong implementation."""
+"""A mutant: a misconception from shared/misconceptions.md as a wrong implementation.
+
+Also how the grader runs one in its own process (mutants are ours, never the student's): the
+arguments and the result cross the same plain-data boundary (sandbox/wire.py) as a student's,
+so a mutant's value looks exactly like a student's would.
+"""
 from __future__ import annotations
 
+import functools
+import json
 from dataclasses import dataclass
 from typing import Any, Callable
+
+from autograder.cases.space import Call, Invalid
+from autograder.sandbox import wire
+from autograder.sandbox.runner import Outcome
 
 
 @dataclass(frozen=True)
@@ -18,3 +29,61 @@ class Mutant:
     impl: Callable[..., Any]
     explanation: str
     line: str = ""
+
+
+def refuses_like(oracle: Callable[..., Any]):
+    """Decorator for a mutant that validates its arguments as PyTorch does (ValueError where the oracle
+    raises Invalid), so that only its formula is wrong and it loses points where its mistake shows."""
+    def decorate(impl):
+        @functools.wraps(impl)
+        def checked(*args, **kwargs):
+            try:
+                oracle(*args, **kwargs)
+            except Invalid as e:
+                raise ValueError(str(e)) from None
+            return impl(*args, **kwargs)
+        return checked
+    return decorate
+
+
+def as_student(oracle: Callable[..., Any]) -> Callable[..., Any]:
+    """The oracle as a student's correct function: Invalid becomes ValueError."""
+    return refuses_like(oracle)(oracle)
+
+
+def call_in_process(fn: Callable[..., Any], call: Call) -> Outcome:
+    """Run `fn` on a call as the sandbox's child would, here; the result crosses wire.py both ways."""
+    args = [_from_wire(a) for a in call.args]
+    kwargs = {k: _from_wire(v) for k, v in call.kwargs.items()}
+    try:
+        value = fn(*args, **kwargs)
+    except NotImplementedError as e:
+        return Outcome("not-implemented", message=str(e))
+    except Exception as e:  # what a student's function raising this would report
+        return Outcome("raised", error=type(e).__name__, message=f"{type(e).__name__}: {e}")
+    try:
+        value = wire.decode(json.loads(json.dumps(wire.encode(value), allow_nan=False)))
+    except (wire.WireError, ValueError, TypeError) as e:
+        return Outcome("crash", message=f"the result could not be read: {e}")
+    # timed calls (a speed concept) see equal times: a mutant's lesson is its values, not its speed
+    timing = {"student": 1.0, "baseline": 1.0} if call.time_repeats else None
+    return Outcome("returned", value=value, timing=timing)
+
+
+def _from_wire(value: Any) -> Any:
+    """A fresh copy of an argument, as the child process gets it (tensors stay tensors)."""
+    return _to_torch(wire.decode(json.loads(json.dumps(wire.encode(value), allow_nan=False))))
+
+
+def _to_torch(value: Any) -> Any:
+    if isinstance(value, wire.TaggedArray):
+        if value.src == "tensor":
+            import torch
+
+            return torch.from_numpy(value.array.copy())
+        return value.array.copy()
+    if isinstance(value, tuple):
+        return tuple(_to_torch(v) for v in value)
+    if isinstance(value, list):
+        return [_to_torch(v) for v in value]
+    return value
