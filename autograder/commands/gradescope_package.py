@@ -8,6 +8,7 @@ from pathlib import Path
 def add_arguments(parser) -> None:
     parser.add_argument("--out", type=Path, default=Path("autograder.zip"), metavar="FILE",
                         help="the zip to write (default: ./autograder.zip)")
+    parser.add_argument("--exercise", metavar="NAME", help="grade only this exercise (one Gradescope assignment each)")
     parser.add_argument("--course", type=Path, help="the course folder or its course.yml")
 
 
@@ -17,7 +18,7 @@ def run(args) -> int:
 
     course = load_course(args.course)
     try:
-        names = build_package(course, args.out)
+        names = build_package(course, args.out, exercise=args.exercise)
     except PackageError as e:
         print(f"grade gradescope-package: {e}", file=sys.stderr)
         return 2
