@@ -59,6 +59,9 @@ def release(course: Course, *, student_copy: Path | None = None) -> list[Path]:
     """Write exercises/ from solutions/; with student_copy, also the course without solutions/ there."""
     written = []
     stubs = stub_sources(course)
+    from autograder.notebooks_build import student_notebooks  # the same exercises as notebooks
+
+    stubs.update(student_notebooks(course))
     course.exercises_dir.mkdir(exist_ok=True)
     for file, text in stubs.items():
         target = course.exercises_dir / file

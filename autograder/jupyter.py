@@ -1,0 +1,197 @@
+"""Grading from inside a notebook: `check("exercise3")` for students, `concept_score` for nbgrader cells.
+
+Both grade the notebook's own code: the kernel's input history turned into a module by
+autograder.notebook (definitions only, each cell as the kernel ran it), run through the same
+isolated Sandbox as `grade` on the command line. Function objects never cross processes.
+
+nbgrader's rules shape `concept_score`: it writes nothing to stderr (any stderr output scores
+the cell 0), it ends with a plain float clamped to [0, points] (a numpy float or a string would
+get full credit, a score above the points breaks autograde), and the exercise is graded once
+per kernel and cached, so an endless loop costs the sandbox's limits once, not once per cell.
+The grading seed comes from the environment (CONV_COURSE_SEED, or CONV_COURSE_SALT mixed into
+course.yml's seed), never from the notebook, whose cells students can read.
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import os
+import time
+import warnings
+from pathlib import Path
+
+SEED_ENV, SALT_ENV, CELL_TIMEOUT_ENV = "CONV_COURSE_SEED", "CONV_COURSE_SALT", "CONV_COURSE_CELL_TIMEOUT"
+_MARGIN = 8.0  # seconds a test cell keeps for starting up and printing, within nbgrader's cell timeout
+_cache: dict[tuple, object] = {}
+
+
+class CheckResult:
+    """What `check()` returns: Jupyter shows it as the HTML report; `.report` is the data."""
+
+    def __init__(self, report):
+        from autograder.render.html import render
+
+        self.report = report
+        self.html = render(report)
+
+    @property
+    def score(self) -> float:
+        return self.report.score
+
+    @property
+    def max_score(self) -> float:
+        return self.report.max_score
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __repr__(self) -> str:  # plain text: rich would detect Jupyter and display HTML of its own
+        lines = []
+        for ex in self.report.exercises:
+            lines.append(f"{ex.exercise} — {ex.title}: {ex.score:g} / {ex.max_score:g}")
+            lines += [concept_text(c) for c in ex.concepts]
+            lines.append(f"Reproduce: {ex.reproduce}")
+        return "\n".join(lines)
+
+
+def check(exercise: str, *, seed: int | None = None, notebook: str | Path | None = None) -> CheckResult:
+    """Grade `exercise` as defined in this notebook (the cells run so far) and show the report.
+
+    Outside a kernel, or with `notebook=`, the saved .ipynb file is graded instead
+    (default `<exercise>.ipynb` here, else the course's exercises/ file, like `grade`).
+    """
+    from autograder.course import load_course
+    from autograder.report import CourseReport
+
+    course = load_course()
+    ex = course.exercise(exercise)
+    seed = course.seed if seed is None else seed
+    submission, where = _submission(course, ex, notebook)
+    reproduce = f"grade {ex.name} --submission {where} --seed {seed}"
+    report = _graded(course, ex.name, submission, seed, reproduce, budget=None)
+    return CheckResult(CourseReport((report,), requested=ex.name, reproduce=reproduce))
+
+
+def concept_score(exercise: str, concept: str, *, points: float) -> float:
+    """For an nbgrader test cell: print the concept's feedback, return its score in [0, points]."""
+    from autograder.course import load_course
+
+    course = load_course()
+    ex = course.exercise(exercise)
+    seed = grading_seed(course)
+    submission, where = _submission(course, ex, None)
+    budget = float(os.environ.get(CELL_TIMEOUT_ENV, "30")) - _MARGIN
+    report = _graded(course, ex.name, submission, seed, f"grade {ex.name} --submission {where}", budget=budget)
+    found = [c for c in report.concepts if c.name == concept]
+    if not found:
+        print(f"{exercise} has no concept {concept!r} in course.yml: 0 points")
+        return 0.0
+    print(concept_text(found[0]))
+    return float(min(max(float(found[0].score), 0.0), float(points)))
+
+
+def grading_seed(course) -> int:
+    """$CONV_COURSE_SEED, else course.yml's seed salted with $CONV_COURSE_SALT, else course.yml's seed."""
+    from autograder.course import CourseError
+
+    if os.environ.get(SEED_ENV):
+        try:
+            return int(os.environ[SEED_ENV])
+        except ValueError:
+            raise CourseError(f"${SEED_ENV} must be an integer, got {os.environ[SEED_ENV]!r}") from None
+    salt = os.environ.get(SALT_ENV)
+    if salt:
+        digest = hashlib.sha256(f"{course.seed}:{salt}".encode()).hexdigest()
+        return int(digest[:8], 16)
+    return course.seed
+
+
+def concept_text(c) -> str:
+    """Plain-text feedback for one concept (stdout of an nbgrader test cell)."""
+    lines = [f"{c.name}: {c.score:g} / {c.max_score:g} points, {c.passed}/{c.total} cases passed ({c.status})"]
+    if c.misconception:
+        lines.append(f"Looks like: {c.misconception}")
+    if c.message:
+        lines.append(c.message)
+    if c.example is not None:
+        e = c.example
+        lines.append(f"Smallest failing case: {e.call}")
+        lines += [f"    {k} = {_short(v)}" for k, v in e.inputs.items()]
+        lines += [f"  expected: {_short(e.expected)}", f"  got:      {_short(e.got)}"]
+    if c.hint and not c.ok:
+        lines.append(f"Hint: {c.hint}")
+    return "\n".join(lines)
+
+
+def _short(v) -> str:
+    import json
+
+    text = v if isinstance(v, str) else json.dumps(v)
+    return text if len(text) <= 400 else text[:400] + " ..."
+
+
+def _submission(course, ex, notebook):
+    """The Submission to grade and where it came from (for the reproduce line)."""
+    from autograder.notebook import history_source, notebook_source
+    from autograder.sandbox.runner import Submission
+
+    inputs = None if notebook is not None else _kernel_inputs()
+    sources = {}
+    for other in course.exercises.values():  # sibling .py files beside the notebook, as `grade` does
+        path = Path.cwd() / other.file
+        if other.module != ex.module and path.is_file():
+            sources[other.module] = path.read_text(encoding="utf-8")
+    if inputs is not None:
+        sources[ex.module] = history_source(inputs)
+        return Submission(ex.module, sources, "notebook"), f"{ex.module}.ipynb"
+    path = Path(notebook) if notebook is not None else Path.cwd() / f"{ex.module}.ipynb"
+    if path.is_file():
+        sources[ex.module] = notebook_source(path)
+        return Submission(ex.module, sources, str(path)), str(path)
+    from autograder.submission import load_submission
+
+    return load_submission(course, ex, None), str(course.exercises_dir / ex.file)
+
+
+def _kernel_inputs() -> list[str] | None:
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    shell = get_ipython()
+    if shell is None or not hasattr(shell, "history_manager"):
+        return None
+    return list(shell.history_manager.input_hist_raw)
+
+
+def _graded(course, name, submission, seed, reproduce, *, budget):
+    """Grade once per (exercise, seed, code); later calls with the same code reuse the report."""
+    key = (name, seed, hashlib.sha256(repr(sorted(submission.sources.items())).encode()).hexdigest())
+    if key not in _cache:
+        from autograder.grading import grade_exercise
+        from autograder.sandbox.runner import Sandbox
+
+        limits = course.limits_for(name)
+        total = limits.time_per_exercise if budget is None else max(1.0, min(limits.time_per_exercise, budget))
+        # nothing may reach stderr: nbgrader scores a test cell with stderr output 0
+        with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):
+            warnings.simplefilter("ignore")
+            with Sandbox(time_per_case=limits.time_per_case, time_total=total) as sandbox:
+                _cache[key] = grade_exercise(course, name, submission, seed=seed,
+                                             sandbox=_Budgeted(sandbox, total), reproduce=reproduce)
+    return _cache[key]
+
+
+class _Budgeted:
+    """One deadline across every sandbox run of the exercise (shrinking runs more cases later)."""
+
+    def __init__(self, sandbox, seconds: float):
+        self.sandbox, self.deadline = sandbox, time.monotonic() + seconds
+
+    def run(self, submission, calls, **kwargs):
+        self.sandbox.time_total = max(0.0, self.deadline - time.monotonic())
+        return self.sandbox.run(submission, calls, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self.sandbox, name)
