@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import time
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -111,7 +112,21 @@ def audit_mutant(course: Course, name: str, mutant: Mutant, seeds: Sequence[int]
 
 
 def audit(course: Course, names: Sequence[str], seeds: Sequence[int]) -> list[AuditRow]:
-    return [audit_mutant(course, name, m, seeds) for name in names for m in mutants_for(name)]
+    with one_thread():
+        return [audit_mutant(course, name, m, seeds) for name in names for m in mutants_for(name)]
+
+
+@contextmanager
+def one_thread():
+    """Torch's thread pool costs milliseconds per tiny call (oracles, mutants): thousands of them here."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 def render_table(rows: Sequence[AuditRow], *, width: int = 140) -> str:
@@ -121,7 +136,7 @@ def render_table(rows: Sequence[AuditRow], *, width: int = 140) -> str:
 
     table = Table(title="Mutant audit: every known mistake graded as a submission", title_justify="left")
     for col in ("mutant", "function", "exercise", "caught", "concepts that lost points", "diagnosis given", "result"):
-        table.add_column(col)
+        table.add_column(col, overflow="fold")
     for row in rows:
         n = len(row.results)
         lost = sorted({c for r in row.results for c in r.lost})

@@ -69,12 +69,14 @@ def conv_transpose_output_length(length, kernel_size, stride=1, padding=0, outpu
 # draw is valid (length = span + extra) unless the space is a validation one.
 
 
-def _conv(**fixed):
+def _conv(*, low_remainder=False, **fixed):
+    """A remainder of s - 1 fools rounding up and rounding to nearest alike; one of 1 (below half of
+    s >= 3) fools only rounding up: both are needed to tell them apart."""
     def build(p, rng):
         k, s, d, pad = p.get("K", 1), p.get("s", 1), p.get("d", 1), p.get("p", 0)
         span = d * (k - 1) + 1
-        if "q" in p:  # length chosen for a remainder of s - 1: rounding mistakes show
-            length = span - 2 * pad + p["q"] * s + (s - 1)
+        if "q" in p:  # length chosen for a remainder of s - 1 (or of 1): rounding mistakes show
+            length = span - 2 * pad + p["q"] * s + (1 if low_remainder else s - 1)
         else:
             length = span + p.get("extra", 0)
         length = max(length, 1)
@@ -90,11 +92,14 @@ def _conv(**fixed):
 
 
 def _conv2d(p, rng):
-    """Non-square everything, so that exchanging height and width shows."""
+    """Non-square everything, so that exchanging height and width shows. With `qh`/`qw` the extra
+    length leaves a remainder of 1 in height and of s - 1 in width (see _conv)."""
     kh, kw, dh, dw = p["KH"], p["KW"], p.get("dh", 1), p.get("dw", 1)
-    return {"height": dh * (kh - 1) + 1 + p["eh"], "width": dw * (kw - 1) + 1 + p["ew"],
-            "kernel_size": (kh, kw) if kh != kw else kh, "stride": (p.get("sh", 1), p.get("sw", 1)),
-            "padding": (p.get("ph", 0), p.get("pw", 0)), "dilation": (dh, dw)}
+    sh, sw, ph, pw = p.get("sh", 1), p.get("sw", 1), p.get("ph", 0), p.get("pw", 0)
+    eh = p["qh"] * sh + 1 if "qh" in p else p["eh"]
+    ew = p["qw"] * sw + sw - 1 if "qw" in p else p["ew"]
+    return {"height": dh * (kh - 1) + 1 + eh, "width": dw * (kw - 1) + 1 + ew,
+            "kernel_size": (kh, kw) if kh != kw else kh, "stride": (sh, sw), "padding": (ph, pw), "dilation": (dh, dw)}
 
 
 def _pool(p, rng):
@@ -175,19 +180,29 @@ SPEC = ExerciseSpec(
         "stride": (
             S("stride-remainder", COL, {"K": (1, 4), "s": (3, 5), "q": (0, 3)}, _conv(),
               triggers={"ceil-not-floor", "round-not-floor", "float-size"}),
+            S("stride-low-remainder", COL, {"K": (1, 4), "s": (3, 5), "q": (0, 3)}, _conv(low_remainder=True),
+              triggers={"ceil-not-floor", "float-size"}),
             S("stride", COL, {"K": (1, 5), "s": (2, 4), "extra": (0, 12)}, _conv(), triggers={"float-size"}),
-            S("stride-2d", "conv2d_output_shape", {"KH": (1, 3), "KW": (1, 3), "sh": (1, 1), "sw": (2, 3),
-              "eh": (0, 6), "ew": (0, 6)}, _conv2d, triggers={"height-width-swapped"}),
+            S("stride-2d", "conv2d_output_shape", {"KH": (1, 1), "KW": (2, 3), "sh": (3, 4), "sw": (3, 4),
+              "qh": (0, 2), "qw": (0, 2)}, _conv2d,
+              triggers={"height-width-swapped", "ceil-not-floor", "round-not-floor", "float-size"}),
         ),
         "padding": (
-            S("padding", COL, {"K": (1, 5), "s": (1, 1), "p": (1, 3), "extra": (0, 8)}, _conv(),
+            S("padding", COL, {"K": (1, 5), "s": (1, 1), "p": (2, 3), "extra": (0, 8)}, _conv(),
               triggers={"padding-once"}),
+            S("padding-2d", "conv2d_output_shape", {"KH": (1, 2), "KW": (1, 3), "ph": (0, 1), "pw": (2, 3),
+              "eh": (0, 4), "ew": (0, 4)}, _conv2d, triggers={"padding-once"}),
         ),
         "dilation": (
             S("dilation", COL, {"K": (2, 4), "s": (1, 1), "d": (2, 3), "extra": (0, 8)}, _conv(),
               triggers={"dilation-ignored", "dilation-times-kernel"}),
-            S("dilation-2d", "conv2d_output_shape", {"KH": (2, 3), "KW": (2, 3), "sh": (1, 2), "sw": (1, 2),
-              "ph": (0, 2), "pw": (0, 2), "dh": (1, 1), "dw": (2, 3), "eh": (0, 6), "ew": (0, 6)}, _conv2d),
+            # K >= 3 and d >= 3 tell apart the span mistakes: ignoring d is off by (d-1)(K-1),
+            # d*K by d-1, a missing + 1 by 1
+            S("dilation-wide", COL, {"K": (3, 4), "s": (1, 1), "d": (3, 4), "extra": (0, 6)}, _conv(),
+              triggers={"dilation-ignored", "dilation-times-kernel"}),
+            S("dilation-2d", "conv2d_output_shape", {"KH": (2, 3), "KW": (3, 3), "sh": (1, 2), "sw": (1, 1),
+              "ph": (0, 2), "pw": (0, 2), "dh": (1, 1), "dw": (3, 3), "eh": (0, 6), "ew": (0, 6)}, _conv2d,
+              triggers={"dilation-ignored", "dilation-times-kernel", "height-width-swapped"}),
         ),
         "pooling": (
             S("pool-default-stride", "pool_output_length", {"K": (2, 4), "extra": (1, 10)}, _pool,
