@@ -85,14 +85,14 @@ def max_pool1d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=Fal
     tensor([[[5., 2.]]])
     """
     x, unbatched = _batched(x, 1, "max_pool1d")
+    length = x.shape[-1]
+    ### BEGIN SOLUTION
     if stride is None:
         stride = kernel_size
     k = _int("kernel_size", kernel_size, 1)
     s = _int("stride", stride, 1)
     p = _int("padding", padding, 0)
     d = _int("dilation", dilation, 1)
-    length = x.shape[-1]
-    ### BEGIN SOLUTION
     out_len = pooled_length(length, k, s, p, d, bool(ceil_mode))
     # -inf on the left, and on the right enough for the last window (ceil mode may overhang)
     right = max(0, (out_len - 1) * s + d * (k - 1) + 1 - (length + p))
@@ -116,11 +116,11 @@ def max_pool2d(x, kernel_size, stride=None, padding=0):
     tensor([[[[4.]]]])
     """
     x, unbatched = _batched(x, 2, "max_pool2d")
+    height, width = x.shape[-2:]
+    ### BEGIN SOLUTION
     kh, kw = _pair("kernel_size", kernel_size, 1)
     sh, sw = (kh, kw) if stride is None else _pair("stride", stride, 1)
     ph, pw = _pair("padding", padding, 0)
-    height, width = x.shape[-2:]
-    ### BEGIN SOLUTION
     out_h = pooled_length(height, kh, sh, ph, 1, False)
     out_w = pooled_length(width, kw, sw, pw, 1, False)
     # pad width (last axis), then height (moved to the last axis and back)

@@ -40,14 +40,14 @@ def pad1d(x, left, right, mode="zeros"):
     >>> pad1d(torch.tensor([[1., 2, 3]]), 2, 2, "reflect")
     tensor([[3., 2., 1., 2., 3., 2., 1.]])
     """
+    length = x.shape[-1]
+    ### BEGIN SOLUTION
     _int("left", left, 0)
     _int("right", right, 0)
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
     if mode != "zeros" and x.dim() not in (2, 3):
         raise ValueError(f"mode {mode!r} pads inputs of 2 or 3 dimensions, got shape {tuple(x.shape)}")
-    length = x.shape[-1]
-    ### BEGIN SOLUTION
     if mode == "zeros":
         before = x.new_zeros(*x.shape[:-1], left)
         after = x.new_zeros(*x.shape[:-1], right)
@@ -80,6 +80,7 @@ def conv1d_padded(x, weight, bias=None, stride=1, padding=0, dilation=1, padding
     >>> conv1d_padded(torch.tensor([[1., 2, 3]]), torch.ones(1, 1, 3), padding="same")
     tensor([[3., 6., 5.]])
     """
+    ### BEGIN SOLUTION
     if padding_mode not in MODES:
         raise ValueError(f"padding_mode must be one of {', '.join(MODES)}, got {padding_mode!r}")
     if x.dim() not in (2, 3):
@@ -96,7 +97,6 @@ def conv1d_padded(x, weight, bias=None, stride=1, padding=0, dilation=1, padding
         raise ValueError(f"bias must have shape ({c_out},), got {tuple(bias.shape)}")
     s = _int("stride", stride, 1)
     d = _int("dilation", dilation, 1)
-    ### BEGIN SOLUTION
     if padding == "valid":
         left = right = 0
     elif padding == "same":

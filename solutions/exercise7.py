@@ -36,6 +36,7 @@ def _pair(name, value, minimum):
 
 def check_conv2d(x, weight, bias, stride, padding, dilation, groups):
     """Validate like F.conv2d; returns (x batched, unbatched?, stride, dilation, ((top, bottom), (left, right)))."""
+    ### BEGIN SOLUTION
     if x.dim() not in (3, 4):
         raise ValueError(f"x must be (batch, in_channels, height, width) or unbatched, got {tuple(x.shape)}")
     unbatched = x.dim() == 3
@@ -75,6 +76,7 @@ def check_conv2d(x, weight, bias, stride, padding, dilation, groups):
             name = ("height", "width")[axis]
             raise ValueError(f"the kernel spans {span} in {name} but the padded input has {size + before + after}")
     return x, unbatched, s, d, pads
+    ### END SOLUTION
 
 
 def zero_pad2d(x, pads):
@@ -94,8 +96,8 @@ def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     >>> conv2d(torch.ones(1, 1, 3, 3), torch.ones(1, 1, 2, 2)).shape
     torch.Size([1, 1, 2, 2])
     """
-    x, unbatched, (sh, sw), (dh, dw), pads = check_conv2d(x, weight, bias, stride, padding, dilation, groups)
     ### BEGIN SOLUTION
+    x, unbatched, (sh, sw), (dh, dw), pads = check_conv2d(x, weight, bias, stride, padding, dilation, groups)
     n, c_in, _, _ = x.shape
     c_out, c_group, kh, kw = weight.shape
     padded = zero_pad2d(x, pads)

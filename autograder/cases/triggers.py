@@ -1,0 +1,69 @@
+"""Make a space's triggers hold on every seed: redraw its values until each promised mutant shows.
+
+A space promises, in Space.triggers, the misconceptions its cases reveal. Parameter minimums
+give the structure (a stride of 2, a padding of 1); the values must do the rest (a window whose
+maximum is not its last element). `until_shown` draws arguments again until every promised
+mutant's result differs from the oracle's, so the promise holds whatever the seed.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable
+
+import numpy as np
+
+ATTEMPTS = 200
+
+
+def differs(a: Any, b: Any) -> bool:
+    """Values of the oracle's kinds (arrays, tuples, ints), or tensors: not the same shape or values."""
+    if isinstance(a, tuple) or isinstance(b, tuple):
+        if not (isinstance(a, tuple) and isinstance(b, (tuple, list))) or len(a) != len(b):
+            return True
+        return any(differs(x, y) for x, y in zip(a, b))
+    a, b = _array(a), _array(b)
+    if a.shape != b.shape:
+        return True
+    # beyond the grader's tolerance, so that "differs" means "a student doing this fails"
+    return not np.allclose(a, b, rtol=1e-4, atol=1e-4, equal_nan=True)
+
+
+def _array(v: Any) -> np.ndarray:
+    if hasattr(v, "detach"):
+        v = v.detach().numpy()
+    return np.asarray(v, dtype=np.float64)
+
+
+def mutant_impls(exercise: str, function: str, ids: Iterable[str]) -> dict[str, Callable[..., Any]]:
+    """id -> the wrong implementation of `function` (imported late: the mutants import the cases)."""
+    from autograder.mutants import mutants_for
+
+    wanted = set(ids)
+    found = {m.id: m.impl for m in mutants_for(exercise) if m.function == function and m.id in wanted}
+    return {i: found[i] for i in sorted(found)}
+
+
+def until_shown(draw: Callable[[], dict], oracle: Callable[..., Any], impls: dict[str, Callable[..., Any]],
+                *, what: str = "space") -> dict:
+    """Arguments from `draw()` on which every impl differs from the oracle (a raise counts as differing)."""
+    never = set(impls)
+    for _ in range(ATTEMPTS):
+        args = draw()
+        expected = oracle(**args)
+        hidden = {i for i, impl in impls.items() if not _shows(impl, args, expected)}
+        if not hidden:
+            return args
+        never &= hidden
+    raise AssertionError(f"{what}: no draw in {ATTEMPTS} shows every promised misconception "
+                         f"(never shown: {', '.join(sorted(never)) or 'none alone'})")
+
+
+def _shows(impl, args, expected) -> bool:
+    try:
+        got = impl(**_copies(args))
+    except Exception:  # a wrong implementation that crashes here shows too
+        return True
+    return differs(expected, got)
+
+
+def _copies(args: dict) -> dict:
+    return {k: v.clone() if hasattr(v, "clone") else v for k, v in args.items()}
