@@ -190,7 +190,8 @@ class _Budgeted:
         self.sandbox, self.deadline = sandbox, time.monotonic() + seconds
 
     def run(self, submission, calls, **kwargs):
-        self.sandbox.time_total = max(0.0, self.deadline - time.monotonic())
+        left = max(0.0, self.deadline - time.monotonic())
+        kwargs["time_total"] = min(left, kwargs.get("time_total") or left)  # explicit: overrides limits=
         return self.sandbox.run(submission, calls, **kwargs)
 
     def __getattr__(self, name):
