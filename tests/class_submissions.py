@@ -61,3 +61,27 @@ def small_course(folder: Path, *, time_per_case: float = 0.5, time_per_exercise:
     path = folder / "course.yml"
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     return path
+
+
+def fake_exercise_report(student_index: int = 0, exercise: str = "exercise1"):
+    """A hand-made ExerciseReport (no sandbox): every status, a misconception, awkward text."""
+    from autograder.report import ConceptReport, Example, ExerciseReport
+
+    i = student_index
+    concepts = (
+        ConceptReport("kernel", 1.0, 1.0, 8, 8, "passed", hint="K taps fit L - K + 1 times."),
+        ConceptReport("stride", 0.75 if i % 3 else 0.0, 1.5, 4 if i % 3 else 0, 8, "failed",
+                      misconception="missing-plus-one" if i % 2 else "ceil-not-floor",
+                      message="Your size is one short.\nThe line: L_out = ... // s  # missing + 1 <&> ]]>",
+                      example=Example("conv_output_length(length, kernel_size, stride=2)",
+                                      {"length": 3, "kernel_size": 1, "stride": 2}, 2, 1),
+                      hint="Add 1.", output="printed \x1b[31mred\x1b[0m\x00 text"),
+        ConceptReport("padding", 0.0, 1.0, 0, 6, "crash" if i % 4 == 0 else "timeout",
+                      misconception="crash" if i % 4 == 0 else "timeout",
+                      message="importing exercise1.py failed:\n  RuntimeError: boom"),
+        ConceptReport("pooling", 0.0, 1.0, 0, 6, "not-implemented", "not-implemented",
+                      "pool_output_length is not implemented"),
+    )
+    score = round(sum(c.score for c in concepts), 4)
+    return ExerciseReport(exercise, "Output size", 1000 + i, score, 4.5, concepts,
+                          f"grade {exercise} --submission subs/s{i} --seed {1000 + i}")

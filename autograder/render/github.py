@@ -51,7 +51,7 @@ def _message(c: ConceptReport) -> str:
     if c.misconception:
         parts.append(f"looks like {c.misconception}")
     if c.message:
-        parts.append(c.message.splitlines()[0])
+        parts.append(c.message.strip())
     if c.example is not None:
         parts.append(f"smallest failing case: {c.example.call} expected {json.dumps(c.example.expected)[:200]}"
                      f" got {json.dumps(c.example.got)[:200]}")

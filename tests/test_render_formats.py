@@ -1,0 +1,168 @@
+"""CI formats: Gradescope results.json, JUnit XML, GitHub Classroom; the Gradescope zip and workflow."""
+from __future__ import annotations
+
+import base64
+import json
+import os
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+
+from autograder.render import render
+from autograder.report import CourseReport
+from class_submissions import ROOT, exercise1_source, fake_exercise_report, small_course
+
+VISIBILITY = {"hidden", "after_due_date", "after_published", "visible"}
+OUTPUT_FORMATS = {"text", "html", "simple_format", "md", "ansi"}
+
+
+@pytest.fixture
+def report():
+    return CourseReport((fake_exercise_report(1), fake_exercise_report(4, exercise="exercise2")),
+                        reproduce="grade --submission subs/s1 --seed 1001")
+
+
+def test_gradescope_results_follow_the_spec(report):
+    data = json.loads(render(report, "gradescope"))
+    assert set(data) <= {"score", "execution_time", "output", "output_format", "test_output_format",
+                         "test_name_format", "visibility", "stdout_visibility", "extra_data", "tests", "leaderboard"}
+    assert isinstance(data["score"], float) and data["score"] == report.score
+    assert isinstance(data["execution_time"], int) and data["execution_time"] >= 0
+    assert isinstance(data["output"], str) and "grade --submission subs/s1" in data["output"]
+    assert data["output_format"] in OUTPUT_FORMATS and data["stdout_visibility"] in VISIBILITY
+    tests = data["tests"]
+    assert len(tests) == 8  # one per concept
+    for t in tests:
+        assert set(t) == {"name", "number", "score", "max_score", "status", "output", "output_format", "tags",
+                          "visibility"}
+        assert isinstance(t["name"], str) and isinstance(t["number"], str) and isinstance(t["output"], str)
+        assert isinstance(t["score"], float) and isinstance(t["max_score"], float) and 0 <= t["score"] <= t["max_score"]
+        assert t["status"] in ("passed", "failed") and t["output_format"] == "md" and t["visibility"] in VISIBILITY
+        assert isinstance(t["tags"], list) and all(isinstance(x, str) for x in t["tags"])
+    assert sum(t["max_score"] for t in tests) == report.max_score
+    assert sum(t["score"] for t in tests) == pytest.approx(data["score"])
+    assert [t["number"] for t in tests[:2]] == ["1.1", "1.2"] and tests[4]["number"] == "2.1"
+    stride = tests[1]
+    assert stride["status"] == "failed" and "missing-plus-one" in stride["tags"]
+    assert "conv_output_length(length, kernel_size, stride=2)" in stride["output"]
+    assert tests[0]["status"] == "passed"
+
+
+def test_junit_parses_back_with_the_feedback(report):
+    text = render(report, "junit")
+    root = ET.fromstring(text.encode())
+    assert root.tag == "testsuites"
+    suites = root.findall("testsuite")
+    assert [s.get("name") for s in suites] == ["exercise1", "exercise2"]
+    cases = suites[0].findall("testcase")
+    assert [c.get("name") for c in cases] == ["kernel", "stride", "padding", "pooling"]
+    assert cases[0].find("failure") is None and cases[0].find("error") is None
+    failure = cases[1].find("failure")
+    assert failure.get("type") == "missing-plus-one" and failure.get("message") == "Your size is one short."
+    assert "]]>" in failure.text and "expected: 2" in failure.text
+    assert cases[2].find("error") is not None  # a timeout is an error, not a failure
+    assert suites[0].get("failures") == "2" and suites[0].get("errors") == "1" and suites[0].get("tests") == "4"
+    # a real JUnit reader agrees
+    junitparser = pytest.importorskip("junitparser")
+    xml = junitparser.JUnitXml.fromstring(text)
+    parsed = {(s.name, c.name): c for s in xml for c in s}
+    assert len(parsed) == 8
+    assert parsed[("exercise1", "kernel")].is_passed
+    assert not parsed[("exercise1", "stride")].is_passed
+    (res,) = parsed[("exercise1", "stride")].result
+    assert isinstance(res, junitparser.Failure) and res.type == "missing-plus-one"
+    (err,) = parsed[("exercise2", "padding")].result
+    assert isinstance(err, junitparser.Error)
+
+
+def test_github_output_is_annotations_then_the_runner_result(report):
+    lines = render(report, "github").splitlines()
+    annotations, last = lines[:-1], lines[-1]
+    assert annotations and all(a.startswith("::error file=exercises/exercise") for a in annotations)
+    stride = next(a for a in annotations if "exercise1 stride" in a)
+    assert "%0A" in stride and "\n" not in stride  # multi-line text is escaped, one command per line
+    assert "title=exercise1 stride%3A 0.75/1.5::" in stride
+    assert last.startswith("result=")
+    result = json.loads(base64.b64decode(last.removeprefix("result=")))
+    assert result["version"] == 1 and result["status"] == "error" and result["max_score"] == report.max_score
+    assert len(result["tests"]) == 8
+    for t in result["tests"]:
+        assert set(t) == {"name", "status", "score", "message", "test_code", "filename", "line_no", "duration"}
+        assert t["status"] in ("pass", "fail", "error")
+    assert sum(t["score"] for t in result["tests"]) == pytest.approx(report.score)
+
+
+def test_github_passes_when_every_concept_passes():
+    from autograder.report import ConceptReport, ExerciseReport
+
+    ex = ExerciseReport("exercise1", "Output size", 1, 2.0, 2.0,
+                        (ConceptReport("kernel", 1.0, 1.0, 8, 8, "passed"), ConceptReport("stride", 1.0, 1.0, 8, 8, "passed")),
+                        "grade exercise1 --seed 1")
+    lines = render(CourseReport((ex,), requested="exercise1"), "github").splitlines()
+    assert lines[0].startswith("::notice ") and len(lines) == 2
+    result = json.loads(base64.b64decode(lines[1].removeprefix("result=")))
+    assert result["status"] == "pass" and {t["status"] for t in result["tests"]} == {"pass"}
+
+
+@pytest.mark.slow
+def test_the_classroom_workflow_feeds_the_reporter_and_its_grade_step_runs(tmp_path):
+    workflow = yaml.safe_load((ROOT / "autograder" / "templates" / "classroom.yml").read_text())
+    steps = workflow["jobs"]["run-autograding-tests"]["steps"]
+    grade_step = next(s for s in steps if s.get("id") == "grade")
+    reporter = next(s for s in steps if "autograding-grading-reporter" in s.get("uses", ""))
+    runner = reporter["with"]["runners"]
+    assert f"{runner.upper()}_RESULTS" in reporter["env"]
+    assert f"steps.{grade_step['id']}.outputs.result" in reporter["env"][f"{runner.upper()}_RESULTS"]
+    # run the step's script as Actions would, on a student repository with a buggy exercise1
+    course = small_course(tmp_path / "repo")
+    (tmp_path / "repo" / "exercises").mkdir()
+    (tmp_path / "repo" / "exercises" / "exercise1.py").write_text(exercise1_source("missing-plus-one"))
+    output = tmp_path / "github_output"
+    env = {**os.environ, "GITHUB_OUTPUT": str(output), "CONV_COURSE_ROOT": str(course.parent)}
+    done = subprocess.run(["bash", "-e", "-c", grade_step["run"]], cwd=course.parent, env=env, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "::error file=exercises/exercise1.py,title=exercise1 kernel" in done.stdout
+    (line,) = output.read_text().splitlines()
+    result = json.loads(base64.b64decode(line.removeprefix("result=")))
+    assert result["status"] == "fail" and result["max_score"] == 10.0
+    assert any(t["status"] == "pass" for t in result["tests"]) and any(t["status"] == "fail" for t in result["tests"])
+
+
+@pytest.mark.slow
+def test_the_gradescope_zip_grades_a_submission_like_gradescope_would(tmp_path):
+    from autograder.course import load_course
+    from autograder.gradescope_package import build_package
+
+    course = load_course(small_course(tmp_path / "course"))
+    names = build_package(course, tmp_path / "autograder.zip", exercise="exercise1")
+    assert names[:2] == ["setup.sh", "run_autograder"]
+    assert "course/pyproject.toml" in names and "course/course.yml" in names and "course/autograder/cli.py" in names
+    assert not any("solutions/" in n or "__pycache__" in n for n in names)
+    root = tmp_path / "autograder"
+    with zipfile.ZipFile(tmp_path / "autograder.zip") as zf:
+        assert (zf.getinfo("run_autograder").external_attr >> 16) & 0o111
+        zf.extractall(root / "source")
+    setup = (root / "source" / "setup.sh").read_text()
+    assert "torch==2.13.0" in setup and "/autograder/source/course" in setup
+    (root / "submission").mkdir()
+    (root / "submission" / "exercise1.py").write_text(exercise1_source("padding-once"))
+    env = {**os.environ, "AUTOGRADER_ROOT": str(root), "GRADE": shutil.which("grade")}
+    done = subprocess.run(["bash", str(root / "source" / "run_autograder")], env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    results = json.loads((root / "results" / "results.json").read_text())
+    assert 0 < results["score"] < 10 and len(results["tests"]) == 9
+    assert any("padding-once" in t["tags"] for t in results["tests"])
+    assert (root / "submission" / "exercise1.py").read_text() == exercise1_source("padding-once")
+    # a submission the grader cannot read still yields results.json, with the reason
+    (root / "submission" / "exercise1.py").unlink()
+    done = subprocess.run(["bash", str(root / "source" / "run_autograder")], env=env, capture_output=True, text=True,
+                          timeout=300)
+    results = json.loads((root / "results" / "results.json").read_text())
+    assert done.returncode == 0 and results["score"] == 0.0 and "has no exercise1.py" in results["output"]
