@@ -34,7 +34,7 @@ Runner = Callable[[Sequence[Case]], list[Trial]]
 
 def plan(course: Course, name: str, seed: int) -> dict[str, list[Case]]:
     """The cases of every concept of the exercise, smallest first."""
-    spec = registry.spec(name)
+    spec = registry.spec(name).for_exercise(course.exercise(name))
     return {concept: spec.cases(concept, seed=seed, count=cfg.cases)
             for concept, cfg in course.exercise(name).concepts.items()}
 

@@ -16,6 +16,13 @@ class ExerciseSpec:
     name: str
     concepts: Mapping[str, tuple[Space, ...]]
     oracles: Mapping[str, Callable[..., Any]]
+    # optional: the spec as course.yml's entry for the exercise configures it (exercise8 builds its
+    # speed space from `speed:`); configure(spec, exercise) -> ExerciseSpec
+    configure: Callable[["ExerciseSpec", Any], "ExerciseSpec"] | None = None
+
+    def for_exercise(self, exercise: Any) -> "ExerciseSpec":
+        """This spec as `exercise` (course.Exercise) configures it; itself when nothing is configurable."""
+        return self.configure(self, exercise) if self.configure else self
 
     def cases(self, concept: str, *, seed: int, count: int) -> list[Case]:
         """`count` cases of `concept`, every space at least once when count allows, smallest first."""
