@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 import time
 from collections import Counter
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -21,7 +20,7 @@ from autograder.cases import registry
 from autograder.cases.spec import ExerciseSpec
 from autograder.course import Course
 from autograder.mutants import mutants_for
-from autograder.mutants.base import Mutant, as_student, call_in_process
+from autograder.mutants.base import Mutant, as_student, call_in_process, one_thread
 from autograder.report import ExerciseReport
 from autograder.sandbox.runner import Outcome, Submission
 
@@ -114,19 +113,6 @@ def audit_mutant(course: Course, name: str, mutant: Mutant, seeds: Sequence[int]
 def audit(course: Course, names: Sequence[str], seeds: Sequence[int]) -> list[AuditRow]:
     with one_thread():
         return [audit_mutant(course, name, m, seeds) for name in names for m in mutants_for(name)]
-
-
-@contextmanager
-def one_thread():
-    """Torch's thread pool costs milliseconds per tiny call (oracles, mutants): thousands of them here."""
-    import torch
-
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
 
 
 def render_table(rows: Sequence[AuditRow], *, width: int = 140) -> str:

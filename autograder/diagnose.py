@@ -19,7 +19,7 @@ import numpy as np
 from autograder import localise
 from autograder.compare import KindError, Tol, close, normalize
 from autograder.mutants import mutants_for
-from autograder.mutants.base import Mutant, call_in_process
+from autograder.mutants.base import Mutant, call_in_process, one_thread
 from autograder.sandbox.runner import Outcome
 from autograder.sandbox.wire import TaggedArray
 
@@ -44,8 +44,9 @@ def diagnose(spec, failing: Sequence[Any], smallest: Any, tol: Tol) -> Diagnosis
     trials = [t for t in failing[:MAX_TRIALS] if t.outcome.status in COMPARABLE]
     functions = {t.case.function for t in trials} | {smallest.case.function}
     mutants = [m for m in mutants_for(spec.name) if m.function in functions]
-    hits = explained(mutants, trials, tol)
-    shown = explained(mutants, [smallest], tol)
+    with one_thread():
+        hits = explained(mutants, trials, tol)
+        shown = explained(mutants, [smallest], tol)
     if hits or shown:
         order = {m.id: i for i, m in reversed(list(enumerate(mutants)))}
         best = min(set(hits) | set(shown), key=lambda i: (-len(hits.get(i, ())), i not in shown, order[i]))

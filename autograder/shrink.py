@@ -14,8 +14,9 @@ Cost: each round of candidates is one sandbox run (one process), all candidates 
 Timeouts, stubs, forbidden calls and process crashes are not shrunk (nothing would be learnt).
 
 Bound (tests/test_shrink.py): a shrunk case is never larger (Case.size) than the one it came from,
-and one shrunk through a mutant is a local minimum: lowering any single parameter no longer shows
-the mistake. For exercise1's mutants every example shown has Case.size <= MAX_SHOWN_SIZE.
+and one shrunk through mutants is a local minimum: lowering any single parameter no longer shows
+every mistake that explained the original (see predicted()). For exercise1's mutants every example
+shown has Case.size <= MAX_SHOWN_SIZE.
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ import numpy as np
 
 from autograder.cases.space import SEED_MAX, Case
 from autograder.compare import Tol, judge
+from autograder.mutants.base import one_thread
 
 MAX_ROUNDS = 3
 MAX_STEPS = 40  # in-process steps along a mutant's path
@@ -38,6 +40,11 @@ def shrink(trial: Any, run: Callable[[Sequence[Case]], list], *, tol: Tol = Tol(
     """The smallest trial found that still fails like `trial`; `run(cases) -> trials` runs in the sandbox."""
     if trial.outcome.status in NOT_SHRUNK or trial.verdict.status in NOT_SHRUNK[:3]:
         return trial
+    with one_thread():
+        return _shrink(trial, run, tol)
+
+
+def _shrink(trial: Any, run, tol: Tol) -> Any:
     known = _known(trial, tol)
     if known:
         path = _mutant_path(trial, known, tol)
@@ -99,7 +106,7 @@ def _mutant_path(trial: Any, known, tol: Tol) -> list[Case]:
     current = trial.case
     for _ in range(MAX_STEPS):
         step = next((c for c in candidates(current, seeds=True)
-                     if _smaller(c, current) and _predicted(c, spec, trial, known, tol)), None)
+                     if _smaller(c, current) and predicted(c, spec, trial, known, tol)), None)
         if step is None:
             break
         path.append(step)
@@ -107,17 +114,19 @@ def _mutant_path(trial: Any, known, tol: Tol) -> list[Case]:
     return path
 
 
-def _predicted(case: Case, spec, trial: Any, known, tol: Tol) -> bool:
-    """Would a student making one of these mistakes still fail this case, the same way?"""
-    from autograder.diagnose import mutant_outcome
+def predicted(case: Case, spec, trial: Any, known, tol: Tol) -> bool:
+    """Would a student making these mistakes still fail this case, the same way? Every mistake that
+    explained the original case must fail here with one same result, so that the example keeps
+    every explanation the original had (the diagnosis may pick any of them)."""
+    from autograder.diagnose import agrees, mutant_outcome
 
     expected = spec.expected(case)
-    for m in known:
-        outcome = mutant_outcome(m, case)
+    outcomes = [mutant_outcome(m, case) for m in known]
+    for outcome in outcomes:
         verdict = (case.space.judge or judge)(expected, outcome, tol)
-        if not verdict.passed and _kind(verdict, outcome) == _kind(trial.verdict, trial.outcome):
-            return True
-    return False
+        if verdict.passed or _kind(verdict, outcome) != _kind(trial.verdict, trial.outcome):
+            return False
+    return all(agrees(o, outcomes[0], expected, tol) for o in outcomes[1:])
 
 
 def _known(trial: Any, tol: Tol) -> list:

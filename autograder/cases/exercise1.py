@@ -175,7 +175,7 @@ SPEC = ExerciseSpec(
         "kernel": (
             S("kernel", COL, {"K": (1, 7), "extra": (0, 10)}, _conv(), triggers={"missing-plus-one"}),
             S("kernel-2d", "conv2d_output_shape", {"KH": (1, 2), "KW": (3, 4), "eh": (0, 5), "ew": (1, 6)}, _conv2d,
-              triggers={"height-width-swapped"}),
+              triggers={"height-width-swapped", "missing-plus-one", "float-size"}),
         ),
         "stride": (
             S("stride-remainder", COL, {"K": (1, 4), "s": (3, 5), "q": (0, 3)}, _conv(),
@@ -206,7 +206,7 @@ SPEC = ExerciseSpec(
         ),
         "pooling": (
             S("pool-default-stride", "pool_output_length", {"K": (2, 4), "extra": (1, 10)}, _pool,
-              triggers={"pool-stride-one"}),
+              triggers={"pool-stride-one", "missing-plus-one"}),
             S("pool-stride", "pool_output_length", {"K": (2, 4), "s": (1, 3), "p": (0, 2), "extra": (0, 10)}, _pool),
         ),
         "ceil-mode": (

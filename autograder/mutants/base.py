@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -87,3 +88,16 @@ def _to_torch(value: Any) -> Any:
     if isinstance(value, list):
         return [_to_torch(v) for v in value]
     return value
+
+
+@contextmanager
+def one_thread():
+    """Torch's thread pool costs milliseconds per tiny call (oracles, mutants): thousands of them here."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
