@@ -94,8 +94,8 @@ def run_batch(course: Course, submissions: Path, gradebook_path: Path, *, jobs: 
     from autograder.gradebook import Gradebook
 
     started = time.monotonic()
-    students = find_students(submissions)
     names = [course.exercise(n).name for n in exercises] or list(course.exercises)
+    students = find_students(submissions)
     salt = os.environ.get(SALT_ENV) or None
     seeds = {s.id: student_seed(course.seed, s.id, salt) for s in students}
     summary = Summary(students=len(students))
