@@ -31,23 +31,57 @@ _originals: dict[str, object] = {}  # what the guards replaced: baselines for ti
 
 
 def _resolve(dotted: str):
-    """(owner, attribute name, object) for a dotted name, importing its module; None if absent."""
-    import importlib
-
+    """(owner, attribute name, object) for a dotted name among loaded modules; None if absent,
+    "later" if its module is not imported yet (importing scipy.signal for nothing costs seconds)."""
     parts = dotted.split(".")
     for i in range(len(parts), 0, -1):
-        try:
-            obj = importlib.import_module(".".join(parts[:i]))
-        except ImportError:
+        obj = sys.modules.get(".".join(parts[:i]))
+        if obj is None:
             continue
         owner, name = None, None
-        try:
-            for attr in parts[i:]:
+        for attr in parts[i:]:
+            try:
+                if type(obj).__name__ == "module" and attr not in vars(obj):
+                    raise AttributeError(attr)  # not module.__getattr__: scipy's would import it now
                 owner, name, obj = obj, attr, getattr(obj, attr)
-        except AttributeError:
-            return None
+            except AttributeError:
+                import importlib.util
+
+                try:
+                    spec = importlib.util.find_spec(f"{getattr(obj, '__name__', '')}.{attr}")
+                except (ImportError, ValueError):
+                    spec = None
+                return "later" if spec is not None else None
         return owner, name, obj
-    return None
+    return "later"
+
+
+class _GuardOnImport:
+    """A meta path finder: a forbidden module imported later is guarded as soon as it has run."""
+
+    def __init__(self, pending: list[str]):
+        self.pending = pending
+
+    def find_spec(self, name, path=None, target=None):
+        if not any(p == name or p.startswith(name + ".") for p in self.pending):
+            return None
+        import importlib.util
+
+        sys.meta_path.remove(self)
+        try:
+            spec = importlib.util.find_spec(name)
+        finally:
+            sys.meta_path.insert(0, self)
+        if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
+            return spec
+        run = spec.loader.exec_module
+
+        def exec_module(module):
+            run(module)
+            self.pending[:] = [p for p in self.pending if not _install_one(p)]
+
+        spec.loader.exec_module = exec_module
+        return spec
 
 
 def _guard(name: str):
@@ -56,6 +90,7 @@ def _guard(name: str):
         raise ForbiddenCall(f"{name} is not allowed in this exercise")
     forbidden.__name__ = name.rsplit(".", 1)[-1]
     forbidden.__qualname__ = forbidden.__name__
+    forbidden.__forbidden__ = name
     return forbidden
 
 
@@ -87,8 +122,8 @@ def _expand(names: list[str]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _replace_everywhere(original, guard, roots: tuple[str, ...]) -> None:
-    """Replace `original` by `guard` wherever a loaded module of these packages exposes it."""
+def _replace_everywhere(guards: dict[int, object], roots: tuple[str, ...]) -> None:
+    """Replace each original (by id) by its guard wherever a loaded module of these packages exposes it."""
     for modname, mod in list(sys.modules.items()):
         if mod is None or not modname.startswith(roots):
             continue
@@ -97,48 +132,65 @@ def _replace_everywhere(original, guard, roots: tuple[str, ...]) -> None:
         except TypeError:
             continue
         for attr, value in items:
-            if value is original:
+            guard = guards.get(id(value))
+            if guard is not None and guard is not value:
                 try:
                     setattr(mod, attr, guard)
                 except (AttributeError, TypeError):
                     pass
 
 
+_variable_functions: dict[str, object] = {}
+
+
 def install_guards(names: list[str], keep: list[str]) -> None:
-    """Replace each forbidden callable (module.attr, module.Class.attr, module.* or a module) by a guard."""
+    """Replace each forbidden callable (module.attr, module.Class.attr, module.* or a module) by a
+    guard, now for loaded modules, at import for the others."""
     import torch
 
     for dotted in keep:
         found = _resolve(dotted)
-        if found is not None:
+        if isinstance(found, tuple):
             _originals[dotted] = found[2]
-    variable_functions: dict[str, object] = {}
-    for dotted in _expand(names):
-        base = dotted[:-2] if dotted.endswith(".*") else dotted
-        if base.startswith("torch._C._VariableFunctions."):
-            variable_functions[base.rsplit(".", 1)[-1]] = _guard(dotted)
-            continue
-        found = _resolve(base)
-        if found is None:
-            continue
-        owner, attr, obj = found
-        if type(obj).__name__ == "module":  # a whole module: every public callable in it
-            for name, value in list(vars(obj).items()):
-                if callable(value) and not name.startswith("_") and not isinstance(value, type):
-                    guard = _guard(f"{base}.{name}")
-                    setattr(obj, name, guard)
-                    _replace_everywhere(value, guard, (base.split(".")[0],))
-            continue
-        guard = _guard(base)
-        try:
-            setattr(owner, attr, guard)
-        except (AttributeError, TypeError):
-            continue
-        if base.startswith("torch.Tensor."):
-            continue  # a method: the class attribute is the route
-        _replace_everywhere(obj, guard, (base.split(".")[0],))
-    if variable_functions:
-        torch._C._VariableFunctions = _GuardedNamespace(torch._C._VariableFunctions, variable_functions)
+    pending = [dotted for dotted in _expand(names) if not _install_one(dotted)]
+    if _variable_functions:
+        torch._C._VariableFunctions = _GuardedNamespace(torch._C._VariableFunctions, _variable_functions)
+    if pending:
+        sys.meta_path.insert(0, _GuardOnImport(pending))
+
+
+def _install_one(dotted: str) -> bool:
+    """Guard one name; False if its module is not imported yet."""
+    base = dotted[:-2] if dotted.endswith(".*") else dotted
+    if base.startswith("torch._C._VariableFunctions."):
+        _variable_functions[base.rsplit(".", 1)[-1]] = _guard(dotted)
+        return True
+    found = _resolve(base)
+    if found == "later":
+        return False
+    if found is None:
+        return True
+    owner, attr, obj = found
+    if getattr(obj, "__forbidden__", None):
+        return True  # already guarded under another of its names
+    if type(obj).__name__ == "module":  # a whole module: every public callable in it
+        guards = {}
+        for name, value in list(vars(obj).items()):
+            if callable(value) and not name.startswith("_") and not isinstance(value, type) \
+                    and type(value).__name__ != "module" and not getattr(value, "__forbidden__", None):
+                guards[id(value)] = _guard(f"{base}.{name}")
+                setattr(obj, name, guards[id(value)])
+        # its private twins (numpy.lib._stride_tricks_impl), not numpy.broadcast_to
+        _replace_everywhere(guards, (base.rsplit(".", 1)[0] + ".",))
+        return True
+    guard = _guard(base)
+    try:
+        setattr(owner, attr, guard)
+    except (AttributeError, TypeError):
+        return True
+    if not base.startswith("torch.Tensor."):  # a method: the class attribute is the route
+        _replace_everywhere({id(obj): guard}, (base.split(".")[0],))
+    return True
 
 
 def student_traceback(exc: BaseException) -> str:

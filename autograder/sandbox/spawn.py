@@ -31,7 +31,7 @@ def child_env(home: str) -> dict[str, str]:
     """Nothing of the grader's environment but locale and PATH: no tokens, salts or seeds."""
     env = {k: os.environ[k] for k in ENV_KEEP if k in os.environ}
     env.update({"HOME": home, "TMPDIR": home, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-                "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0"})
+                "PYTHONDONTWRITEBYTECODE": "1"})
     return env
 
 

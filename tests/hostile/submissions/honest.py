@@ -1,0 +1,1 @@
+# Appended to the reference solution: nothing.

@@ -1,0 +1,2 @@
+# Appended to the reference solution.
+import numpyy  # noqa: F401

@@ -1,0 +1,3 @@
+# Appended to the reference solution.
+def conv_output_length(length, kernel_size:
+    return length
