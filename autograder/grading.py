@@ -45,10 +45,11 @@ def grade_exercise(course: Course, name: str, submission: Submission, *, seed: i
     spec = registry.spec(name)
     tol = Tol(**course.tolerance_for(name).model_dump())
     forbidden = tuple(ex.forbidden)
+    limits = course.limits_for(name)  # course.yml's per-exercise limits (exercise8's timed case needs more)
 
     def run(cases: Sequence[Case]) -> list[Trial]:
         expected = [spec.expected(c) for c in cases]
-        outcomes = sandbox.run(submission, [c.call for c in cases], forbidden=forbidden)
+        outcomes = sandbox.run(submission, [c.call for c in cases], forbidden=forbidden, limits=limits)
         return [Trial(c, e, o, (c.space.judge or judge)(e, o, tol)) for c, e, o in zip(cases, expected, outcomes)]
 
     cases = plan(course, name, seed)
