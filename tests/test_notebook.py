@@ -1,6 +1,7 @@
 """autograder.notebook: a notebook's code as a module, the same way from a file and from a kernel's history."""
 from __future__ import annotations
 
+import itertools
 import json
 import subprocess
 import sys
@@ -29,9 +30,13 @@ def _notebook(tmp_path, cells: list[dict], name="exercise1.ipynb"):
     return path
 
 
+_ids = itertools.count()
+
+
 def _code(source: str, **nbgrader) -> dict:
     meta = {"nbgrader": nbgrader} if nbgrader else {}
-    return {"cell_type": "code", "source": source, "metadata": meta, "outputs": [], "execution_count": None}
+    return {"cell_type": "code", "id": f"test-{next(_ids)}", "source": source, "metadata": meta, "outputs": [],
+            "execution_count": None}
 
 
 def test_magics_shell_and_experiments_are_left_out_definitions_kept(tmp_path):
