@@ -17,6 +17,7 @@ import sys
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
@@ -147,6 +148,10 @@ def _grade_all(course: Course, todo: list[Job], book, summary: Summary, jobs: in
                 else:
                     summary.errors.append(f"{job.student}/{job.exercise}: {error}")
                 bar.update(task, advance=1, description=f"{job.student} {job.exercise}")
+    except BrokenProcessPool:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise BatchError(f"a worker process died (out of memory?) after {summary.graded} results were saved; "
+                         "run the same command again to grade the rest") from None
     except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)
         raise

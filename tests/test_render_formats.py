@@ -8,7 +8,6 @@ import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 import zipfile
-from pathlib import Path
 
 import pytest
 import yaml
