@@ -51,6 +51,8 @@ def build_course_dir(course: Course, out: Path, *, names: Sequence[str] | None =
         target.write_text(notebook_json(course, name, text, flavor="nbgrader"), encoding="utf-8")
         written.append(target)
     config = out / "nbgrader_config.py"
+    if config.is_file() and not config.read_text(encoding="utf-8").startswith(CONFIG.splitlines()[0]):
+        return written  # the instructor's own config (its first line was changed): theirs to keep
     assignments = ", ".join(f"dict(name={n!r})" for n in names)
     config.write_text(CONFIG.format(course_id=_course_id(course), assignments=assignments,
                                     root=str(course.root.resolve())), encoding="utf-8")

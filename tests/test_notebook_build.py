@@ -97,3 +97,11 @@ def test_every_listed_exercise_builds_both_flavors(course, tmp_path):
         for cell in nb["cells"]:
             if cell["cell_type"] == "code":
                 compile("".join(cell["source"]), str(path), "exec")
+
+
+def test_rebuilding_keeps_an_instructors_own_config(tmp_path, course):
+    build_course_dir(course, tmp_path, names=["exercise1"])
+    config = tmp_path / "nbgrader_config.py"
+    config.write_text("c = get_config()\nc.Execute.timeout = 99\n")
+    written = build_course_dir(course, tmp_path, names=["exercise1"])
+    assert config.read_text() == "c = get_config()\nc.Execute.timeout = 99\n" and config not in written
