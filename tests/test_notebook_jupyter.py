@@ -111,6 +111,13 @@ def test_html_draws_2d_expected_and_got_side_by_side():
     assert "strictly above" in html and "magnitude" in html
 
 
+def test_html_draws_each_grid_of_a_pair():
+    kx = [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]
+    ky = [list(r) for r in zip(*kx)]
+    html = side_by_side([kx, ky], [ky, kx])
+    assert html.count("data:image/png") == 4 and "[1] yours" in html
+
+
 def test_html_has_no_images_for_non_grids_and_escapes_text():
     assert side_by_side([1, 2, 3], [1, 2, 4]) == ""
     assert side_by_side("ValueError (x)", "raised TypeError") == ""

@@ -77,19 +77,32 @@ def concept_html(c: ConceptReport) -> str:
 
 
 def side_by_side(expected, got) -> str:
-    """Expected and got as grey-scale images, when both are 2-D grids of numbers or booleans."""
-    grids = [_grid(expected), _grid(got)]
-    if grids[0] is None or grids[1] is None:
-        return ""
-    values = [v for g in grids for row in g for v in row]
-    low, high = min(values), max(values)
-    figures = []
-    for label, grid in zip(("expected", "yours"), grids):
-        png = _png([[_gray(v, low, high) for v in row] for row in grid])
-        src = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
-        figures.append(f'<figure><img src="{src}" alt="{label}" style="image-rendering:pixelated">'
-                       f"<figcaption>{label} ({len(grid)}×{len(grid[0])})</figcaption></figure>")
-    return "".join(figures)
+    """Expected and got as grey-scale images, when both are 2-D grids of numbers or booleans,
+    or tuples of such grids (a pair (gx, gy) gives two rows of pictures)."""
+    pairs = _pairs(expected, got)
+    rows = []
+    for label, exp_grid, got_grid in pairs:
+        values = [v for g in (exp_grid, got_grid) for row in g for v in row]
+        low, high = min(values), max(values)  # one scale for both, so equal values look equal
+        figures = []
+        for name, grid in ((f"{label}expected", exp_grid), (f"{label}yours", got_grid)):
+            png = _png([[_gray(v, low, high) for v in row] for row in grid])
+            src = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+            figures.append(f'<figure><img src="{src}" alt="{name}" style="image-rendering:pixelated">'
+                           f"<figcaption>{name} ({len(grid)}×{len(grid[0])})</figcaption></figure>")
+        rows.append("".join(figures))
+    return "<br>".join(rows)
+
+
+def _pairs(expected, got) -> list[tuple[str, list, list]]:
+    one = (_grid(expected), _grid(got))
+    if one[0] is not None and one[1] is not None:
+        return [("", *one)]
+    if isinstance(expected, list) and isinstance(got, list) and 1 < len(expected) == len(got) <= 4:
+        parts = [(f"[{i}] ", _grid(e), _grid(g)) for i, (e, g) in enumerate(zip(expected, got))]
+        if all(e is not None and g is not None for _, e, g in parts):
+            return parts
+    return []
 
 
 def _grid(value) -> list[list[float]] | None:
