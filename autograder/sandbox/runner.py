@@ -18,11 +18,12 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, Mapping, Sequence
 
-from autograder.cases.space import Call
-from autograder.sandbox import wire
 from autograder.sandbox.spawn import Zygote, ZygoteGone
+
+if TYPE_CHECKING:  # numpy (through these) is not on the path to starting the zygote
+    from autograder.cases.space import Call
 
 Status = Literal["returned", "raised", "not-implemented", "forbidden", "timeout", "crash"]
 OUTPUT_CAP = 64 * 1024
@@ -337,6 +338,8 @@ class _Output:
 
 
 def _encode_call(call: Call) -> dict:
+    from autograder.sandbox import wire
+
     return {"function": call.function, "args": [wire.encode(a) for a in call.args],
             "kwargs": {k: wire.encode(v) for k, v in call.kwargs.items()},
             "time_repeats": call.time_repeats, "baseline": call.baseline}
@@ -346,6 +349,8 @@ def _outcome(msg: dict, output: str) -> Outcome:
     status = msg.get("status")
     seconds = float(msg["seconds"]) if type(msg.get("seconds")) in (int, float) else 0.0
     if status == "returned":
+        from autograder.sandbox import wire
+
         try:
             value = wire.decode(msg.get("value"))
         except (wire.WireError, ValueError, TypeError) as e:

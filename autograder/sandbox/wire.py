@@ -43,7 +43,7 @@ def _unfloat(v) -> float:
 
 
 def _array(arr: np.ndarray, src: str) -> dict:
-    arr = np.ascontiguousarray(arr)
+    arr = np.array(arr, order="C", copy=True)  # not ascontiguousarray: it makes 0-d arrays 1-d
     name = arr.dtype.name
     if name not in DTYPES:
         return {"t": "unsupported", "type": f"{src} of dtype {name}"}

@@ -31,11 +31,15 @@ MARKERS = [Path("/tmp/hostile-marker-tmp"), ROOT / "hostile-marker-course", Path
            Path("/hostile-marker-root-dir"), ROOT.parent / "hostile-marker-parent"]
 
 
-def _small(course, forbidden=()):
-    """exercise1 with 2 cases per concept (and, for the forbidden-call attacks, a forbidden list)."""
+def _small(course, forbidden=(), per_case=PER_CASE):
+    """exercise1 with 2 cases per concept, tiny time limits (and, for the forbidden-call attacks,
+    a forbidden list)."""
+    from autograder.course import Limits
+
     ex = course.exercise("exercise1")
     concepts = {k: c.model_copy(update={"cases": 2}) for k, c in ex.concepts.items()}
-    ex = ex.model_copy(update={"concepts": concepts, "forbidden": tuple(forbidden)})
+    limits = Limits(time_per_case=per_case, time_per_exercise=30.0, memory_mb=1024)
+    ex = ex.model_copy(update={"concepts": concepts, "forbidden": tuple(forbidden), "limits": limits})
     return course.model_copy(update={"exercises": {**course.exercises, "exercise1": ex}})
 
 
@@ -83,7 +87,7 @@ def sandbox():
     patch = pytest.MonkeyPatch()
     for key, value in SECRETS.items():
         patch.setenv(key, value)
-    with Sandbox(time_per_case=PER_CASE, time_total=30.0, time_import=IMPORT, memory_mb=1024) as box:
+    with Sandbox(time_import=IMPORT) as box:  # the other limits come from the course (see _small)
         box._ready()
         box.baseline = _descendants(os.getpid())  # bwrap and the zygote
         yield box
@@ -174,8 +178,8 @@ def test_a_memory_bomb_is_bounded(small, sandbox):
     assert statuses(report) <= {"crash", "failed"}
 
 
-def test_a_recursion_bomb_crashes_one_case_at_a_time(small, sandbox, monkeypatch):
-    monkeypatch.setattr(sandbox, "time_per_case", 5.0)  # filling the C stack takes a moment
+def test_a_recursion_bomb_crashes_one_case_at_a_time(course, sandbox):
+    small = _small(course, per_case=5.0)  # filling the C stack takes a moment
     report, first, _ = grade(small, sandbox, "recursion_bomb")
     assert report.score == 0.0 and statuses(report) == {"crash"}
     for _, outcome in first:
@@ -190,8 +194,8 @@ def test_a_segfault_costs_its_case(small, sandbox):
     assert {o.message for _, o in first} == {"the process died of signal SIGSEGV before returning"}
 
 
-def test_output_is_capped_and_kept_from_the_grader(small, sandbox, capfd, monkeypatch):
-    monkeypatch.setattr(sandbox, "time_per_case", 10.0)  # 100 MB per call takes a while on a busy machine
+def test_output_is_capped_and_kept_from_the_grader(course, sandbox, capfd):
+    small = _small(course, per_case=10.0)  # 100 MB per call takes a while on a busy machine
     report, first, _ = grade(small, sandbox, "print_flood")
     assert report.score == report.max_score
     flooded = [o for c, o in first if c.function == "conv_output_length"]
