@@ -75,13 +75,14 @@ def check(exercise: str, *, seed: int | None = None, notebook: str | Path | None
 
 def concept_score(exercise: str, concept: str, *, points: float) -> float:
     """For an nbgrader test cell: print the concept's feedback, return its score in [0, points]."""
+    started = time.monotonic()  # the cell's clock: loading torch and the sandbox count too
     from autograder.course import load_course
 
     course = load_course()
     ex = course.exercise(exercise)
     seed = grading_seed(course)
     submission, where = _submission(course, ex, None)
-    budget = float(os.environ.get(CELL_TIMEOUT_ENV, "30")) - _MARGIN
+    budget = float(os.environ.get(CELL_TIMEOUT_ENV, "30")) - _MARGIN - (time.monotonic() - started)
     report = _graded(course, ex.name, submission, seed, f"grade {ex.name} --submission {where}", budget=budget)
     found = [c for c in report.concepts if c.name == concept]
     if not found:
@@ -169,6 +170,7 @@ def _graded(course, name, submission, seed, reproduce, *, budget):
     """Grade once per (exercise, seed, code); later calls with the same code reuse the report."""
     key = (name, seed, hashlib.sha256(repr(sorted(submission.sources.items())).encode()).hexdigest())
     if key not in _cache:
+        started = time.monotonic()
         from autograder.grading import grade_exercise
         from autograder.sandbox.runner import Sandbox
 
@@ -178,8 +180,9 @@ def _graded(course, name, submission, seed, reproduce, *, budget):
         with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):
             warnings.simplefilter("ignore")
             with Sandbox(time_per_case=limits.time_per_case, time_total=total) as sandbox:
+                left = total - (time.monotonic() - started)  # loading torch and the sandbox are in the budget
                 _cache[key] = grade_exercise(course, name, submission, seed=seed,
-                                             sandbox=_Budgeted(sandbox, total), reproduce=reproduce)
+                                             sandbox=_Budgeted(sandbox, max(1.0, left)), reproduce=reproduce)
     return _cache[key]
 
 
