@@ -160,7 +160,7 @@ SPEC = ExerciseSpec(
                triggers={"stride-not-applied"}),
         ),
         "padding": (
-            V1("padding", {"p": (1, 2), "K": (2, 4), "extra": (0, 5)}, sign="negative",
+            V1("padding", {"p": (1, 2), "K": (2, 4), "extra": (2, 6)}, sign="negative",
                triggers={"pool-zero-padding", "padding-one-side"}),
             V2("padding-2d", {"KH": (2, 3), "KW": (2, 4), "ph": (1, 1), "pw": (1, 2), "eh": (0, 3), "ew": (0, 3)},
                sign="negative", triggers={"pool-zero-padding", "padding-one-side"}),

@@ -48,21 +48,32 @@ def until_shown(draw: Callable[[], dict], oracle: Callable[..., Any], impls: dic
     never = set(impls)
     for _ in range(ATTEMPTS):
         args = draw()
-        expected = oracle(**args)
-        hidden = {i for i, impl in impls.items() if not _shows(impl, args, expected)}
-        if not hidden:
-            return args
+        results = {"oracle": oracle(**args), **{i: _result(impl, args) for i, impl in impls.items()}}
+        hidden = {i for i in impls if not differs_or_raised(results["oracle"], results[i])}
         never &= hidden
-    raise AssertionError(f"{what}: no draw in {ATTEMPTS} shows every promised misconception "
+        # and told apart: two promised mistakes with one result would leave the diagnosis guessing
+        if not hidden and all(differs_or_raised(results[a], results[b]) for a in impls for b in impls if a < b):
+            return args
+    raise AssertionError(f"{what}: no draw in {ATTEMPTS} shows every promised misconception, each its own way "
                          f"(never shown: {', '.join(sorted(never)) or 'none alone'})")
 
 
-def _shows(impl, args, expected) -> bool:
+class _Raised:
+    def __init__(self, error: Exception):
+        self.kind = type(error).__name__
+
+
+def _result(impl, args):
     try:
-        got = impl(**_copies(args))
-    except Exception:  # a wrong implementation that crashes here shows too
-        return True
-    return differs(expected, got)
+        return impl(**_copies(args))
+    except Exception as e:  # a wrong implementation that crashes here shows too
+        return _Raised(e)
+
+
+def differs_or_raised(a: Any, b: Any) -> bool:
+    if isinstance(a, _Raised) or isinstance(b, _Raised):
+        return not (isinstance(a, _Raised) and isinstance(b, _Raised) and a.kind == b.kind)
+    return differs(a, b)
 
 
 def _copies(args: dict) -> dict:

@@ -1,6 +1,7 @@
 """exercise5's misconceptions (max pooling) as mutants. Each validates like PyTorch (refuses_like), so
 only its pooling is wrong. They gather every window's taps (batch, channels, *out, taps) and reduce
-them; a mistake is a different gathering (stride, padding, gap) or a different reduction."""
+them; a mistake is a different gathering (stride, padding, gap) or a different reduction.
+Declared narrow mistakes first: when two explain the same cases, the narrower is named."""
 from __future__ import annotations
 
 import torch
@@ -104,12 +105,6 @@ def both(id_, explanation, line, **options):
 
 
 MUTANTS = (
-    *both("pool-average", "Your code averages each window. Max pooling keeps the largest value of the window.",
-          "out[i] = window.mean()  # should be window.max()", reduce="mean", fill=0.0),
-    *both("pool-last-element", "Your code keeps the window's last value, not its largest one.",
-          "out[i] = window[-1]  # should be window.max()", reduce="last"),
-    *both("window-off-by-one", "Your windows miss their last tap: a window of K taps covers K positions, "
-          "range(K), not range(K - 1).", "for k in range(K - 1):  # should be range(K)", reduce="drop-last"),
     *both("pool-stride-one", "When stride is None, your code slides the window by 1. PyTorch's pooling stride "
           "defaults to kernel_size: the windows sit side by side.", "stride = stride or 1  # should be kernel_size",
           stride_one=True),
@@ -133,4 +128,10 @@ MUTANTS = (
            "In ceil mode your code keeps a last window that starts in the right padding. PyTorch drops a "
            "window that would start past the input and its left padding.",
            "L_out = ceil(room / s) + 1  # then drop the last if (L_out - 1)*s >= L + p"),
+    *both("pool-average", "Your code averages each window. Max pooling keeps the largest value of the window.",
+          "out[i] = window.mean()  # should be window.max()", reduce="mean", fill=0.0),
+    *both("pool-last-element", "Your code keeps the window's last value, not its largest one.",
+          "out[i] = window[-1]  # should be window.max()", reduce="last"),
+    *both("window-off-by-one", "Your windows miss their last tap: a window of K taps covers K positions, "
+          "range(K), not range(K - 1).", "for k in range(K - 1):  # should be range(K)", reduce="drop-last"),
 )

@@ -1,0 +1,53 @@
+"""Exercise 8 — Fast conv2d (stretch).
+
+The same function as exercise7's conv2d, without Python loops over the batch or the
+output positions. The trick PyTorch itself uses on the CPU is im2col: gather every
+window into a matrix, then one matrix product does all the dot products at once.
+
+    windows[n, g, c, a, b, i, j] = x_pad[n, g*Cg + c, i*sh + a*dh, j*sw + b*dw]   (a strided view, no copy)
+    out[n, g, o, i, j] = sum_{c, a, b} weight[g, o, c, a, b] * windows[n, g, c, a, b, i, j]
+
+Shapes: x (batch, in_channels, height, width), weight (out_channels, in_channels // groups, KH, KW)
+-> (batch, out_channels, height_out, width_out).
+
+Worked example: for x (1, 1, 3, 3) and a 2x2 kernel, the view has shape (1, 1, 2, 2, 2, 2):
+for each of the 2x2 output positions, the 2x2 window under the kernel.
+
+Allowed: Tensor.unfold, as_strided, einsum, matmul. Your time on a fixed workload is
+compared with F.conv2d's on the same inputs; course.yml sets the multiple for full marks.
+Invalid configurations raise ValueError exactly where F.conv2d refuses.
+"""
+import torch
+
+
+def _pair(name, value, minimum):
+    """`3` means `(3, 3)`; a pair stays a pair."""
+    if isinstance(value, (tuple, list)):
+        if len(value) != 2:
+            raise ValueError(f"{name} must be an int or a pair, got {value!r}")
+        items = tuple(value)
+    else:
+        items = (value, value)
+    for v in items:
+        if isinstance(v, bool) or not isinstance(v, int) or v < minimum:
+            raise ValueError(f"{name} must be an int >= {minimum} or a pair of them, got {value!r}")
+    return items
+
+
+def check_conv2d(x, weight, bias, stride, padding, dilation, groups):
+    """Validate like F.conv2d; returns (x batched, unbatched?, stride, dilation, ((top, bottom), (left, right)))."""
+    raise NotImplementedError("exercise8: check_conv2d")
+
+
+def conv2d_fast(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """F.conv2d with one matrix product per group (im2col through a strided view).
+
+    Shapes: x (batch, in_channels, height, width) -> (batch, out_channels, height_out, width_out)
+    H_out = (H + top + bottom - dh*(KH-1) - 1) // sh + 1, and the same for the width
+
+    >>> conv2d_fast(torch.ones(1, 1, 3, 3), torch.ones(1, 1, 2, 2))
+    tensor([[[[4., 4.],
+              [4., 4.]]]])
+    """
+    raise NotImplementedError("exercise8: conv2d_fast")
+    return out.squeeze(0) if unbatched else out
