@@ -285,8 +285,14 @@ def serve(request_path: str, result_fd: int) -> None:
     out = os.fdopen(result_fd, "w", buffering=1)
     dumps = json.dumps  # captured before the student's code can replace it
 
+    marker = ("\x00\x1egrade:" + str(request.get("marker", "")) + ":{}\x1e\x00").encode()
+
     def send(obj) -> None:
         _flush()
+        try:  # ends this call's output in the stream the grader reads from fds 1 and 2
+            os.write(1, marker.replace(b"{}", str(obj.get("i", -1)).encode()))
+        except OSError:
+            pass
         out.write(dumps(obj, allow_nan=False) + "\n")
         out.flush()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import select
 import shutil
 import signal
@@ -88,6 +89,12 @@ class Sandbox:
             self._box = None
 
     def _start(self) -> Zygote:
+        if self.confine and not self.notes:
+            from autograder.sandbox import bwrap
+
+            if bwrap.available() is None:
+                self._note("bubblewrap (bwrap) is not available: student code runs without a private "
+                           "filesystem, network isolation or a pid namespace")
         if self._box is None:
             self._box = tempfile.mkdtemp(prefix="grade-box-")
         if self._zygote is None or not self._zygote.alive():
@@ -132,12 +139,6 @@ class Sandbox:
         forbidden = tuple(forbidden or self.forbidden)
         outcomes: list[Outcome | None] = [None] * len(calls)
         _refuse_statically(submission, calls, forbidden, outcomes)
-        if self.confine and not self.notes and self._zygote is None:
-            from autograder.sandbox import bwrap
-
-            if bwrap.available() is None:
-                self._note("bubblewrap (bwrap) is not available: student code runs without a private "
-                           "filesystem, network isolation or a pid namespace")
         deadline = time.monotonic() + limit.total
         encoded = [_encode_call(c) for c in calls]
         self._start()
@@ -189,10 +190,13 @@ class _Run:
     def __init__(self, sandbox: Sandbox, rundir, submission, calls, encoded, todo, outcomes, deadline, limit, forbidden):
         self.sandbox, self.rundir, self.submission, self.calls = sandbox, rundir, submission, calls
         self.todo, self.outcomes, self.deadline, self.limit = list(todo), outcomes, deadline, limit
-        request = {"module": submission.module, "forbidden": list(forbidden), "calls": encoded, "todo": self.todo}
+        token = secrets.token_hex(8)
+        request = {"module": submission.module, "forbidden": list(forbidden), "calls": encoded, "todo": self.todo,
+                   "marker": token}
         Path(rundir, ".request.json").write_text(json.dumps(request), encoding="utf-8")
         self.lines = b""
-        self.output = _Output()
+        self.output = _Output(token)
+        self.imported = ""  # what importing the submission printed: shown with the first call
 
     def go(self) -> None:
         try:
@@ -249,10 +253,14 @@ class _Run:
                             self._all("crash", f"importing {self.submission.module}.py failed:\n"
                                                f"{str(msg.get('message', ''))[:4000]}", error=msg.get("error"))
                             return
+                        self.output.drain(output_r)
+                        self.imported = self.output.take(-1)
                         importing = False
                     elif msg.get("i") == self.todo[0]:
                         self.output.drain(output_r)
-                        self.outcomes[self.todo.pop(0)] = _outcome(msg, self.output.take())
+                        i = self.todo.pop(0)
+                        self.outcomes[i] = _outcome(msg, self.imported + self.output.take(i))
+                        self.imported = ""
                     else:
                         continue
                     limit = time.monotonic() + self.limit.case
@@ -314,27 +322,66 @@ class _Run:
 
 
 class _Output:
-    """What the student's process wrote to fds 1 and 2: the first 64 KiB, and a count of the rest."""
+    """What the student's process wrote to fds 1 and 2, split per call at the markers the child
+    writes after each call; per call, the first 64 KiB and a count of the rest."""
 
-    def __init__(self):
+    def __init__(self, token: str):
+        self.prefix = b"\x00\x1egrade:" + token.encode() + b":"
+        self.tail = b""  # bytes that may hold the start of a marker
         self.kept = bytearray()
         self.dropped = 0
+        self.closed: dict[int, str] = {}  # call index -> its output, once its marker came
 
     def drain(self, fd: int) -> None:
         try:
             while chunk := os.read(fd, 1 << 20):
-                room = OUTPUT_CAP - len(self.kept)
-                self.kept += chunk[:max(room, 0)]
-                self.dropped += max(0, len(chunk) - max(room, 0))
+                self._feed(chunk)
         except BlockingIOError:
             pass
 
-    def take(self) -> str:
+    def _feed(self, data: bytes) -> None:
+        buf = self.tail + data
+        while True:
+            k = buf.find(self.prefix)
+            if k < 0:
+                keep = max(0, len(buf) - len(self.prefix) - 24)
+                self._add(buf[:keep])
+                self.tail = buf[keep:]
+                return
+            end = buf.find(b"\x1e\x00", k + len(self.prefix), k + len(self.prefix) + 24)
+            if end < 0:
+                self._add(buf[:k])
+                if len(buf) - k < len(self.prefix) + 24:
+                    self.tail = buf[k:]  # the marker is not all here yet
+                    return
+                self._add(buf[k:k + 1])  # not a marker after all
+                buf = buf[k + 1:]
+                continue
+            self._add(buf[:k])
+            label = buf[k + len(self.prefix):end]
+            if label.lstrip(b"-").isdigit():
+                self.closed[int(label)] = self._close()
+            buf = buf[end + 2:]
+
+    def _add(self, data: bytes) -> None:
+        room = max(OUTPUT_CAP - len(self.kept), 0)
+        self.kept += data[:room]
+        self.dropped += max(0, len(data) - room)
+
+    def _close(self) -> str:
         text = self.kept.decode("utf-8", "replace")
         if self.dropped:
             text += f"\n[... {self.dropped} more bytes of output not shown]"
         self.kept, self.dropped = bytearray(), 0
         return text
+
+    def take(self, i: int | None = None) -> str:
+        """Call i's output (import-time output is -1's); without a marker, whatever came so far."""
+        if i is not None and i in self.closed:
+            return self.closed.pop(i)
+        self._add(self.tail)
+        self.tail = b""
+        return self._close()
 
 
 def _encode_call(call: Call) -> dict:

@@ -291,6 +291,8 @@ def test_monkeypatching_the_comparisons_changes_nothing(small, sandbox):
 
 @pytest.mark.parametrize("attack", ["read_solutions", "read_environment", "write_outside", "network"])
 def test_nothing_to_see_or_reach(small, sandbox, attack):
+    if not sandbox._zygote.bwrap:
+        pytest.skip("without bubblewrap the student's process shares the grader's filesystem and network")
     assert os.environ["CONV_COURSE_SALT"] == "s3cret-salt"  # the secret is there to be stolen
     if attack == "read_solutions":
         assert (ROOT / "solutions" / "exercise1.py").exists()
