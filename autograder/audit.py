@@ -33,7 +33,7 @@ class MutantSandbox:
     mutant: Mutant
     runs: int = 0  # how many times the grader asked for a sandbox run (shrinking costs runs)
 
-    def run(self, submission: Submission, calls, *, forbidden: Sequence[str] = ()) -> list[Outcome]:
+    def run(self, submission: Submission, calls, *, forbidden: Sequence[str] = (), **limits) -> list[Outcome]:
         self.runs += 1
         return [call_in_process(self._function(c.function), c) for c in calls]
 
@@ -122,7 +122,7 @@ def render_table(rows: Sequence[AuditRow], *, width: int = 140) -> str:
 
     table = Table(title="Mutant audit: every known mistake graded as a submission", title_justify="left")
     for col in ("mutant", "function", "exercise", "caught", "concepts that lost points", "diagnosis given", "result"):
-        table.add_column(col, overflow="fold")
+        table.add_column(col, no_wrap=col in ("mutant", "function", "caught", "result"), overflow="fold")
     for row in rows:
         n = len(row.results)
         lost = sorted({c for r in row.results for c in r.lost})

@@ -183,7 +183,7 @@ SPEC = ExerciseSpec(
             S("stride-low-remainder", COL, {"K": (1, 4), "s": (3, 5), "q": (0, 3)}, _conv(low_remainder=True),
               triggers={"ceil-not-floor", "float-size"}),
             S("stride", COL, {"K": (1, 5), "s": (2, 4), "extra": (0, 12)}, _conv(), triggers={"float-size"}),
-            S("stride-2d", "conv2d_output_shape", {"KH": (1, 1), "KW": (2, 3), "sh": (3, 4), "sw": (3, 4),
+            S("stride-2d", "conv2d_output_shape", {"KH": (1, 1), "KW": (3, 4), "sh": (3, 4), "sw": (3, 4),
               "qh": (0, 2), "qw": (0, 2)}, _conv2d,
               triggers={"height-width-swapped", "ceil-not-floor", "round-not-floor", "float-size"}),
         ),
@@ -200,8 +200,8 @@ SPEC = ExerciseSpec(
             # d*K by d-1, a missing + 1 by 1
             S("dilation-wide", COL, {"K": (3, 4), "s": (1, 1), "d": (3, 4), "extra": (0, 6)}, _conv(),
               triggers={"dilation-ignored", "dilation-times-kernel"}),
-            S("dilation-2d", "conv2d_output_shape", {"KH": (2, 3), "KW": (3, 3), "sh": (1, 2), "sw": (1, 1),
-              "ph": (0, 2), "pw": (0, 2), "dh": (1, 1), "dw": (3, 3), "eh": (0, 6), "ew": (0, 6)}, _conv2d,
+            S("dilation-2d", "conv2d_output_shape", {"KH": (2, 3), "KW": (3, 3), "sh": (1, 1), "sw": (1, 1),
+              "dh": (1, 1), "dw": (3, 3), "eh": (0, 6), "ew": (0, 6)}, _conv2d,
               triggers={"dilation-ignored", "dilation-times-kernel", "height-width-swapped"}),
         ),
         "pooling": (
