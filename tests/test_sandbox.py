@@ -131,3 +131,28 @@ def test_closing_leaves_no_folder_and_no_process():
 def test_bubblewrap_is_used_where_installed(sandbox):
     sandbox.run(SUBMISSION, [Call("add", (1, 1))])
     assert sandbox._zygote.bwrap and sandbox._zygote.namespaced and not sandbox.notes
+
+
+def test_nothing_a_run_leaves_reaches_the_next_one(sandbox):
+    """In batch grading the next run is another student's: /tmp, the box and its folder start empty."""
+    sandbox.run(SUBMISSION, [Call("add", (1, 1))])
+    if not sandbox._zygote.bwrap:
+        pytest.skip("without bubblewrap /tmp is the machine's")
+    plant = Submission("planter", {"planter": textwrap.dedent('''
+        import os
+        def plant():
+            for path in ("/tmp/planted", "../planted", os.path.expanduser("~/planted")):
+                try:
+                    open(path, "w").write("answer")
+                except OSError:
+                    pass
+            return 1
+    ''')})
+    look = Submission("looker", {"looker": textwrap.dedent('''
+        import glob, os
+        def look():
+            return sorted(glob.glob("/tmp/*") + glob.glob("../*planted*") + glob.glob(os.path.expanduser("~/*")))
+    ''')})
+    assert sandbox.run(plant, [Call("plant", ())])[0].value == 1
+    seen = sandbox.run(look, [Call("look", ())])[0].value
+    assert not [p for p in seen if "planted" in p]

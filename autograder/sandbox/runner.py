@@ -151,8 +151,11 @@ class Sandbox:
                 if not todo or time.monotonic() >= deadline:
                     break
                 _Run(self, rundir, submission, calls, encoded, todo, outcomes, deadline, limit, forbidden).go()
-        finally:
-            shutil.rmtree(rundir, ignore_errors=True)
+        finally:  # the whole box, not just this run's folder: nothing passes to the next submission
+            for name in os.listdir(self._box):
+                path = os.path.join(self._box, name)
+                shutil.rmtree(path, ignore_errors=True) if os.path.isdir(path) and not os.path.islink(path) \
+                    else os.unlink(path)
         budget = f"not run: the exercise's time budget of {limit.total:g} s ran out"
         return [o or Outcome("timeout", message=budget) for o in outcomes]
 

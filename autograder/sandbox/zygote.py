@@ -131,6 +131,9 @@ class Zygote:
                 pass
         self._reap_orphans()
         self._forget_child()
+        if self.namespaced:  # our private /tmp and /dev/shm: nothing passes to the next submission
+            for folder in ("/tmp", "/dev/shm"):
+                _empty(folder)
         status, self.pid = self.status, None
         self.send({"reply": "kill", "status": status})
 
@@ -167,6 +170,24 @@ class Zygote:
                 self.status = status
                 self._forget_child()
                 self.send({"event": "exit", "status": status})
+
+
+def _empty(folder: str) -> None:
+    import shutil
+
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        path = os.path.join(folder, name)
+        try:
+            if os.path.isdir(path) and not os.path.islink(path):
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                os.unlink(path)
+        except OSError:
+            pass
 
 
 def _become_child(msg: dict, results: int, output: int) -> None:
