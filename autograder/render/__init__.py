@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import importlib
 
-FORMATS = ("text", "json", "junit", "gradescope", "github")
+FORMATS = ("text", "json", "junit", "gradescope", "github", "html")
 
 
 def render(report, fmt: str, **options) -> str:
