@@ -44,7 +44,8 @@ def patterns(forbidden: Sequence[str]) -> list[str]:
         out += [base, base + ".*"]
         op = base.rsplit(".", 1)[-1]
         if base.startswith("torch.") and "*" not in op and not base.startswith("torch.Tensor."):
-            out += [f"torch.ops.aten.{op}", f"torch.ops.aten.{op}.*", f"torch._C._VariableFunctions.{op}"]
+            out += [f"torch.ops.aten.{op}", f"torch.ops.aten.{op}.*", f"torch._C._VariableFunctions.{op}",
+                    f"torch._VF.{op}"]
             if base.startswith("torch.nn.functional."):
                 out.append(f"torch.{op}")
     return list(dict.fromkeys(out))

@@ -154,7 +154,10 @@ def install_guards(names: list[str], keep: list[str]) -> None:
             _originals[dotted] = found[2]
     pending = [dotted for dotted in _expand(names) if not _install_one(dotted)]
     if _variable_functions:
-        torch._C._VariableFunctions = _GuardedNamespace(torch._C._VariableFunctions, _variable_functions)
+        guarded = _GuardedNamespace(torch._C._VariableFunctions, _variable_functions)
+        torch._C._VariableFunctions = guarded
+        if hasattr(torch._VF, "vf"):  # torch._VF.<op> reads it through its own reference
+            torch._VF.vf = guarded
     if pending:
         sys.meta_path.insert(0, _GuardOnImport(pending))
 

@@ -334,7 +334,9 @@ def test_forbidden_calls_out_of_sight_are_refused_when_run(small_forbidden, sand
     report, first, _ = grade(small_forbidden, sandbox, "forbidden_hidden", helper=helper)
     expected = {"conv_output_length": "torch.nn.functional.conv1d is not allowed in this exercise",
                 "conv_transpose_output_length": "torch._C._VariableFunctions.conv1d is not allowed in this exercise",
-                "pool_output_length": "torch.ops.aten.conv1d is not allowed in this exercise"}
+                "pool_output_length": "torch.ops.aten.conv1d is not allowed in this exercise",
+                "same_padding": "torch._C._VariableFunctions.conv1d is not allowed in this exercise"}
+    assert {c.function for c, _ in first} >= set(expected)
     for call, outcome in first:
         if call.function in expected:
             assert (outcome.status, outcome.message) == ("forbidden", expected[call.function])

@@ -14,3 +14,7 @@ def conv_transpose_output_length(length, kernel_size, stride=1, padding=0, outpu
 
 def pool_output_length(length, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False):
     return helper.aten(length, kernel_size)
+
+
+def same_padding(kernel_size, dilation=1):
+    return (helper.private_vf(kernel_size, kernel_size), 0)
