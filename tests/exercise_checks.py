@@ -1,0 +1,134 @@
+"""What every exercise's tests check (tests/test_exercise5.py ... test_exercise9.py use these).
+
+- the reference solution agrees with the torch oracle on every space, in-process, over many seeds;
+- every mutant shows exactly on the spaces that promise it (Space.triggers), and nowhere else;
+- graded for real (sandboxed), the reference gets full marks, the stub 0 with `not-implemented`, and a
+  wrong submission tests/submissions/<exercise>/<misconception>.py loses points in exactly the concepts
+  whose spaces promise that misconception, each naming it, and keeps full marks elsewhere.
+"""
+from __future__ import annotations
+
+import importlib.util
+import sys
+from functools import lru_cache
+from pathlib import Path
+
+from autograder.cases import registry
+from autograder.cases.space import Case
+from autograder.compare import Tol, judge
+from autograder.course import load_course
+from autograder.mutants import mutants_for
+from autograder.mutants.base import call_in_process, one_thread
+
+ROOT = Path(__file__).resolve().parent.parent
+SUBMISSIONS = ROOT / "tests" / "submissions"
+
+
+@lru_cache(maxsize=None)
+def course():
+    return load_course(ROOT / "course.yml")
+
+
+@lru_cache(maxsize=None)
+def spec(name: str):
+    return registry.spec(name).for_exercise(course().exercise(name))
+
+
+@lru_cache(maxsize=None)
+def reference(name: str):
+    """solutions/<name>.py imported by path (the tests may; the grader never does)."""
+    path = ROOT / "solutions" / f"{name}.py"
+    module_spec = importlib.util.spec_from_file_location(f"reference_{name}", path)
+    module = importlib.util.module_from_spec(module_spec)
+    sys.modules[module_spec.name] = module
+    module_spec.loader.exec_module(module)
+    return module
+
+
+def one_case_per_space(name: str, seeds, *, timed: bool = False) -> list[Case]:
+    """For each seed, one case of every space of every concept (the timed speed case only if asked)."""
+    out = []
+    with one_thread():
+        for seed in seeds:
+            for concept, spaces in spec(name).concepts.items():
+                if any(s.call_options for s in spaces) and not timed:
+                    continue
+                out += spec(name).cases(concept, seed=seed, count=len(spaces))  # each space once
+    return out
+
+
+def verdict(name: str, case: Case, function):
+    """`function` (a reference or a mutant) judged on the case as the grader would, in this process."""
+    outcome = call_in_process(function, case.call)
+    return (case.space.judge or judge)(spec(name).expected(case), outcome, Tol(**course().tolerance_for(name).model_dump()))
+
+
+def reference_failures(name: str, cases) -> list[str]:
+    ref = reference(name)
+    with one_thread():
+        return [f"{c.concept}/{c.space.name} {dict(c.params)}: {v.status} {v.message[:200]}"
+                for c in cases for v in [verdict(name, c, getattr(ref, c.function))] if not v.passed]
+
+
+def trigger_mismatches(name: str, cases) -> list[str]:
+    """Mutants that do not show where promised, or show where not promised."""
+    wrong = []
+    with one_thread():
+        for c in cases:
+            if c.space.invalid:
+                continue
+            for m in mutants_for(name):
+                if m.function != c.function:
+                    continue
+                shows = not verdict(name, c, m.impl).passed
+                if shows != (m.id in c.space.triggers):
+                    wrong.append(f"{m.id} on {c.concept}/{c.space.name} {dict(c.params)}: "
+                                 f"{'shows but is not promised' if shows else 'promised but does not show'}")
+    return wrong
+
+
+def grade(name: str, submission: Path | None, seed: int):
+    """The real thing: the exercise graded in the sandbox; None grades the student stub in exercises/."""
+    from autograder.grading import grade_exercise
+    from autograder.sandbox.runner import Sandbox
+    from autograder.submission import load_submission
+
+    c = course()
+    loaded = load_submission(c, c.exercise(name), submission)
+    with Sandbox() as sandbox:
+        return grade_exercise(c, name, loaded, seed=seed, sandbox=sandbox, reproduce="")
+
+
+def promised_concepts(name: str, misconception: str) -> set[str]:
+    """The concepts with a space that promises the misconception: where a submission making it loses."""
+    return {concept for concept, spaces in spec(name).concepts.items()
+            if any(misconception in s.triggers for s in spaces) and concept in course().exercise(name).concepts}
+
+
+def wrong_submissions(name: str) -> list[Path]:
+    """The submissions named after a misconception of the exercise (others, e.g. a slow one, are not wrong)."""
+    ids = {m.id for m in mutants_for(name)}
+    return sorted(p for p in (SUBMISSIONS / name).glob("*.py") if p.stem in ids)
+
+
+def check_wrong_submission(name: str, path: Path, seed: int) -> None:
+    report = grade(name, path, seed)
+    misconception = path.stem
+    lost = {c.name for c in report.concepts if c.score < c.max_score}
+    expected = promised_concepts(name, misconception)
+    assert expected, f"no space of {name} promises {misconception}"
+    assert lost == expected, f"{misconception}: lost {sorted(lost)}, expected {sorted(expected)}"
+    named = {c.name: c.misconception for c in report.concepts if c.name in lost}
+    assert set(named.values()) == {misconception}, f"{misconception}: named {named}"
+
+
+def check_reference_graded(name: str, seed: int) -> None:
+    report = grade(name, ROOT / "solutions" / f"{name}.py", seed)
+    assert report.score == report.max_score, [(c.name, c.status, c.message[:200]) for c in report.concepts if not c.ok]
+
+
+def check_stub_graded(name: str) -> None:
+    report = grade(name, None, course().seed)
+    assert report.score == 0
+    assert {c.status for c in report.concepts} == {"not-implemented"}
+    assert {c.misconception for c in report.concepts} == {"not-implemented"}

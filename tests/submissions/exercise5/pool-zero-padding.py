@@ -1,0 +1,130 @@
+"""A wrong exercise5 for the tests: the misconception `pool-zero-padding` (shared/misconceptions.md)."""
+"""Exercise 5 — Max pooling.
+
+Max pooling slides a window over each channel on its own and keeps the largest value.
+Nothing is learned and channels never mix: an input of shape (batch, channels, length)
+gives (batch, channels, length_out), one maximum per window:
+
+    out[n, c, i] = max_k x_padded[n, c, i*stride + k*dilation]    for k in 0 .. kernel_size-1
+
+Padding is negative infinity, never zero, so a padded position never wins. The stride
+defaults to kernel_size (windows side by side). With ceil_mode the output length rounds
+up, but a window that would start in the right padding is dropped.
+
+Worked example: x = [[[1, 5, 2, 0, 3]]], kernel_size=2 (so stride 2): windows [1, 5] and
+[2, 0] give [[[5, 2]]]; with ceil_mode=True the window [3] (it starts inside the input)
+is kept: [[[5, 2, 3]]].
+
+Invalid configurations raise ValueError, exactly where F.max_pool1d/F.max_pool2d refuse:
+sizes below 1, negative padding, padding above half the kernel, an output shorter than 1.
+"""
+import torch
+
+
+def _int(name, value, minimum):
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}")
+    return value
+
+
+def _pair(name, value, minimum):
+    """`3` means `(3, 3)`; a pair stays a pair."""
+    if isinstance(value, (tuple, list)):
+        if len(value) != 2:
+            raise ValueError(f"{name} must be an int or a pair, got {value!r}")
+        return tuple(_int(name, v, minimum) for v in value)
+    return (_int(name, value, minimum),) * 2
+
+
+def _batched(x, dims, function):
+    """(batch, channels, *spatial) view of x; unbatched (channels, *spatial) input is accepted too."""
+    if not isinstance(x, torch.Tensor) or x.dim() not in (dims + 1, dims + 2):
+        shape = tuple(x.shape) if isinstance(x, torch.Tensor) else type(x).__name__
+        raise ValueError(f"{function}: x must be a tensor of {dims + 2} (or {dims + 1}) dimensions, got {shape}")
+    return (x, False) if x.dim() == dims + 2 else (x.unsqueeze(0), True)
+
+
+def pooled_length(length, kernel_size, stride, padding, dilation, ceil_mode):
+    """Output length of max pooling along one axis (PyTorch's rule; see exercise1).
+
+    L_out = (L + 2p - d(K-1) - 1) // s + 1, rounded up with ceil_mode unless that last
+    window would start in the right padding.
+    """
+    if padding > kernel_size // 2:
+        raise ValueError(f"padding {padding} must be at most half the kernel size {kernel_size}")
+    room = length + 2 * padding - dilation * (kernel_size - 1) - 1
+    out = (room + (stride - 1 if ceil_mode else 0)) // stride + 1
+    if ceil_mode and (out - 1) * stride >= length + padding:
+        out -= 1  # the last window would start in the right padding
+    if out < 1:
+        raise ValueError(f"the output would have length {out}: the window does not fit the padded input "
+                         f"(length {length}, padding {padding}, kernel {kernel_size}, dilation {dilation})")
+    return out
+
+
+def _pad_with(x, before, after, value):
+    """Pad the last axis with `value` on each side."""
+    shape = list(x.shape)
+    parts = []
+    if before:
+        parts.append(torch.full(shape[:-1] + [before], value, dtype=x.dtype))
+    parts.append(x)
+    if after:
+        parts.append(torch.full(shape[:-1] + [after], value, dtype=x.dtype))
+    return torch.cat(parts, dim=-1)
+
+
+def max_pool1d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False):
+    """Max pooling over the last axis, as F.max_pool1d.
+
+    Shapes: x (batch, channels, length) -> (batch, channels, length_out)
+    out[n, c, i] = max_k x_padded[n, c, i*stride + k*dilation], padding = -inf
+
+    >>> max_pool1d(torch.tensor([[[1., 5, 2, 0, 3]]]), 2)
+    tensor([[[5., 2.]]])
+    """
+    x, unbatched = _batched(x, 1, "max_pool1d")
+    length = x.shape[-1]
+    if stride is None:
+        stride = kernel_size
+    k = _int("kernel_size", kernel_size, 1)
+    s = _int("stride", stride, 1)
+    p = _int("padding", padding, 0)
+    d = _int("dilation", dilation, 1)
+    out_len = pooled_length(length, k, s, p, d, bool(ceil_mode))
+    # -inf on the left, and on the right enough for the last window (ceil mode may overhang)
+    right = max(0, (out_len - 1) * s + d * (k - 1) + 1 - (length + p))
+    padded = _pad_with(x, p, right, 0.0)
+    out = None
+    for tap in range(k):  # tap k of every window: a strided slice
+        start = tap * d
+        values = padded[..., start:start + (out_len - 1) * s + 1:s]
+        out = values if out is None else torch.maximum(out, values)
+    return out.squeeze(0) if unbatched else out
+
+
+def max_pool2d(x, kernel_size, stride=None, padding=0):
+    """Max pooling over the last two axes, as F.max_pool2d. Each argument is an int or a pair.
+
+    Shapes: x (batch, channels, height, width) -> (batch, channels, height_out, width_out)
+    out[n, c, i, j] = max_{a, b} x_padded[n, c, i*sh + a, j*sw + b], padding = -inf
+
+    >>> max_pool2d(torch.tensor([[[[1., 2], [3, 4]]]]), 2)
+    tensor([[[[4.]]]])
+    """
+    x, unbatched = _batched(x, 2, "max_pool2d")
+    height, width = x.shape[-2:]
+    kh, kw = _pair("kernel_size", kernel_size, 1)
+    sh, sw = (kh, kw) if stride is None else _pair("stride", stride, 1)
+    ph, pw = _pair("padding", padding, 0)
+    out_h = pooled_length(height, kh, sh, ph, 1, False)
+    out_w = pooled_length(width, kw, sw, pw, 1, False)
+    # pad width (last axis), then height (moved to the last axis and back)
+    padded = _pad_with(x, pw, pw, 0.0)
+    padded = _pad_with(padded.transpose(-1, -2), ph, ph, 0.0).transpose(-1, -2)
+    out = None
+    for a in range(kh):
+        for b in range(kw):
+            values = padded[..., a:a + (out_h - 1) * sh + 1:sh, b:b + (out_w - 1) * sw + 1:sw]
+            out = values if out is None else torch.maximum(out, values)
+    return out.squeeze(0) if unbatched else out

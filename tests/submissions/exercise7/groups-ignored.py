@@ -1,0 +1,115 @@
+"""A wrong exercise7 for the tests: the misconception `groups-ignored` (shared/misconceptions.md)."""
+"""Exercise 7 — Conv2d, in full.
+
+Everything of F.conv2d at once: a batch, many input channels summed, one output channel
+per filter, bias, stride, zero padding (an int, a pair, 'same' or 'valid'), dilation and
+groups. Shapes:
+
+    x (batch, in_channels, height, width), weight (out_channels, in_channels // groups, KH, KW),
+    bias (out_channels,) or None -> (batch, out_channels, height_out, width_out)
+
+    out[n, o, i, j] = bias[o] + sum_{c, a, b} weight[o, c, a, b] * x_pad[n, g*Cg + c, i*sh + a*dh, j*sw + b*dw]
+
+where g = o // (out_channels // groups) is the group of filter o and Cg = in_channels // groups:
+groups split the channels into contiguous blocks, and each block of filters reads only its block.
+
+Worked example: x of shape (1, 2, 3, 3) with groups=2 and weight (2, 1, 1, 1) = [[[[2]]], [[[3]]]]
+gives out[0, 0] = 2 * x[0, 0] and out[0, 1] = 3 * x[0, 1]: each filter sees one channel.
+
+Invalid configurations raise ValueError exactly where F.conv2d refuses (and for negative padding).
+"""
+import torch
+
+
+def _pair(name, value, minimum):
+    """`3` means `(3, 3)`; a pair stays a pair."""
+    if isinstance(value, (tuple, list)):
+        if len(value) != 2:
+            raise ValueError(f"{name} must be an int or a pair, got {value!r}")
+        items = tuple(value)
+    else:
+        items = (value, value)
+    for v in items:
+        if isinstance(v, bool) or not isinstance(v, int) or v < minimum:
+            raise ValueError(f"{name} must be an int >= {minimum} or a pair of them, got {value!r}")
+    return items
+
+
+def check_conv2d(x, weight, bias, stride, padding, dilation, groups):
+    """Validate like F.conv2d; returns (x batched, unbatched?, stride, dilation, ((top, bottom), (left, right)))."""
+    if x.dim() not in (3, 4):
+        raise ValueError(f"x must be (batch, in_channels, height, width) or unbatched, got {tuple(x.shape)}")
+    unbatched = x.dim() == 3
+    if unbatched:
+        x = x.unsqueeze(0)
+    if weight.dim() != 4:
+        raise ValueError(f"weight must be (out_channels, in_channels // groups, KH, KW), got {tuple(weight.shape)}")
+    if isinstance(groups, bool) or not isinstance(groups, int) or groups < 1:
+        raise ValueError(f"groups must be a positive int, got {groups!r}")
+    c_out, c_group, kh, kw = weight.shape
+    if c_out == 0 or c_group == 0 or kh == 0 or kw == 0:
+        raise ValueError(f"weight has an empty dimension: {tuple(weight.shape)}")
+    if c_out % groups:
+        raise ValueError(f"out_channels {c_out} is not divisible by groups {groups}")
+    if x.shape[1] != c_group * groups:
+        raise ValueError(f"x has {x.shape[1]} channels but weight expects {c_group} x {groups} groups = "
+                         f"{c_group * groups}")
+    if bias is not None and tuple(bias.shape) != (c_out,):
+        raise ValueError(f"bias must have shape ({c_out},), got {tuple(bias.shape)}")
+    s = _pair("stride", stride, 1)
+    d = _pair("dilation", dilation, 1)
+    if padding == "valid":
+        pads = ((0, 0), (0, 0))
+    elif padding == "same":
+        if s != (1, 1):
+            raise ValueError("padding='same' needs stride 1")
+        totals = (d[0] * (kh - 1), d[1] * (kw - 1))
+        pads = tuple((t // 2, t - t // 2) for t in totals)  # the odd one after
+    elif isinstance(padding, str):
+        raise ValueError(f"padding must be an int, a pair, 'same' or 'valid', got {padding!r}")
+    else:
+        p = _pair("padding", padding, 0)
+        pads = ((p[0], p[0]), (p[1], p[1]))
+    for axis, (size, k, dil, (before, after)) in enumerate(zip(x.shape[2:], (kh, kw), d, pads)):
+        span = dil * (k - 1) + 1
+        if span > size + before + after:
+            name = ("height", "width")[axis]
+            raise ValueError(f"the kernel spans {span} in {name} but the padded input has {size + before + after}")
+    return x, unbatched, s, d, pads
+
+
+def zero_pad2d(x, pads):
+    """x (..., H, W) with zeros: pads = ((top, bottom), (left, right))."""
+    (top, bottom), (left, right) = pads
+    out = x.new_zeros(*x.shape[:-2], x.shape[-2] + top + bottom, x.shape[-1] + left + right)
+    out[..., top:top + x.shape[-2], left:left + x.shape[-1]] = x
+    return out
+
+
+def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """F.conv2d by dot products.
+
+    Shapes: x (batch, in_channels, height, width) -> (batch, out_channels, height_out, width_out)
+    H_out = (H + top + bottom - dh*(KH-1) - 1) // sh + 1, and the same for the width
+
+    >>> conv2d(torch.ones(1, 1, 3, 3), torch.ones(1, 1, 2, 2)).shape
+    torch.Size([1, 1, 2, 2])
+    """
+    x, unbatched, (sh, sw), (dh, dw), pads = check_conv2d(x, weight, bias, stride, padding, dilation, groups)
+    n, c_in, _, _ = x.shape
+    c_out, c_group, kh, kw = weight.shape
+    padded = zero_pad2d(x, pads)
+    out_h = (padded.shape[-2] - dh * (kh - 1) - 1) // sh + 1
+    out_w = (padded.shape[-1] - dw * (kw - 1) - 1) // sw + 1
+    # groups as an axis: contiguous blocks of channels and of filters
+    grouped_x = padded[:, :c_group].unsqueeze(1).expand(n, groups, c_group, *padded.shape[-2:])
+    grouped_w = weight.reshape(groups, c_out // groups, c_group, kh, kw)
+    out = x.new_zeros(n, groups, c_out // groups, out_h, out_w)
+    for a in range(kh):  # one kernel tap at a time, every output position at once
+        for b in range(kw):
+            window = grouped_x[..., a * dh:a * dh + (out_h - 1) * sh + 1:sh, b * dw:b * dw + (out_w - 1) * sw + 1:sw]
+            out = out + torch.einsum("goc,ngchw->ngohw", grouped_w[..., a, b], window)
+    out = out.reshape(n, c_out, out_h, out_w)
+    if bias is not None:
+        out = out + bias[None, :, None, None]
+    return out.squeeze(0) if unbatched else out
