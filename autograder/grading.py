@@ -4,6 +4,7 @@ Everything here but `sandbox.run` is pure; the sandbox is passed in.
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
@@ -46,10 +47,18 @@ def grade_exercise(course: Course, name: str, submission: Submission, *, seed: i
     tol = Tol(**course.tolerance_for(name).model_dump())
     forbidden = tuple(ex.forbidden)
     limits = course.limits_for(name)  # course.yml's per-exercise limits (exercise8's timed case needs more)
+    # one budget for the whole exercise: the first run and every shrinking run after it
+    deadline = time.monotonic() + limits.time_per_exercise
 
     def run(cases: Sequence[Case]) -> list[Trial]:
         expected = [spec.expected(c) for c in cases]
-        outcomes = sandbox.run(submission, [c.call for c in cases], forbidden=forbidden, limits=limits)
+        left = deadline - time.monotonic()
+        if left <= 0:
+            spent = Outcome("timeout", message=f"not run: the exercise's {limits.time_per_exercise:g} s budget ran out")
+            outcomes = [spent] * len(cases)
+        else:
+            outcomes = sandbox.run(submission, [c.call for c in cases], forbidden=forbidden, limits=limits,
+                                   time_total=left)
         return [Trial(c, e, o, (c.space.judge or judge)(e, o, tol)) for c, e, o in zip(cases, expected, outcomes)]
 
     cases = plan(course, name, seed)
