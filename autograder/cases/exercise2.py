@@ -54,7 +54,7 @@ def bias_value(rng, p) -> float:
 
 def _conv1d(space: str, triggers, *, bias=False):
     """Parameters: K taps, s stride, p padding, d dilation, extra positions (or q windows and a
-    remainder of r = s - 1, or 1 when `low`), fraction."""
+    remainder r, s - 1 unless given), fraction."""
     def build(p, rng):
         k, s, d, pad = p["K"], p.get("s", 1), p.get("d", 1), p.get("p", 0)
         span = d * (k - 1) + 1
@@ -173,13 +173,14 @@ SPEC = ExerciseSpec(
             V1("bias-fraction", {"K": (2, 4), "extra": (0, 5), "fraction": (1, 1)}, BIAS, bias=True),
         ),
         "stride": (
-            # remainder 1 < s/2: rounding up shows, rounding to nearest does not
+            # remainder 1: rounding up gives one window too many
             V1("stride-remainder-low", {"K": (2, 4), "s": (3, 4), "q": (1, 3), "r": (1, 1)},
                {"stride-not-applied", "ceil-not-floor"}),
-            # remainder s - 1 > s/2: rounding to nearest shows (and rounding up, the same way)
-            V1("stride-remainder-high", {"K": (2, 4), "s": (3, 4), "q": (1, 3)},
-               {"stride-not-applied", "round-not-floor"}),
-            V1("stride", {"K": (2, 4), "s": (2, 4), "extra": (2, 9)}, {"stride-not-applied"}),
+            # remainder s - 1: the same, on the largest remainder
+            V1("stride-remainder-high", {"K": (2, 4), "s": (2, 4), "q": (1, 3)},
+               {"stride-not-applied", "ceil-not-floor"}),
+            # remainder 0: no rounding mistake can show, only the stride itself
+            V1("stride", {"K": (2, 4), "s": (2, 4), "q": (1, 4), "r": (0, 0)}, {"stride-not-applied"}),
         ),
         "padding": (
             V1("padding", {"K": (2, 4), "p": (2, 3), "extra": (0, 5)}, {"padding-one-side", "padding-once"}),

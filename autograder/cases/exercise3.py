@@ -50,10 +50,13 @@ ORACLES = {C1: conv1d, CL: conv1d_channels_last}
 
 def build_conv1d(function: str, space: str, triggers):
     """Parameters (each optional): N batch, C input channels, O filters, K taps, s stride,
-    p padding, d dilation, extra positions, bias (0/1), u (1: unbatched), square (1: O = C), fraction."""
+    p padding, d dilation, extra positions, bias (0/1), u (1: unbatched), square (1: O = C), dO (O = C + dO), fraction."""
     def build(p, rng):
         n, c, k = p.get("N", 1), p.get("C", 1), p.get("K", 2)
-        o = c if p.get("square", 0) else p.get("O", 1)  # square: as many filters as channels
+        if p.get("square", 0):  # as many filters as channels: a weight read (in, out, K) shows
+            o = c
+        else:  # otherwise never as many, so that mistake cannot show where it is not promised
+            o = c + p["dO"] if "dO" in p else p.get("O", 1)
         s, pad, d = p.get("s", 1), p.get("p", 0), p.get("d", 1)
         span = d * (k - 1) + 1
         # every tap matters: two windows when strided, a last tap (at any gap) inside the input
@@ -130,30 +133,30 @@ SPEC = ExerciseSpec(
         ),
         "bias": (
             V("bias", {"O": (1, 3), "K": (2, 3), "extra": (0, 3), "bias": (1, 1)}, {"bias-missing", "bias-per-tap"}),
-            V("bias-channels", {"C": (2, 2), "O": (1, 2), "K": (3, 4), "extra": (0, 3), "bias": (1, 1)},
+            V("bias-channels", {"C": (2, 2), "dO": (1, 1), "K": (3, 4), "extra": (0, 3), "bias": (1, 1)},
               CHANNELS | BIAS),
         ),
         "batch": (
             V("batch", {"N": (2, 3), "K": (2, 3), "extra": (0, 3)}, {"batch-summed"}),
-            V("unbatched", {"u": (1, 1), "C": (1, 3), "O": (1, 2), "K": (2, 3), "extra": (0, 3)}),
-            V("batch-channels", {"N": (2, 3), "C": (2, 2), "O": (1, 2), "K": (2, 3), "extra": (0, 2)},
+            V("unbatched", {"u": (1, 1), "C": (2, 3), "dO": (1, 1), "K": (2, 3), "extra": (0, 3)}, CHANNELS),
+            V("batch-channels", {"N": (2, 3), "C": (2, 2), "dO": (1, 1), "K": (2, 3), "extra": (0, 2)},
               CHANNELS | {"batch-summed"}),
         ),
         "stride": (
             V("stride", {"K": (2, 3), "s": (2, 3), "extra": (0, 5)}, {"stride-not-applied"}),
-            V("stride-channels", {"C": (2, 2), "O": (1, 2), "K": (2, 3), "s": (2, 3), "extra": (0, 4)},
+            V("stride-channels", {"C": (2, 2), "dO": (1, 1), "K": (2, 3), "s": (2, 3), "extra": (0, 4)},
               CHANNELS | {"stride-not-applied"}),
         ),
         "padding": (
             V("padding", {"K": (2, 4), "p": (1, 2), "extra": (0, 4)}, {"padding-one-side"}),
-            V("padding-channels", {"C": (2, 2), "O": (1, 2), "K": (2, 3), "p": (1, 2), "extra": (0, 3)},
+            V("padding-channels", {"C": (2, 2), "dO": (1, 1), "K": (2, 3), "p": (1, 2), "extra": (0, 3)},
               CHANNELS | {"padding-one-side"}),
         ),
         "dilation": (
             V("dilation", {"K": (2, 3), "d": (2, 3), "extra": (0, 4)}, {"dilation-gap-wrong"}),
         ),
         "layout": (
-            V("channels-last", {"N": (1, 2), "C": (2, 3), "O": (1, 3), "K": (2, 3), "extra": (0, 3)},
+            V("channels-last", {"N": (1, 1), "C": (2, 3), "dO": (1, 2), "K": (2, 3), "extra": (0, 3)},
               CHANNELS | {"layout-reshape"}, function=CL),
             V("channels-last-combined", {"N": (2, 2), "C": (2, 2), "O": (2, 2), "K": (3, 3), "s": (2, 2),
                                          "p": (1, 1), "d": (2, 2), "extra": (0, 2), "bias": (1, 1)},

@@ -7,8 +7,6 @@ one that shows on fewer cases is declared first (diagnosis breaks ties by declar
 """
 from __future__ import annotations
 
-import math
-
 import torch
 import torch.nn.functional as F
 
@@ -49,10 +47,6 @@ def _ceil(a, b):
     return -(-a // b)
 
 
-def _round(a, b):
-    return math.floor(a / b + 0.5)
-
-
 def _sized(numerator, rounding=_floor):
     """Right values, but as many as a mistaken length formula gives (numerator(L, K, s, p, d))."""
     def change(x, w, b, s, p, d, out):
@@ -73,9 +67,6 @@ def _last_tap_dropped(w):
 
 
 SINGLE = (
-    ("round-not-floor", _sized(_span, _round),
-     "Your output length rounds the division by the stride to the nearest integer. PyTorch floors it: a "
-     "window must fit entirely inside the padded input.", "L_out = round((L + 2p - d(K-1) - 1) / s) + 1"),
     ("ceil-not-floor", _sized(_span, _ceil),
      "Your output length rounds the division by the stride up, so your last window hangs past the end of "
      "the input. PyTorch floors it.", "L_out = ceil((L + 2p - d(K-1) - 1) / s) + 1  # should be //"),
