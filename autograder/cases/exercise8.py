@@ -13,10 +13,11 @@ from dataclasses import replace
 
 import torch.nn.functional as F
 
-from autograder.cases.exercise7 import concepts_for, _no_negative
+from autograder.cases.exercise7 import EVERYWHERE, _no_negative, concepts_for
 from autograder.cases.space import Space, values
 from autograder.cases.spec import ExerciseSpec
 from autograder.cases.torch_oracle import torch_decides
+from autograder.cases.triggers import mutant_impls, until_shown
 from autograder.compare import Verdict, judge
 from autograder.course import Speed
 
@@ -58,17 +59,24 @@ def speed_judge(speed: Speed):
     return judge_speed
 
 
+# the speed case is judged on its values first: these mistakes show on the default workload
+# (several images and channels, no stride, padding or groups)
+SPEED_SHOWS = EVERYWHERE | {"channels-not-summed", "channels-averaged", "batch-summed"}
+
+
 def _workload(speed: Speed):
     """x (N, C, H, W) and weight (O, C, KH, KW) from speed.workload = (N, C, H, W, O, KH, KW)."""
     n, c, h, w, o, kh, kw = speed.workload
 
     def build(p, rng):
-        return {"x": values(rng, (n, c, h, w), p), "weight": values(rng, (o, c, kh, kw), p)}
+        def draw():
+            return {"x": values(rng, (n, c, h, w), p), "weight": values(rng, (o, c, kh, kw), p)}
+        return until_shown(draw, conv2d_fast, mutant_impls("exercise8", FUNCTION, SPEED_SHOWS), what="speed")
     return build
 
 
 def speed_space(speed: Speed) -> Space:
-    return Space("speed", FUNCTION, {}, _workload(speed), positional=2,
+    return Space("speed", FUNCTION, {}, _workload(speed), positional=2, triggers=SPEED_SHOWS,
                  call_options={"time_repeats": speed.repeats, "baseline": BASELINE}, judge=speed_judge(speed))
 
 

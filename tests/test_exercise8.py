@@ -1,0 +1,91 @@
+"""exercise8 (fast conv2d): exercise7's checks for conv2d_fast, and the speed case's judge and grade."""
+from __future__ import annotations
+
+import pytest
+
+from autograder.cases import exercise8
+from autograder.compare import Tol
+from autograder.course import Speed
+from autograder.sandbox.runner import Outcome
+from autograder.sandbox.wire import TaggedArray
+from exercise_checks import (SUBMISSIONS, check_reference_graded, check_stub_graded, check_wrong_submission, course,
+                             grade, one_case_per_space, reference_failures, spec, trigger_mismatches,
+                             wrong_submissions)
+
+NAME = "exercise8"
+
+
+@pytest.fixture(scope="module")
+def cases():
+    return one_case_per_space(NAME, range(20))
+
+
+def test_the_reference_agrees_with_torch_on_every_space_over_20_seeds(cases):
+    assert not reference_failures(NAME, cases)
+
+
+def test_every_mutant_shows_exactly_where_its_trigger_is_promised(cases):
+    assert not trigger_mismatches(NAME, cases[: len(cases) // 4])  # the first 5 seeds
+
+
+def test_the_speed_space_comes_from_course_yml():
+    cfg = course().exercise(NAME).speed
+    (space,) = spec(NAME).concepts["speed"]
+    assert space.call_options == {"time_repeats": cfg.repeats, "baseline": "torch.nn.functional.conv2d"}
+    case = spec(NAME).cases("speed", seed=1, count=1)[0]
+    n, c, h, w, o, kh, kw = cfg.workload
+    assert tuple(case.arguments["x"].shape) == (n, c, h, w) and tuple(case.arguments["weight"].shape) == (o, c, kh, kw)
+
+
+def _timed(expected, student, baseline, *, right=True):
+    value = expected if right else expected + 1
+    return Outcome("returned", value=TaggedArray(value, "tensor"), timing={"student": student, "baseline": baseline})
+
+
+@pytest.mark.parametrize("student, credit", [(0.02, 1.0), (0.03, 1.0), (0.06, 0.5), (0.12, 0.0), (1.0, 0.0)])
+def test_speed_credit_is_full_at_full_at_none_at_zero_at_and_log_linear_between(student, credit):
+    import numpy as np
+
+    judge = exercise8.speed_judge(Speed(full_at=3.0, zero_at=12.0))
+    verdict = judge(np.zeros((1, 1, 2, 2)), _timed(np.zeros((1, 1, 2, 2)), student, 0.01), Tol())
+    assert verdict.earned == pytest.approx(credit, abs=1e-3)
+    assert verdict.passed == (credit == 1.0)
+    if credit < 1:
+        assert f"{student / 0.01:.2f} x F.conv2d" in verdict.message
+
+
+def test_a_fast_but_wrong_speed_case_gets_nothing():
+    import numpy as np
+
+    judge = exercise8.speed_judge(Speed())
+    verdict = judge(np.zeros((1, 1, 2, 2)), _timed(np.zeros((1, 1, 2, 2)), 0.001, 0.01, right=False), Tol())
+    assert verdict.earned == 0 and "must first be right" in verdict.message
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [20261121, 7])
+def test_the_reference_gets_full_marks_in_the_sandbox(seed):
+    check_reference_graded(NAME, seed)
+
+
+@pytest.mark.slow
+def test_the_stub_gets_nothing_and_says_not_implemented():
+    check_stub_graded(NAME)
+
+
+@pytest.mark.slow
+def test_a_correct_loop_over_output_positions_keeps_correctness_and_loses_speed():
+    report = grade(NAME, SUBMISSIONS / NAME / "slow-loop.py", 20261121)
+    scores = {c.name: (c.score, c.max_score) for c in report.concepts}
+    assert all(score == top for name, (score, top) in scores.items() if name != "speed"), scores
+    assert scores["speed"][0] < scores["speed"][1]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", wrong_submissions(NAME), ids=lambda p: p.stem)
+def test_a_wrong_submission_loses_exactly_the_concepts_its_mistake_breaks(path):
+    check_wrong_submission(NAME, path, 20261121)
+
+
+def test_there_are_at_least_five_wrong_submissions():
+    assert len(wrong_submissions(NAME)) >= 5
