@@ -46,7 +46,11 @@ def diagnose(spec, failing: Sequence[Any], smallest: Any, tol: Tol) -> Diagnosis
     mutants = [m for m in mutants_for(spec.name) if m.function in functions]
     with one_thread():
         hits = explained(mutants, trials, tol)
-        shown = explained(mutants, [smallest], tol)
+        if any(t is smallest for t in trials):  # not shrunk: its matches are known already
+            at = next(i for i, t in enumerate(trials) if t is smallest)
+            shown = {k: {0} for k, v in hits.items() if at in v}
+        else:
+            shown = explained(mutants, [smallest], tol)
     if hits or shown:
         order = {m.id: i for i, m in reversed(list(enumerate(mutants)))}
         best = min(set(hits) | set(shown), key=lambda i: (-len(hits.get(i, ())), i not in shown, order[i]))

@@ -7,7 +7,6 @@ so a mutant's value looks exactly like a student's would.
 from __future__ import annotations
 
 import functools
-import json
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -63,7 +62,7 @@ def call_in_process(fn: Callable[..., Any], call: Call) -> Outcome:
     except Exception as e:  # what a student's function raising this would report
         return Outcome("raised", error=type(e).__name__, message=f"{type(e).__name__}: {e}")
     try:
-        value = wire.decode(json.loads(json.dumps(wire.encode(value), allow_nan=False)))
+        value = wire.decode(wire.encode(value))
     except (wire.WireError, ValueError, TypeError) as e:
         return Outcome("crash", message=f"the result could not be read: {e}")
     # timed calls (a speed concept) see equal times: a mutant's lesson is its values, not its speed
@@ -72,8 +71,9 @@ def call_in_process(fn: Callable[..., Any], call: Call) -> Outcome:
 
 
 def _from_wire(value: Any) -> Any:
-    """A fresh copy of an argument, as the child process gets it (tensors stay tensors)."""
-    return _to_torch(wire.decode(json.loads(json.dumps(wire.encode(value), allow_nan=False))))
+    """A fresh copy of an argument, as the child process gets it (tensors stay tensors). encode()
+    gives JSON-ready nodes (NaN and infinities as strings), so no JSON text is needed in between."""
+    return _to_torch(wire.decode(wire.encode(value)))
 
 
 def _to_torch(value: Any) -> Any:
