@@ -42,6 +42,14 @@ def plan(course: Course, name: str, seed: int) -> dict[str, list[Case]]:
 
 def grade_exercise(course: Course, name: str, submission: Submission, *, seed: int, sandbox,
                    reproduce: str) -> ExerciseReport:
+    from autograder.mutants.base import one_thread
+
+    with one_thread():  # oracles and mutants are thousands of tiny torch calls
+        return _grade_exercise(course, name, submission, seed=seed, sandbox=sandbox, reproduce=reproduce)
+
+
+def _grade_exercise(course: Course, name: str, submission: Submission, *, seed: int, sandbox,
+                    reproduce: str) -> ExerciseReport:
     ex = course.exercise(name)
     spec = registry.spec(name)
     tol = Tol(**course.tolerance_for(name).model_dump())
