@@ -17,7 +17,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from autograder import localise
-from autograder.compare import KindError, Tol, close, normalize
+from autograder.compare import KindError, Tol, close, judge, normalize
 from autograder.mutants import mutants_for
 from autograder.mutants.base import Mutant, call_in_process, one_thread
 from autograder.sandbox.runner import Outcome
@@ -41,6 +41,8 @@ def diagnose(spec, failing: Sequence[Any], smallest: Any, tol: Tol) -> Diagnosis
     verdict = smallest.verdict
     if verdict.status in OWN_STATUS:
         return Diagnosis(verdict.misconception, verdict.message)
+    if judge(smallest.expected, smallest.outcome, tol).passed:  # right values, failed on its space's own judge (speed)
+        return Diagnosis(None, verdict.message)
     trials = [t for t in failing[:MAX_TRIALS] if t.outcome.status in COMPARABLE]
     functions = {t.case.function for t in trials} | {smallest.case.function}
     mutants = [m for m in mutants_for(spec.name) if m.function in functions]
@@ -75,7 +77,10 @@ def matches(trial: Any, mutant: Mutant, tol: Tol) -> bool:
     """Does the mutant, run on this trial's own case, do what the student's code did?"""
     if mutant.function != trial.case.function:
         return False
-    return agrees(trial.outcome, mutant_outcome(mutant, trial.case), trial.expected, tol)
+    theirs = mutant_outcome(mutant, trial.case)
+    if judge(trial.expected, theirs, tol).passed:  # the mistake does not show on this case
+        return False
+    return agrees(trial.outcome, theirs, trial.expected, tol)
 
 
 def mutant_outcome(mutant: Mutant, case: Any) -> Outcome:

@@ -5,6 +5,7 @@ Everything here but `sandbox.run` is pure; the sandbox is passed in.
 from __future__ import annotations
 
 import time
+import weakref
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
@@ -34,10 +35,28 @@ Runner = Callable[[Sequence[Case]], list[Trial]]
 
 
 def plan(course: Course, name: str, seed: int) -> dict[str, list[Case]]:
-    """The cases of every concept of the exercise, smallest first."""
-    spec = registry.spec(name).for_exercise(course.exercise(name))
-    return {concept: spec.cases(concept, seed=seed, count=cfg.cases)
-            for concept, cfg in course.exercise(name).concepts.items()}
+    """The cases of every concept of the exercise, smallest first. Pure, so kept for reuse (a batch
+    grades many students on one seed; the audit grades every mutant on the same seeds)."""
+    ex = course.exercise(name)
+    key = (name, seed, ex.model_dump_json())
+    if key not in _PLANS:
+        spec = registry.spec(name).for_exercise(ex)
+        _PLANS[key] = {concept: spec.cases(concept, seed=seed, count=cfg.cases)
+                       for concept, cfg in ex.concepts.items()}
+        while len(_PLANS) > 64:
+            _PLANS.pop(next(iter(_PLANS)))
+    return _PLANS[key]
+
+
+_PLANS: dict[tuple, dict[str, list[Case]]] = {}
+_EXPECTED: "weakref.WeakKeyDictionary[Case, Any]" = weakref.WeakKeyDictionary()
+
+
+def expected_of(spec: ExerciseSpec, case: Case) -> Any:
+    """The oracle's value for a case, computed once per case."""
+    if case not in _EXPECTED:
+        _EXPECTED[case] = spec.expected(case)
+    return _EXPECTED[case]
 
 
 def grade_exercise(course: Course, name: str, submission: Submission, *, seed: int, sandbox,
@@ -59,7 +78,7 @@ def _grade_exercise(course: Course, name: str, submission: Submission, *, seed: 
     deadline = time.monotonic() + limits.time_per_exercise
 
     def run(cases: Sequence[Case]) -> list[Trial]:
-        expected = [spec.expected(c) for c in cases]
+        expected = [expected_of(spec, c) for c in cases]
         left = deadline - time.monotonic()
         if left <= 0:
             spent = Outcome("timeout", message=f"not run: the exercise's {limits.time_per_exercise:g} s budget ran out")
@@ -106,7 +125,8 @@ def _concept_report(concept: str, cfg, trials: list[Trial], spec: ExerciseSpec, 
 
 
 def _worth_shrinking(trial: Trial) -> bool:
-    return trial.verdict.status in ("failed", "crash")
+    # a timed case is slow by design: shrinking it would rerun the workload for nothing
+    return trial.verdict.status in ("failed", "crash") and not trial.case.call.time_repeats
 
 
 def example(trial: Trial) -> Example:
