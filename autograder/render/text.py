@@ -47,17 +47,19 @@ def _exercise(console: Console, ex: ExerciseReport) -> None:
     if stubs and len(stubs) == len(ex.concepts):
         console.print(f"Not started: fill in the functions of {ex.exercise}.py.\n")
     else:
+        explained: set[str] = set()  # a mistake seen in several concepts is explained once
         for c in ex.concepts:
             if not c.ok and c.status != "not-implemented":
-                _failure(console, c)
+                _failure(console, c, again=c.misconception in explained)
+                explained.add(c.misconception)
     console.print(f"Reproduce: {ex.reproduce}\n")
 
 
-def _failure(console: Console, c: ConceptReport) -> None:
+def _failure(console: Console, c: ConceptReport, *, again: bool = False) -> None:
     console.rule(Text(f"{c.name}: {c.passed}/{c.total} cases passed", style="bold"), align="left")
     if c.misconception:
-        console.print(Text(f"Looks like: {c.misconception}", style="bold"))
-    if c.message:
+        console.print(Text(f"Looks like: {c.misconception}" + (" (explained above)" if again else ""), style="bold"))
+    if c.message and not again:
         console.print(Text(c.message))
     if c.example is not None:
         e = c.example
