@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+# the shared tests of exercise_checks.exercise_tests assert there: rewrite them as a test module's
+pytest.register_assert_rewrite("exercise_checks")
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

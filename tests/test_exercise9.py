@@ -34,9 +34,9 @@ def test_the_stub_gets_nothing_and_says_not_implemented():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("path", wrong_submissions(NAME), ids=lambda p: p.stem)
-def test_a_wrong_submission_loses_exactly_the_concepts_its_mistake_breaks(path):
-    check_wrong_submission(NAME, path, 20261121)
+@pytest.mark.parametrize("misconception", wrong_submissions(NAME))
+def test_a_wrong_submission_loses_exactly_the_concepts_its_mistake_breaks(misconception, tmp_path):
+    check_wrong_submission(NAME, misconception, 20261121, tmp_path)
 
 
 def test_there_are_at_least_five_wrong_submissions():
