@@ -19,7 +19,7 @@ from typing import Literal
 from autograder.course import Course, CourseError
 from autograder.notebook import SKIP_MARK
 from autograder.notebook_demos import DEMOS
-from autograder.release import strip_solutions
+from autograder.release import solution_text, strip_solutions
 
 Flavor = Literal["student", "nbgrader"]
 
@@ -178,10 +178,5 @@ def student_notebooks(course: Course) -> dict[str, str]:
     """exercises/<exercise>.ipynb text for every exercise, from solutions/ (what `grade release` writes)."""
     out = {}
     for name, ex in course.exercises.items():
-        path = course.solutions_dir / ex.file
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as e:
-            raise CourseError(f"{path}: cannot read: {e.strerror or e}") from None
-        out[f"{ex.module}.ipynb"] = notebook_json(course, name, text, flavor="student")
+        out[f"{ex.module}.ipynb"] = notebook_json(course, name, solution_text(course, ex), flavor="student")
     return out

@@ -5,7 +5,7 @@ import re
 import shutil
 from pathlib import Path
 
-from autograder.course import Course, CourseError
+from autograder.course import Course, CourseError, Exercise
 
 BEGIN = re.compile(r"^(?P<indent>[ \t]*)### BEGIN SOLUTION[ \t]*$")
 END = re.compile(r"^[ \t]*### END SOLUTION[ \t]*$")
@@ -39,15 +39,21 @@ def strip_solutions(text: str, *, exercise: str) -> str:
     return "".join(out)
 
 
+def solution_text(course: Course, ex: Exercise) -> str:
+    """solutions/<file>, the one source of the stubs and notebooks."""
+    path = course.solutions_dir / ex.file
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as e:
+        raise CourseError(f"{path}: cannot read: {e.strerror or e}") from None
+
+
 def stub_sources(course: Course) -> dict[str, str]:
     """exercises/<file> text for every exercise, from solutions/."""
     stubs = {}
     for name, ex in course.exercises.items():
         path = course.solutions_dir / ex.file
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as e:
-            raise CourseError(f"{path}: cannot read: {e.strerror or e}") from None
+        text = solution_text(course, ex)
         try:
             stubs[ex.file] = strip_solutions(text, exercise=name)
         except CourseError as e:

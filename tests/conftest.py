@@ -25,3 +25,12 @@ def course():
     from autograder.course import load_course
 
     return load_course(ROOT / "course.yml")
+
+
+@pytest.fixture(scope="module")
+def one_torch_thread():
+    """Thousands of tiny torch calls (oracles, mutants): the thread pool would cost more than the work."""
+    from autograder.mutants.base import one_thread
+
+    with one_thread():
+        yield

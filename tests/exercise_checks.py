@@ -141,13 +141,14 @@ def check_stub_graded(name: str) -> None:
     assert {c.misconception for c in report.concepts} == {"not-implemented"}
 
 
-def exercise_tests(name: str, *, exact_triggers: bool = True,
-                   differently_written: str | None = None) -> dict[str, Callable]:
+def exercise_tests(name: str, *, exact_triggers: bool = True, differently_written: str | None = None,
+                   min_mean_cases: int = 6) -> dict[str, Callable]:
     """The tests exercise1-4 share, by name, with the module-scoped `cases` fixture (one case per space
     over 20 seeds); a test module takes them with `globals().update(exercise_tests(NAME, ...))`, and
     pytest collects them there as its own. `exact_triggers=False` leaves out the exact mutant-trigger
     test, for an exercise that checks its mutants otherwise; `differently_written` names a correct
-    submission written differently, tests/submissions/<name>/<differently_written>, to grade too."""
+    submission written differently, tests/submissions/<name>/<differently_written>, to grade too;
+    `min_mean_cases` is the fewest cases a concept gets on average."""
     tests: dict[str, Callable] = {}
 
     def test(fn):
@@ -171,8 +172,10 @@ def exercise_tests(name: str, *, exact_triggers: bool = True,
     @test
     def test_every_concept_of_the_course_has_cases_and_hints():
         ex = course().exercise(name)
-        assert 6 * len(ex.concepts) <= sum(c.cases for c in ex.concepts.values()) <= 80
+        assert min_mean_cases * len(ex.concepts) <= sum(c.cases for c in ex.concepts.values()) <= 80
         assert all(c.hint for c in ex.concepts.values())
+        # cases cycle over a concept's spaces: enough of them draw every space, so every trigger, on every seed
+        assert all(cfg.cases >= len(spec(name).concepts[c]) for c, cfg in ex.concepts.items())
 
     @test
     @pytest.mark.slow

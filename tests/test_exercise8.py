@@ -1,4 +1,5 @@
-"""exercise8 (fast conv2d): exercise7's checks for conv2d_fast, and the speed case's judge and grade."""
+"""exercise8 (fast conv2d): exercise7's checks for conv2d_fast (exercise_checks.exercise_tests), and the
+speed case's judge and grade."""
 from __future__ import annotations
 
 import pytest
@@ -8,24 +9,11 @@ from autograder.compare import Tol
 from autograder.course import Speed
 from autograder.sandbox.runner import Outcome
 from autograder.sandbox.wire import TaggedArray
-from exercise_checks import (SUBMISSIONS, check_reference_graded, check_stub_graded, check_wrong_submission, course,
-                             grade, one_case_per_space, reference_failures, spec, trigger_mismatches,
-                             wrong_submissions)
+from exercise_checks import SUBMISSIONS, course, exercise_tests, grade, spec
 
 NAME = "exercise8"
 
-
-@pytest.fixture(scope="module")
-def cases():
-    return one_case_per_space(NAME, range(20))
-
-
-def test_the_reference_agrees_with_torch_on_every_space_over_20_seeds(cases):
-    assert not reference_failures(NAME, cases)
-
-
-def test_every_mutant_shows_exactly_where_its_trigger_is_promised(cases):
-    assert not trigger_mismatches(NAME, cases[: len(cases) // 4])  # the first 5 seeds
+globals().update(exercise_tests(NAME, min_mean_cases=4))  # the shared tests, as this module's own
 
 
 def test_the_speed_space_comes_from_course_yml():
@@ -63,29 +51,8 @@ def test_a_fast_but_wrong_speed_case_gets_nothing():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("seed", [20261121, 7])
-def test_the_reference_gets_full_marks_in_the_sandbox(seed):
-    check_reference_graded(NAME, seed)
-
-
-@pytest.mark.slow
-def test_the_stub_gets_nothing_and_says_not_implemented():
-    check_stub_graded(NAME)
-
-
-@pytest.mark.slow
 def test_a_correct_loop_over_output_positions_keeps_correctness_and_loses_speed():
     report = grade(NAME, SUBMISSIONS / NAME / "slow-loop.py", 20261121)
     scores = {c.name: (c.score, c.max_score) for c in report.concepts}
     assert all(score == top for name, (score, top) in scores.items() if name != "speed"), scores
     assert scores["speed"][0] < scores["speed"][1]
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("misconception", wrong_submissions(NAME))
-def test_a_wrong_submission_loses_exactly_the_concepts_its_mistake_breaks(misconception, tmp_path):
-    check_wrong_submission(NAME, misconception, 20261121, tmp_path)
-
-
-def test_there_are_at_least_five_wrong_submissions():
-    assert len(wrong_submissions(NAME)) >= 5

@@ -15,13 +15,7 @@ from autograder.sandbox.runner import Outcome
 SPEC = registry.spec("exercise1")
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread():
-    """Thousands of tiny torch calls (oracles, mutants): the thread pool would cost more than the work."""
-    from autograder.mutants.base import one_thread
-
-    with one_thread():
-        yield
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 TOL = Tol()
 SEEDS = range(5)
 
