@@ -7,5 +7,7 @@ FORMATS = ("text", "json", "junit", "gradescope", "github", "html")
 
 
 def render(report, fmt: str, **options) -> str:
+    from autograder.safe_text import safe_report
+
     module = importlib.import_module(f"autograder.render.{fmt.replace('-', '_')}")
-    return module.render(report, **options)
+    return module.render(safe_report(report), **options)  # student text made safe once, for every format

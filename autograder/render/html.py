@@ -14,6 +14,7 @@ import struct
 import zlib
 
 from autograder.report import ConceptReport, CourseReport, ExerciseReport
+from autograder.safe_text import safe_report
 
 COLOR = {"passed": "#1a7f37", "failed": "#cf222e", "not-implemented": "#9a6700", "forbidden": "#8250df",
          "timeout": "#cf222e", "crash": "#cf222e"}
@@ -24,6 +25,7 @@ _STYLE = ("<style>.conv-report table{border-collapse:collapse;margin:.4em 0}"
 
 
 def render(report: CourseReport, **_options) -> str:
+    report = safe_report(report)
     parts = [_STYLE, '<div class="conv-report">']
     for ex in report.exercises:
         parts.append(_exercise(ex))
@@ -52,6 +54,7 @@ def _exercise(ex: ExerciseReport) -> str:
 
 def concept_html(c: ConceptReport) -> str:
     """One failing concept: its own table. Reusable where a single concept is shown (nbgrader cells)."""
+    c = safe_report(c)
     rows = [("status", _e(c.status))]
     if c.misconception:
         rows.append(("looks like", f"<b>{_e(c.misconception)}</b>"))

@@ -5,9 +5,12 @@ import json
 from dataclasses import asdict
 
 from autograder.report import CourseReport, ExerciseReport
+from autograder.safe_text import safe_report
 
 
 def exercise_dict(report: ExerciseReport) -> dict:
+    """Also what the gradebook stores: made safe here, so no surrogate reaches SQLite either."""
+    report = safe_report(report)
     concepts = []
     for c in report.concepts:
         concepts.append({

@@ -10,11 +10,13 @@ import json
 import xml.etree.ElementTree as ET
 
 from autograder.report import ConceptReport, CourseReport, ExerciseReport
+from autograder.safe_text import safe_report
 
 ERRORS = ("crash", "timeout")
 
 
 def render(report: CourseReport) -> str:
+    report = safe_report(report)
     root = ET.Element("testsuites", name="grade", tests=str(sum(len(e.concepts) for e in report.exercises)),
                       failures=str(sum(_count(e, failed=True) for e in report.exercises)),
                       errors=str(sum(_count(e, failed=False) for e in report.exercises)))

@@ -10,12 +10,14 @@ from rich.table import Table
 from rich.text import Text
 
 from autograder.report import ConceptReport, CourseReport, ExerciseReport
+from autograder.safe_text import safe_report
 
 STYLE = {"passed": "green", "failed": "red", "not-implemented": "yellow", "forbidden": "magenta",
          "timeout": "red", "crash": "red"}
 
 
 def render(report: CourseReport, *, width: int | None = None, color: bool | None = None) -> str:
+    report = safe_report(report)
     buf = io.StringIO()
     if color is None:
         color = bool(os.environ.get("FORCE_COLOR")) and not os.environ.get("NO_COLOR")
@@ -25,7 +27,7 @@ def render(report: CourseReport, *, width: int | None = None, color: bool | None
         _exercise(console, ex)
     if report.requested is None and len(report.exercises) > 1:
         console.print(f"[bold]Total: {_num(report.score)} / {_num(report.max_score)}[/bold]")
-        console.print(f"Reproduce: {report.reproduce}")
+        console.print(Text(f"Reproduce: {report.reproduce}"))
     return buf.getvalue()
 
 
@@ -38,21 +40,21 @@ def _exercise(console: Console, ex: ExerciseReport) -> None:
     table.add_column("status")
     table.add_column("misconception")
     for c in ex.concepts:
-        table.add_row(c.name, f"{_num(c.score)} / {_num(c.max_score)}", f"{c.passed}/{c.total}",
-                      Text(c.status, style=STYLE.get(c.status, "")), c.misconception or "")
+        table.add_row(Text(c.name), f"{_num(c.score)} / {_num(c.max_score)}", f"{c.passed}/{c.total}",
+                      Text(c.status, style=STYLE.get(c.status, "")), Text(c.misconception or ""))
     console.print(table)
     for note in ex.notes:
         console.print(Text(f"note: {note}", style="yellow"))
     stubs = [c for c in ex.concepts if c.status == "not-implemented"]
     if stubs and len(stubs) == len(ex.concepts):
-        console.print(f"Not started: fill in the functions of {ex.exercise}.py.\n")
+        console.print(Text(f"Not started: fill in the functions of {ex.exercise}.py.\n"))
     else:
         explained: set[str] = set()  # a mistake seen in several concepts is explained once
         for c in ex.concepts:
             if not c.ok and c.status != "not-implemented":
                 _failure(console, c, again=c.misconception in explained)
                 explained.add(c.misconception)
-    console.print(f"Reproduce: {ex.reproduce}\n")
+    console.print(Text(f"Reproduce: {ex.reproduce}\n"))  # Text: a path is never read as rich markup
 
 
 def _failure(console: Console, c: ConceptReport, *, again: bool = False) -> None:
