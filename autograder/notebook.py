@@ -54,19 +54,46 @@ class NotebookError(ValueError):
 def notebook_source(path: Path | str) -> str:
     """The code of a .ipynb file's cells as one Python module (see the module docstring)."""
     path = Path(path)
-    text = path.read_text(encoding="utf-8")
-    try:
-        nb = json.loads(text)
-        cells = nb["cells"]
-    except (ValueError, KeyError, TypeError):
-        raise NotebookError(f"{path}: not a Jupyter notebook (no JSON with a 'cells' list)") from None
+    return notebook_code(path.read_text(encoding="utf-8"), str(path))
+
+
+def notebook_code(text: str, name: str) -> str:
+    """The module for a notebook's JSON text; `name` (the file) leads every NotebookError."""
     named = []
-    for number, cell in enumerate(cells, start=1):
-        if not isinstance(cell, dict) or cell.get("cell_type") != "code" or _is_test_cell(cell):
+    for number, cell in enumerate(notebook_cells(text, name), start=1):
+        if cell.get("cell_type") != "code" or _is_test_cell(cell):
             continue
         source = cell.get("source", "")
-        named.append((f"cell {number}", "".join(source) if isinstance(source, list) else str(source)))
+        named.append((f"cell {number}", "".join(source) if isinstance(source, list) else source))
     return module_from_cells(named, keep_syntax_errors=True)
+
+
+def notebook_cells(text: str, name: str) -> list[dict]:
+    """The cells of an nbformat 4 notebook, checked as far as this module reads them: the file is
+    the student's, so anything else is one NotebookError naming it and what is wrong."""
+    try:
+        nb = json.loads(text)
+    except RecursionError:  # json's decoder recurses per nesting level
+        raise NotebookError(f"{name}: not a Jupyter notebook (its JSON is nested too deeply)") from None
+    except ValueError as e:
+        where = f" at line {e.lineno}, column {e.colno}" if isinstance(e, json.JSONDecodeError) else ""
+        raise NotebookError(f"{name}: not a Jupyter notebook (invalid JSON{where})") from None
+    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
+        raise NotebookError(f"{name}: not a Jupyter notebook (no JSON with a 'cells' list)")
+    version = nb.get("nbformat")
+    if version != 4 or isinstance(version, bool):
+        shown = version if isinstance(version, int) else "missing"
+        raise NotebookError(f"{name}: not a notebook of nbformat 4 (nbformat {shown}); save it with Jupyter 4 or later")
+    for number, cell in enumerate(nb["cells"], start=1):
+        if not isinstance(cell, dict) or not isinstance(cell.get("cell_type"), str):
+            raise NotebookError(f"{name}: cell {number} is not a notebook cell (no 'cell_type')")
+        source = cell.get("source", "")
+        if not (isinstance(source, str) or (isinstance(source, list) and all(isinstance(s, str) for s in source))):
+            raise NotebookError(f"{name}: cell {number}'s source is not text")
+        if not isinstance(cell.get("metadata", {}), dict) or not isinstance(
+                cell.get("metadata", {}).get("nbgrader", {}), dict):
+            raise NotebookError(f"{name}: cell {number}'s metadata is not a JSON object")
+    return nb["cells"]
 
 
 def history_source(inputs: Sequence[str]) -> str:
@@ -85,12 +112,10 @@ def module_from_cells(cells: Iterable[tuple[str, str]], *, keep_syntax_errors: b
         if code is None:
             continue
         try:
-            ast.parse(code)
-        except SyntaxError:
+            code = _definitions_only(code)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):  # too deep to parse is not ours to fix
             if not keep_syntax_errors:
                 continue
-        else:
-            code = _definitions_only(code)
         if code.strip():
             parts.append(f"_nb_cell({name!r}, {code!r})\n")
     return "".join(parts)
@@ -115,10 +140,11 @@ def cell_code(source: str) -> str | None:
 
 def _definitions_only(code: str) -> str:
     """Blank the lines of top-level statements that are not definitions (line numbers stay)."""
+    tree = ast.parse(code)
     lines = code.splitlines()
     keep = [False] * len(lines)
     drop = [False] * len(lines)
-    for node in ast.parse(code).body:
+    for node in tree.body:
         start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
         flags = keep if isinstance(node, _KEPT) else drop
         for i in range(start - 1, node.end_lineno):
