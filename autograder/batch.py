@@ -53,6 +53,7 @@ class Summary:
     graded: int = 0
     skipped: int = 0
     errors: list[str] = field(default_factory=list)
+    grader_failures: list[str] = field(default_factory=list)  # graded as crash; worth a look by the instructor
     seconds: float = 0.0
 
 
@@ -143,8 +144,9 @@ def _grade_all(course: Course, todo: list[Job], book, summary: Summary, jobs: in
             for fut in as_completed(futures):
                 job, report, seconds, error = fut.result()
                 if report is not None:
-                    book.record(job.student, report, seconds=seconds)  # committed now: a kill loses nothing
-                    summary.graded += 1
+                    _record(course, book, job, report, seconds, summary)
+                    if error:
+                        summary.grader_failures.append(f"{job.student}/{job.exercise}: {error}")
                 else:
                     summary.errors.append(f"{job.student}/{job.exercise}: {error}")
                 bar.update(task, advance=1, description=f"{job.student} {job.exercise}")
@@ -156,6 +158,23 @@ def _grade_all(course: Course, todo: list[Job], book, summary: Summary, jobs: in
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown(wait=True)
+
+
+def _record(course: Course, book, job: Job, report, seconds: float, summary: Summary) -> None:
+    """Save one row, committed now (a kill loses nothing). Student text is made safe first (SQLite
+    refuses lone surrogates); a row the gradebook still refuses is saved as a crash, so the batch
+    goes on. Only a gradebook that cannot save even that stops the batch."""
+    from autograder.contain import GRADER_FAILED, crash_report
+    from autograder.safe_text import one_line, safe_report
+
+    try:
+        book.record(job.student, safe_report(report), seconds=seconds)
+    except Exception as e:  # noqa: BLE001 - this student's row only
+        why = one_line(e)
+        book.record(job.student, crash_report(course, job.exercise, job.seed, job.reproduce,
+                                              GRADER_FAILED.format(why)), seconds=seconds)
+        summary.grader_failures.append(f"{job.student}/{job.exercise}: {why}")
+    summary.graded += 1
 
 
 # -- worker side ---------------------------------------------------------------------------------
@@ -186,24 +205,32 @@ def _init_worker(course_file: str, course: Course | None) -> None:
 
 
 def _grade_job(job: Job):
-    from autograder.grading import grade_exercise, missing_report
+    """(job, report, seconds, error): a report for any submission (refused files and grader failures
+    on this student's data are crash grades; `error` then says what failed); None only when the
+    job itself cannot be graded (the exercise is gone from the course)."""
+    from autograder.contain import GRADER_FAILED, crash_report, unreadable_report
+    from autograder.grading import grade_exercise
+    from autograder.safe_text import one_line
     from autograder.submission import SubmissionError, load_submission
 
     started = time.monotonic()
     try:
         ex = _course.exercise(job.exercise)
-        try:
-            submission = load_submission(_course, ex, Path(job.path))
-        except SubmissionError as e:
-            report = missing_report(_course, job.exercise, job.seed, job.reproduce, str(e))
-        else:
-            limits = _course.limits_for(job.exercise)
-            _sandbox.time_per_case, _sandbox.time_total = limits.time_per_case, limits.time_per_exercise
-            report = grade_exercise(_course, job.exercise, submission, seed=job.seed, sandbox=_sandbox,
-                                    reproduce=job.reproduce)
-        return job, report, time.monotonic() - started, None
-    except Exception as e:  # a grader bug costs this one job, reported, not the whole class
-        return job, None, time.monotonic() - started, f"{type(e).__name__}: {e}"
+    except Exception as e:
+        return job, None, time.monotonic() - started, one_line(e)
+    error = None
+    try:
+        submission = load_submission(_course, ex, Path(job.path))
+        limits = _course.limits_for(job.exercise)
+        _sandbox.time_per_case, _sandbox.time_total = limits.time_per_case, limits.time_per_exercise
+        report = grade_exercise(_course, job.exercise, submission, seed=job.seed, sandbox=_sandbox,
+                                reproduce=job.reproduce)
+    except SubmissionError as e:
+        report = unreadable_report(_course, job.exercise, job.seed, job.reproduce, e)
+    except Exception as e:  # noqa: BLE001 - a grader failure on one student's data costs that row only
+        error = one_line(e)
+        report = crash_report(_course, job.exercise, job.seed, job.reproduce, GRADER_FAILED.format(error))
+    return job, report, time.monotonic() - started, error
 
 
 def _die_with_parent(parent: int) -> None:

@@ -187,6 +187,7 @@ def plain(value: Any) -> Any:
 def grade_course(course: Course, names: Sequence[str], submission_path, *, seed: int, sandbox,
                  reproduce: str, requested: str | None = None):
     """Every named exercise of one submission. An exercise missing from a folder scores 0."""
+    from autograder.contain import contained, unreadable_report
     from autograder.report import CourseReport
     from autograder.submission import SubmissionError, load_submission
 
@@ -194,14 +195,17 @@ def grade_course(course: Course, names: Sequence[str], submission_path, *, seed:
     for name in names:
         ex = course.exercise(name)
         again = _reproduce_for(reproduce, name, requested)
-        try:
+
+        def one(ex=ex, name=name, again=again) -> ExerciseReport:
             submission = load_submission(course, ex, submission_path)
+            return grade_exercise(course, name, submission, seed=seed, sandbox=sandbox, reproduce=again)
+
+        try:  # a grader failure on this submission is a crash grade for this exercise, not a traceback
+            reports.append(contained(course, name, seed, again, one))
         except SubmissionError as e:
             if requested is not None:
                 raise
-            reports.append(missing_report(course, name, seed, again, str(e)))
-            continue
-        reports.append(grade_exercise(course, name, submission, seed=seed, sandbox=sandbox, reproduce=again))
+            reports.append(unreadable_report(course, name, seed, again, e))
     return CourseReport(tuple(reports), requested=requested, reproduce=reproduce)
 
 

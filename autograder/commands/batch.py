@@ -42,6 +42,8 @@ def run(args) -> int:
         return 2
     print(f"{summary.students} students: graded {summary.graded}, already in the gradebook {summary.skipped}, "
           f"in {summary.seconds:.1f} s -> {args.gradebook}", file=sys.stderr)
+    for line in summary.grader_failures:
+        print(f"grade batch: the grader failed on {line} (saved as a crash; the others were graded)", file=sys.stderr)
     for line in summary.errors:
         print(f"grade batch: could not grade {line}", file=sys.stderr)
     return 2 if summary.errors else 0
