@@ -14,7 +14,7 @@ from autograder.course import Course
 from autograder.report import ConceptReport, ExerciseReport
 from autograder.safe_text import one_line, safe_text
 
-GRADER_FAILED = "the grader could not grade this submission ({}); your other work was graded; tell your instructor"
+GRADER_FAILED = "the grader failed on this submission ({}): graded as a crash; tell your instructor"
 
 
 def crash_report(course: Course, name: str, seed: int, reproduce: str, why: str) -> ExerciseReport:
