@@ -26,6 +26,7 @@ from autograder.cases.space import SEED_MAX
 from autograder.course import Course
 
 SALT_ENV = "CONV_COURSE_SALT"
+WORKER_DIED = "the grading process died on it (out of memory?)"
 
 
 class BatchError(Exception):
@@ -126,38 +127,66 @@ def _grade_all(course: Course, todo: list[Job], book, summary: Summary, jobs: in
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
+    from autograder.contain import GRADER_FAILED, crash_report
+
     console = Console(stderr=True)
     bar = Progress(TextColumn("grading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                    TimeRemainingColumn(), TextColumn("{task.description}"), console=console, disable=not show)
+    task = bar.add_task("", total=len(todo))
+    try:
+        left = todo
+        while left:  # a worker that dies costs only the submission it was grading
+            suspects, left = _grade_in_pool(course, left, book, summary, min(jobs, len(left)), bar, task)
+            for job in suspects:  # each alone now: if its worker dies again, this submission killed it
+                if _grade_in_pool(course, [job], book, summary, 1, bar, task)[0]:
+                    _record(course, book, job, crash_report(course, job.exercise, job.seed, job.reproduce,
+                                                            GRADER_FAILED.format(WORKER_DIED)), 0.0, summary)
+                    summary.grader_failures.append(f"{job.student}/{job.exercise}: {WORKER_DIED}")
+                    bar.update(task, advance=1, description=f"{job.student} {job.exercise}")
+    finally:
+        bar.stop()
+
+
+def _grade_in_pool(course: Course, todo: list[Job], book, summary: Summary, workers: int, bar, task
+                   ) -> tuple[list[Job], list[Job]]:
+    """Grade `todo` in a fresh pool of workers, recording each result as it comes. If a worker
+    dies: (the jobs that were being graded then, the jobs to grade again), else ([], [])."""
     course_file = str((course.root / "course.yml").resolve())
     # Linux: fork, so workers start with torch and the course already loaded (seconds saved per
-    # worker); the fork happens at the first submit, before any other thread (the progress bar)
-    # starts. Elsewhere spawn, and each worker loads the course itself.
+    # worker); the forks happen at the pool's first submit, while no other thread (the progress
+    # bar's) runs. Elsewhere spawn, and each worker loads the course itself.
     fork = sys.platform.startswith("linux")
-    pool = ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo))),
-                               mp_context=multiprocessing.get_context("fork" if fork else "spawn"),
-                               initializer=_init_worker, initargs=(course_file, course if fork else None))
+    context = multiprocessing.get_context("fork" if fork else "spawn")
+    state = context.Array("b", len(todo), lock=False)  # per job: 1 started, 2 finished (no lock a death could hold)
+    pool = ProcessPoolExecutor(max_workers=max(1, workers), mp_context=context, initializer=_init_worker,
+                               initargs=(course_file, course if fork else None, state))
+    received: set[int] = set()
+    bar.stop()
     try:
-        futures = [pool.submit(_grade_job, job) for job in todo]
-        with bar:
-            task = bar.add_task("", total=len(todo))
-            for fut in as_completed(futures):
-                job, report, seconds, error = fut.result()
-                if report is not None:
-                    _record(course, book, job, report, seconds, summary)
-                    if error:
-                        summary.grader_failures.append(f"{job.student}/{job.exercise}: {error}")
-                else:
-                    summary.errors.append(f"{job.student}/{job.exercise}: {error}")
-                bar.update(task, advance=1, description=f"{job.student} {job.exercise}")
+        futures = {pool.submit(_grade_job, job, i): i for i, job in enumerate(todo)}
+        bar.start()
+        for fut in as_completed(futures):
+            job, report, seconds, error = fut.result()
+            received.add(futures[fut])
+            if report is not None:
+                _record(course, book, job, report, seconds, summary)
+                if error:
+                    summary.grader_failures.append(f"{job.student}/{job.exercise}: {error}")
+            else:
+                summary.errors.append(f"{job.student}/{job.exercise}: {error}")
+            bar.update(task, advance=1, description=f"{job.student} {job.exercise}")
     except BrokenProcessPool:
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise BatchError(f"a worker process died (out of memory?) after {summary.graded} results were saved; "
-                         "run the same command again to grade the rest") from None
+        pool.shutdown(wait=True, cancel_futures=True)
+        suspects = [job for i, job in enumerate(todo) if state[i] == 1 and i not in received]
+        if not suspects:  # no submission to blame: the workers cannot run at all
+            raise BatchError(f"a worker process died (out of memory?) after {summary.graded} results were saved; "
+                             "run the same command again to grade the rest") from None
+        return suspects, [job for i, job in enumerate(todo) if state[i] != 1 and i not in received]
     except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown(wait=True)
+    return [], []
 
 
 def _record(course: Course, book, job: Job, report, seconds: float, summary: Summary) -> None:
@@ -180,10 +209,11 @@ def _record(course: Course, book, job: Job, report, seconds: float, summary: Sum
 # -- worker side ---------------------------------------------------------------------------------
 _course: Course | None = None
 _sandbox = None
+_state = None  # shared with the parent: which job this worker started and finished
 
 
-def _init_worker(course_file: str, course: Course | None) -> None:
-    global _course, _sandbox
+def _init_worker(course_file: str, course: Course | None, state) -> None:
+    global _course, _sandbox, _state
     from multiprocessing.util import Finalize
 
     from autograder.course import load_course
@@ -196,6 +226,7 @@ def _init_worker(course_file: str, course: Course | None) -> None:
         torch.set_num_threads(1)  # one worker per core: intra-op threads would only contend
     except ImportError:
         pass
+    _state = state
     _sandbox = Sandbox()
     _sandbox.__enter__()  # the student-side process warms up while the course loads
     _course = course or load_course(course_file)
@@ -204,7 +235,15 @@ def _init_worker(course_file: str, course: Course | None) -> None:
     threading.Thread(target=_die_with_parent, args=(os.getppid(),), daemon=True).start()
 
 
-def _grade_job(job: Job):
+def _grade_job(job: Job, index: int):
+    _state[index] = 1
+    try:
+        return _grade_one(job)
+    finally:
+        _state[index] = 2
+
+
+def _grade_one(job: Job):
     """(job, report, seconds, error): a report for any submission (refused files and grader failures
     on this student's data are crash grades; `error` then says what failed); None only when the
     job itself cannot be graded (the exercise is gone from the course)."""

@@ -117,3 +117,28 @@ def test_whole_course_json_lists_every_exercise(course):
     jsonschema.validate(report, SCHEMA)
     assert [e["exercise"] for e in report["exercises"]] == list(course.exercises)
     assert report["max_score"] == sum(ex.points for ex in course.exercises.values())
+
+
+def test_a_linked_or_unreadable_exercise_is_a_crash_row_and_the_others_are_graded(tmp_path):
+    (tmp_path / "exercise1.py").write_text(SOLUTION.read_text())
+    (tmp_path / "exercise2.py").symlink_to(ROOT / "solutions" / "exercise2.py")
+    (tmp_path / "exercise3.ipynb").write_text('{"cells": [], "nbformat": 3}')
+    result = run_grade("--submission", tmp_path, "--format", "json", timeout=600)
+    assert result.returncode == 1 and result.stderr == "", result.stderr
+    report = json.loads(result.stdout)
+    jsonschema.validate(report, SCHEMA)
+    by_name = {e["exercise"]: e for e in report["exercises"]}
+    assert by_name["exercise1"]["score"] == 10.0
+    for name, why in (("exercise2", f"{tmp_path}/exercise2.py: a symbolic link; submit the file itself"),
+                      ("exercise3", f"{tmp_path}/exercise3.ipynb: not a notebook of nbformat 4 (nbformat 3); "
+                                    "save it with Jupyter 4 or later")):
+        assert by_name[name]["score"] == 0.0 and by_name[name]["notes"] == [why]
+        assert {(c["status"], c["message"]) for c in by_name[name]["concepts"]} == {("crash", why)}
+    assert by_name["exercise4"]["concepts"][0]["status"] == "not-implemented"  # absent: not submitted, as before
+
+
+def test_grade_on_a_linked_file_is_one_line_and_exit_2(tmp_path):
+    (tmp_path / "exercise1.py").symlink_to(SOLUTION)
+    result = run_grade("exercise1", "--submission", tmp_path / "exercise1.py")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"grade: {tmp_path}/exercise1.py: a symbolic link; submit the file itself\n"

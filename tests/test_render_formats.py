@@ -165,3 +165,61 @@ def test_the_gradescope_zip_grades_a_submission_like_gradescope_would(tmp_path):
                           timeout=300)
     results = json.loads((root / "results" / "results.json").read_text())
     assert done.returncode == 0 and results["score"] == 0.0 and "has no exercise1.py" in results["output"]
+
+
+# -- student text made safe (autograder.safe_text), for every format ----------------------------
+
+def test_unsafe_characters_are_shown_as_escapes_and_the_rest_is_kept():
+    from autograder.safe_text import safe_text
+
+    hostile = "a\x1b[2Jb\rc\x08d\u202ee\ud800f\x9bg\x00h\x7fi\u2066j\ufffek\u2028l"
+    assert safe_text(hostile) == ("a\\x1b[2Jb\\rc\\x08d\\u202ee\ufffdf\\x9bg\\x00h\\x7fi\\u2066j\\ufffek"
+                                  "\\u2028l")
+    kept = "line 1\n\tline 2 é 中 😀 \\x1b as typed\r\n"
+    assert safe_text(kept) == kept.replace("\r\n", "\n")  # a Windows line end is a line end
+
+
+def test_safe_text_is_capped_and_idempotent():
+    from autograder.safe_text import CUT, safe_text
+
+    once = safe_text("\x1b" * 50_000, cap=1000)
+    assert len(once) == 1000 and once.endswith(CUT) and once.startswith("\\x1b\\x1b")
+    assert safe_text(once, cap=1000) == once
+    assert safe_text(safe_text("x\ud800\x1b\r")) == safe_text("x\ud800\x1b\r")
+
+
+def test_safe_values_keep_numbers_and_mark_nesting_too_deep_to_show():
+    from autograder.safe_text import safe_value
+
+    deep: list = []
+    for _ in range(5000):
+        deep = [deep]
+    shown = safe_value({"got": deep, "n": [1, 2.5, None, True, "\x1b"]})
+    assert shown["n"] == [1, 2.5, None, True, "\\x1b"]
+    inner = shown["got"]
+    for _ in range(62):  # the dict is level 0, the list under "got" level 1
+        inner = inner[0]
+    assert inner == ["<nested too deeply to show>"]
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "junit", "gradescope", "github", "html"])
+def test_every_format_renders_surrogates_and_escapes_as_valid_text(fmt):
+    from dataclasses import replace
+
+    from autograder.report import Example
+
+    ex = fake_exercise_report(1)
+    hostile = "raised ValueError: \ud800 \x1b[2J\x1b[H10 / 10\r\u202e"
+    concepts = tuple(replace(c, message=hostile, output=hostile,
+                             example=Example("f(x)", {"x": [1]}, [1], hostile)) for c in ex.concepts)
+    out = render(CourseReport((replace(ex, concepts=concepts, notes=(hostile,),
+                                       reproduce="grade --submission s\udcff"),)), fmt)
+    out.encode("utf-8")  # strict: no lone surrogate left
+    assert not any(ch in out for ch in "\x1b\r\u202e"), fmt
+    assert "\\x1b[2J\\x1b[H10 / 10\\r\\u202e" in out.replace("\\\\", "\\") or fmt == "github", fmt
+    if fmt in ("json", "gradescope"):
+        json.loads(out)
+    if fmt == "junit":
+        ET.fromstring(out.encode("utf-8"))
+    if fmt == "github":
+        json.loads(base64.b64decode(out.strip().splitlines()[-1].removeprefix("result=")))

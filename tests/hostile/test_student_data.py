@@ -13,7 +13,9 @@ import base64
 import json
 import os
 import re
+import signal
 import sqlite3
+import time
 import stat
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -310,18 +312,25 @@ def test_a_batch_grades_every_student_whatever_one_submits(tmp_path, monkeypatch
         f.truncate(2 << 30)
     _folder(subs / "heidi", {"exercise1.py": b"x = '\xff'\n"})
     (_folder(subs / "ivan") / "exercise1.py").symlink_to("/proc/self/environ")
+    _folder(subs / "mallory", {"exercise1.py": SOLUTION1})  # the grader's process dies on this one
     real = grading.grade_exercise
 
     def failing(course, name, submission, **kw):  # the forked workers inherit the patch
         if "frank" in submission.origin:
             raise RecursionError("maximum recursion depth exceeded")
+        if "mallory" in submission.origin:
+            os.kill(os.getpid(), signal.SIGKILL)
         return real(course, name, submission, **kw)
 
     monkeypatch.setattr(grading, "grade_exercise", failing)
     course = load_course(small_course(tmp_path / "course", time_per_case=0.5, time_per_exercise=20.0))
+    before = _children()
     summary = run_batch(course, subs, tmp_path / "book.db", jobs=2, progress=False)
-    assert (summary.students, summary.graded, summary.errors) == (9, 9, [])
-    assert summary.grader_failures == ["frank/exercise1: RecursionError: maximum recursion depth exceeded"]
+    assert (summary.students, summary.graded, summary.errors) == (10, 10, [])
+    assert sorted(summary.grader_failures) == [
+        "frank/exercise1: RecursionError: maximum recursion depth exceeded",
+        "mallory/exercise1: the grading process died on it (out of memory?)"]
+    assert _children() <= before  # no worker or sandbox left behind
 
     db = sqlite3.connect(tmp_path / "book.db")
     rows = {s: (score, status) for s, score, status in db.execute("SELECT student, score, status FROM results")}
@@ -329,7 +338,8 @@ def test_a_batch_grades_every_student_whatever_one_submits(tmp_path, monkeypatch
     where = subs.resolve()
     assert rows == {"alice": (10.0, "passed"), "bob": (0.0, "crash"), "carol": (4.0, "crash"),
                     "dave": (0.0, "crash"), "erin": (0.0, "crash"), "frank": (0.0, "crash"),
-                    "grace": (0.0, "crash"), "heidi": (0.0, "crash"), "ivan": (0.0, "crash")}
+                    "grace": (0.0, "crash"), "heidi": (0.0, "crash"), "ivan": (0.0, "crash"),
+                    "mallory": (0.0, "crash")}
     assert messages["bob"] == f"{where}/bob/exercise1.py: a symbolic link; submit the file itself"
     assert messages["dave"] == (f"{where}/dave/exercise1.ipynb: not a notebook of nbformat 4 (nbformat 3); "
                                 "save it with Jupyter 4 or later")
@@ -340,4 +350,14 @@ def test_a_batch_grades_every_student_whatever_one_submits(tmp_path, monkeypatch
     assert messages["heidi"] == (f"{where}/heidi/exercise1.py: not UTF-8 text (byte 0xff at offset 5); "
                                  "save it as UTF-8")
     assert messages["ivan"] == f"{where}/ivan/exercise1.py: a symbolic link; submit the file itself"
+    assert messages["mallory"] == ("the grader failed on this submission (the grading process died on it "
+                                   "(out of memory?)): graded as a crash; tell your instructor")
     assert "\\x1b[31mred" in messages["carol"] and not RAW_CONTROL.search(messages["carol"].replace("\n", ""))
+
+
+def _children() -> set[int]:
+    """This process's descendants still alive, after a moment for the dying to go."""
+    time.sleep(1.0)
+    from autograder.batch import _descendants
+
+    return set(_descendants(os.getpid()))
