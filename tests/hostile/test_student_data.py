@@ -177,6 +177,20 @@ def test_a_malformed_notebook_is_one_refusal_naming_the_file(course, tmp_path, k
     assert _refusal(course, folder) == _bad_notebook_reason(folder, kind)
 
 
+@pytest.mark.timeout(60)
+def test_a_notebook_line_built_to_be_slow_to_read_is_read_fast(course, tmp_path):
+    """A million spaces then a letter took the magic-line pattern quadratic time (days), in the grader."""
+    folder = _folder(tmp_path / "sub", {"exercise3.ipynb": _notebook([
+        {"cell_type": "code", "source": SOLUTION3, "metadata": {}},
+        {"cell_type": "code", "source": " " * 1_000_000 + "x", "metadata": {}}])})
+    loaded = load_submission(course, course.exercise("exercise3"), folder)
+    assert "def conv1d(" in loaded.sources["exercise3"]
+    big = _folder(tmp_path / "big", {"exercise3.ipynb": _notebook([
+        {"cell_type": "code", "source": "x = 1\n" * 200_000, "metadata": {}}])})
+    assert _refusal(course, big) == (f"{big}/exercise3.ipynb: its code cells are too large "
+                                     "(1200000 characters; at most 1048576)")
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", ["truncated", "10,000-deep"])
 def test_grade_on_a_malformed_notebook_is_a_one_line_exit_2(tmp_path, kind):
