@@ -12,7 +12,11 @@ from autograder.render import render
 
 def write_text(text: str, path: Path | None) -> None:
     if path is None:
-        sys.stdout.write(text)
+        try:
+            sys.stdout.write(text)
+        except UnicodeEncodeError:  # a terminal that is not UTF-8 (LANG=C in a CI image): escapes, not a traceback
+            encoding = sys.stdout.encoding or "ascii"
+            sys.stdout.write(text.encode(encoding, "backslashreplace").decode(encoding))
         sys.stdout.flush()
         return
     path = Path(path)

@@ -375,3 +375,11 @@ def _children() -> set[int]:
     from autograder.batch import _descendants
 
     return set(_descendants(os.getpid()))
+
+
+@pytest.mark.slow
+def test_a_terminal_that_is_not_utf8_still_gets_the_report(tmp_path):
+    folder = _folder(tmp_path / "sub", {"exercise1.py": HOSTILE_TEXT})
+    done = run_grade("exercise1", "--submission", folder, env={"PYTHONIOENCODING": "ascii"})
+    assert done.returncode == 1 and done.stderr == "", done.stderr[-2000:]
+    assert "exercise1 \\u2014 Output size: 4 / 10" in done.stdout and "got:      str \\ufffd\\x1b[1m" in done.stdout
