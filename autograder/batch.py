@@ -198,7 +198,7 @@ def _record(course: Course, book, job: Job, report, seconds: float, summary: Sum
 
     try:
         book.record(job.student, safe_report(report), seconds=seconds)
-    except Exception as e:  # noqa: BLE001 - this student's row only
+    except Exception as e:  # this student's row only
         why = one_line(e)
         book.record(job.student, crash_report(course, job.exercise, job.seed, job.reproduce,
                                               GRADER_FAILED.format(why)), seconds=seconds)
@@ -266,7 +266,7 @@ def _grade_one(job: Job):
                                 reproduce=job.reproduce)
     except SubmissionError as e:
         report = unreadable_report(_course, job.exercise, job.seed, job.reproduce, e)
-    except Exception as e:  # noqa: BLE001 - a grader failure on one student's data costs that row only
+    except Exception as e:  # a grader failure on one student's data costs that row only
         error = one_line(e)
         report = crash_report(_course, job.exercise, job.seed, job.reproduce, GRADER_FAILED.format(error))
     return job, report, time.monotonic() - started, error

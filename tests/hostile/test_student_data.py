@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from autograder.render import FORMATS, render
-from autograder.submission import SubmissionError, SubmissionRefused, load_submission
+from autograder.submission import SubmissionRefused, load_submission
 from tests.conftest import ROOT, run_grade
 
 SOLUTION1 = (ROOT / "solutions" / "exercise1.py").read_text(encoding="utf-8")
