@@ -2,12 +2,15 @@
 
 The parent process plans the jobs and is the gradebook's only writer; a pool of worker
 processes each loads the course once, holds one Sandbox and grades with grading.grade_exercise.
-Submissions are only read (as text), never written. Each student's seed comes from the
-course seed (or the secret $CONV_COURSE_SALT) and the student id, and is stored, so
-`grade EXERCISE --submission DIR/STUDENT --seed SEED` reproduces any row.
+Submissions are only read (as text), never written. Each row's seed is secret and bound to the
+submission (autograder/seeding.py: the salt, the student id and the code), computed where the
+code is read, and stored, so `grade EXERCISE --submission DIR/STUDENT --seed SEED` reproduces
+any row. The students table keeps each student's key (the salt, or course seed, and the id,
+hashed): it changes with the salt, so a resumed run never mixes two salts in one gradebook.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import multiprocessing
 import os
@@ -24,8 +27,7 @@ from typing import Sequence
 
 from autograder.cases.space import SEED_MAX
 from autograder.course import Course
-
-SALT_ENV = "CONV_COURSE_SALT"
+from autograder.seeding import SALT_ENV, SeedPolicy
 
 
 class BatchError(Exception):
@@ -43,8 +45,7 @@ class Job:
     student: str
     path: str
     exercise: str
-    seed: int
-    reproduce: str
+    course_arg: str | None = None
 
 
 @dataclass
@@ -57,7 +58,8 @@ class Summary:
 
 
 def student_seed(course_seed: int, student: str, salt: str | None = None) -> int:
-    """A per-student seed: sha256 of (salt or course seed, student id); unguessable with a secret salt."""
+    """A student's key: sha256 of (salt or course seed, student id). Stored to tell salts apart; the
+    seed each exercise is graded with also mixes in the code (seeding.bound_seed)."""
     key = salt if salt else str(course_seed)
     digest = hashlib.sha256(f"{key}\0{student}".encode()).digest()
     return int.from_bytes(digest[:8], "big") % SEED_MAX
@@ -75,30 +77,30 @@ def find_students(folder: Path) -> list[Student]:
     return students
 
 
-def plan_jobs(course: Course, students: Sequence[Student], names: Sequence[str], seeds: dict[str, int],
-              done: set[tuple[str, str]], course_arg: Path | None) -> list[Job]:
-    jobs = []
-    for s in students:
-        for name in names:
-            if (s.id, name) in done:
-                continue
-            parts = ["grade", name, "--submission", str(s.path)]
-            if course_arg is not None:
-                parts += ["--course", str(Path(course_arg).resolve())]
-            parts += ["--seed", str(seeds[s.id])]
-            jobs.append(Job(s.id, str(s.path), name, seeds[s.id], shlex.join(parts)))
-    return jobs
+def plan_jobs(students: Sequence[Student], names: Sequence[str], done: set[tuple[str, str]],
+              course_arg: Path | None) -> list[Job]:
+    course = str(Path(course_arg).resolve()) if course_arg is not None else None
+    return [Job(s.id, str(s.path), name, course) for s in students for name in names if (s.id, name) not in done]
+
+
+def reproduce_line(job: Job, seed: int) -> str:
+    parts = ["grade", job.exercise, "--submission", job.path]
+    if job.course_arg is not None:
+        parts += ["--course", job.course_arg]
+    return shlex.join(parts + ["--seed", str(seed)])
 
 
 def run_batch(course: Course, submissions: Path, gradebook_path: Path, *, jobs: int | None = None,
               exercises: Sequence[str] = (), force: bool = False, course_arg: Path | None = None,
               progress: bool = True) -> Summary:
     from autograder.gradebook import Gradebook
+    from autograder.seeding import policy, salt_id
 
     started = time.monotonic()
     names = [course.exercise(n).name for n in exercises] or list(course.exercises)
     students = find_students(submissions)
-    salt = os.environ.get(SALT_ENV) or None
+    seeding = policy(course.seed, route="batch")
+    salt = seeding.salt
     seeds = {s.id: student_seed(course.seed, s.id, salt) for s in students}
     summary = Summary(students=len(students))
     with Gradebook(gradebook_path) as book:
@@ -107,21 +109,21 @@ def run_batch(course: Course, submissions: Path, gradebook_path: Path, *, jobs: 
         changed = [s for s in seeds if s in stored and stored[s][0] != seeds[s]
                    and any((s, n) in done for n in names)]
         if changed:
-            raise BatchError(f"{gradebook_path}: {changed[0]} was graded with seed {stored[changed[0]][0]}, "
-                             f"now {seeds[changed[0]]} (another course seed or ${SALT_ENV}?): "
-                             "use --force or another gradebook")
+            raise BatchError(f"{gradebook_path}: {changed[0]} was graded under another course seed or "
+                             f"${SALT_ENV}: use --force or another gradebook")
         book.set_meta(course=course.title, course_seed=str(course.seed), salted=str(bool(salt)).lower(),
-                      submissions=str(Path(submissions).resolve()))
+                      salt_id=salt_id(salt), submissions=str(Path(submissions).resolve()))
         book.add_students((s.id, seeds[s.id], str(s.path)) for s in students)
-        todo = plan_jobs(course, students, names, seeds, done, course_arg)
+        todo = plan_jobs(students, names, done, course_arg)
         summary.skipped = len(students) * len(names) - len(todo)
         if todo:
-            _grade_all(course, todo, book, summary, jobs or os.cpu_count() or 1, progress)
+            _grade_all(course, todo, book, summary, jobs or os.cpu_count() or 1, progress, seeding)
     summary.seconds = time.monotonic() - started
     return summary
 
 
-def _grade_all(course: Course, todo: list[Job], book, summary: Summary, jobs: int, show: bool) -> None:
+def _grade_all(course: Course, todo: list[Job], book, summary: Summary, jobs: int, show: bool,
+               seeding: SeedPolicy) -> None:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
@@ -135,7 +137,7 @@ def _grade_all(course: Course, todo: list[Job], book, summary: Summary, jobs: in
     fork = sys.platform.startswith("linux")
     pool = ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo))),
                                mp_context=multiprocessing.get_context("fork" if fork else "spawn"),
-                               initializer=_init_worker, initargs=(course_file, course if fork else None))
+                               initializer=_init_worker, initargs=(course_file, course if fork else None, seeding))
     try:
         futures = [pool.submit(_grade_job, job) for job in todo]
         with bar:
@@ -161,10 +163,11 @@ def _grade_all(course: Course, todo: list[Job], book, summary: Summary, jobs: in
 # -- worker side ---------------------------------------------------------------------------------
 _course: Course | None = None
 _sandbox = None
+_seeding: SeedPolicy | None = None
 
 
-def _init_worker(course_file: str, course: Course | None) -> None:
-    global _course, _sandbox
+def _init_worker(course_file: str, course: Course | None, seeding: SeedPolicy) -> None:
+    global _course, _sandbox, _seeding
     from multiprocessing.util import Finalize
 
     from autograder.course import load_course
@@ -180,6 +183,7 @@ def _init_worker(course_file: str, course: Course | None) -> None:
     _sandbox = Sandbox()
     _sandbox.__enter__()  # the student-side process warms up while the course loads
     _course = course or load_course(course_file)
+    _seeding = seeding  # the salt stays in memory: never in an environment the sandbox could inherit
     _sandbox.time_per_case, _sandbox.time_total = _course.limits.time_per_case, _course.limits.time_per_exercise
     Finalize(None, _sandbox.close, exitpriority=10)
     threading.Thread(target=_die_with_parent, args=(os.getppid(),), daemon=True).start()
@@ -192,15 +196,18 @@ def _grade_job(job: Job):
     started = time.monotonic()
     try:
         ex = _course.exercise(job.exercise)
+        seeds = dataclasses.replace(_seeding, student=job.student)
         try:
             submission = load_submission(_course, ex, Path(job.path))
         except SubmissionError as e:
-            report = missing_report(_course, job.exercise, job.seed, job.reproduce, str(e))
+            seed = seeds.seed_for({})
+            report = missing_report(_course, job.exercise, seed, reproduce_line(job, seed), str(e))
         else:
+            seed = seeds.seed_for(submission.sources)  # the code graded is the code hashed
             limits = _course.limits_for(job.exercise)
             _sandbox.time_per_case, _sandbox.time_total = limits.time_per_case, limits.time_per_exercise
-            report = grade_exercise(_course, job.exercise, submission, seed=job.seed, sandbox=_sandbox,
-                                    reproduce=job.reproduce)
+            report = grade_exercise(_course, job.exercise, submission, seed=seed, sandbox=_sandbox,
+                                    reproduce=reproduce_line(job, seed))
         return job, report, time.monotonic() - started, None
     except Exception as e:  # a grader bug costs this one job, reported, not the whole class
         return job, None, time.monotonic() - started, f"{type(e).__name__}: {e}"
