@@ -92,7 +92,7 @@ def reproduce_command(args: argparse.Namespace, exercise: str | None, seed: int 
 
 
 # formats only an instructor's route asks for: their runs bind the seed to the submission
-INSTRUCTOR_FORMATS = {"gradescope": "gradescope", "github": "github"}
+INSTRUCTOR_FORMATS = ("gradescope", "github")
 
 
 def grade(args: argparse.Namespace) -> int:
@@ -106,7 +106,7 @@ def grade(args: argparse.Namespace) -> int:
         course = load_course(args.course)
         names = [course.exercise(args.exercise).name] if args.exercise else list(course.exercises)
         seeds = policy(course.seed, seed=args.seed, student=args.student or "",
-                       route=INSTRUCTOR_FORMATS.get(args.format))
+                       route=args.format if args.format in INSTRUCTOR_FORMATS else None)
         report = grade_course(course, names, args.submission, seeds=seeds, sandbox=sandbox,
                               reproduce=lambda exercise, seed: reproduce_command(args, exercise, seed),
                               requested=args.exercise)

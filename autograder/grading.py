@@ -210,7 +210,7 @@ def grade_course(course: Course, names: Sequence[str], submission_path, *, seeds
         reports.append(grade_exercise(course, name, submission, seed=seed, sandbox=sandbox,
                                       reproduce=reproduce(again, seed)))
     if requested is not None or not seeds.per_submission:
-        whole = reproduce(None, reports[0].seed if reports else seeds.seed_for({}))
+        whole = reproduce(requested, reports[0].seed if reports else seeds.seed_for({}))
     else:
         whole = reproduce(None, None)  # one seed per exercise: the salt derives them again
     return CourseReport(tuple(reports), requested=requested, reproduce=whole)

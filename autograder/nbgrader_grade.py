@@ -60,8 +60,13 @@ class GradeInSandbox(NbGraderPreprocessor):
             self.log.error("autograder: %s: cannot grade: %s", notebook, e)
             _fill(nb, {}, f"The autograder could not grade {notebook}: {e}")
             return nb, resources
-        report = grade_notebook(course, ex, nb, student=student,
-                                where=f"submitted/{student}/{info.get('assignment', '')}/{notebook}.ipynb")
+        try:
+            report = grade_notebook(course, ex, nb, student=student,
+                                    where=f"submitted/{student}/{info.get('assignment', '')}/{notebook}.ipynb")
+        except (ValueError, CourseError) as e:  # an unreadable notebook: 0 with the reason, the class goes on
+            self.log.error("autograder: %s/%s: cannot grade: %s", student, notebook, e)
+            _fill(nb, {}, f"The autograder could not read this notebook: {e}")
+            return nb, resources
         from autograder.notebooks_build import test_cell_id
 
         concepts = {test_cell_id(c.name): c for c in report.concepts}

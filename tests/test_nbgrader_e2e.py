@@ -93,10 +93,10 @@ def autograded(tmp_path_factory):
     submissions = {"reference": source, "untouched": release}
     for student, (function, code) in BUGS.items():
         submissions[student] = _with_cells(release, {**solutions, function: code})
-    first = next(iter(solutions))  # the first solution cell: a stub left as released, plus the attack
-    stub = next(c["source"] for c in release["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id") == first)
+    last = list(solutions)[-1]  # the last solution cell (nothing redefines what it defines): stub + attack
+    stub = next(c["source"] for c in release["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id") == last)
     for student, attack in KERNEL_ATTACKS.items():
-        submissions[student] = _with_cells(release, {first: "".join(stub) + "\n\n" + attack})
+        submissions[student] = _with_cells(release, {last: "".join(stub) + "\n\n" + attack})
     for student, nb in submissions.items():
         folder = root / "submitted" / student / NAME
         folder.mkdir(parents=True)

@@ -324,3 +324,32 @@ def load_small(path: Path):
     from autograder.course import load_course
 
     return load_course(path)
+
+
+# -- nbgrader: what its gradebook will record from the cells GradeInSandbox fills --------------------
+
+def test_nbgrader_records_the_graders_scores_and_zero_for_a_cell_it_does_not_know():
+    pytest.importorskip("nbgrader")
+    from nbformat.v4 import new_code_cell, new_notebook
+    from nbgrader.utils import determine_grade
+
+    from autograder.nbgrader_grade import _fill, autograde_preprocessors
+    from autograder.report import ConceptReport
+
+    def test_cell(grade_id, points):
+        cell = new_code_cell("concept_score(...)")
+        cell.metadata["nbgrader"] = {"grade": True, "solution": False, "grade_id": grade_id, "points": points,
+                                     "locked": True, "schema_version": 3, "task": False}
+        cell.outputs = []
+        return cell
+
+    nb = new_notebook(cells=[test_cell("test_kernel", 1.0), test_cell("test_stride", 1.5), test_cell("mine", 2.0)])
+    concepts = {"test_kernel": ConceptReport("kernel", 1.0, 1.0, 8, 8, "passed"),
+                "test_stride": ConceptReport("stride", 0.5625, 1.5, 3, 8, "failed", message="one short")}
+    _fill(nb, concepts, "not graded")
+    assert [determine_grade(c) for c in nb.cells] == [(1.0, 1.0), (0.5625, 1.5), (0, 2.0)]
+    assert "stride: 0.5625 / 1.5 points, 3/8 cases passed (failed)" in nb.cells[1].outputs[0]["text"]
+    # the pipeline: the grader's step before nbgrader saves the grades, and no kernel executes anything
+    steps = autograde_preprocessors()
+    assert steps.index("autograder.nbgrader_grade.GradeInSandbox") < steps.index("nbgrader.preprocessors.SaveAutoGrades")
+    assert not [s for s in steps if "Execute" in s]
