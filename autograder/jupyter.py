@@ -1,4 +1,4 @@
-"""Grading from inside a notebook: `check("exercise3")` for students, `concept_score` for nbgrader cells.
+"""Grading from inside a notebook: `check("exercise3")`, and `concept_score` in the test cells a student runs.
 
 Both grade the notebook's own code: the kernel's input history turned into a module by
 autograder.notebook (definitions only, each cell as the kernel ran it), run through the same
