@@ -2,12 +2,15 @@
 
 The parent process plans the jobs and is the gradebook's only writer; a pool of worker
 processes each loads the course once, holds one Sandbox and grades with grading.grade_exercise.
-Submissions are only read (as text), never written. Each student's seed comes from the
-course seed (or the secret $CONV_COURSE_SALT) and the student id, and is stored, so
-`grade EXERCISE --submission DIR/STUDENT --seed SEED` reproduces any row.
+Submissions are only read (as text), never written. Each row's seed is secret and bound to the
+submission (autograder/seeding.py: the salt, the student id and the code), computed where the
+code is read, and stored, so `grade EXERCISE --submission DIR/STUDENT --seed SEED` reproduces
+any row. The students table keeps each student's key (the salt, or course seed, and the id,
+hashed): it changes with the salt, so a resumed run never mixes two salts in one gradebook.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import multiprocessing
 import os
@@ -24,8 +27,8 @@ from typing import Sequence
 
 from autograder.cases.space import SEED_MAX
 from autograder.course import Course
+from autograder.seeding import SALT_ENV, SeedPolicy
 
-SALT_ENV = "CONV_COURSE_SALT"
 WORKER_DIED = "the grading process died on it (out of memory?)"
 
 
@@ -44,8 +47,7 @@ class Job:
     student: str
     path: str
     exercise: str
-    seed: int
-    reproduce: str
+    course_arg: str | None = None
 
 
 @dataclass
@@ -59,7 +61,8 @@ class Summary:
 
 
 def student_seed(course_seed: int, student: str, salt: str | None = None) -> int:
-    """A per-student seed: sha256 of (salt or course seed, student id); unguessable with a secret salt."""
+    """A student's key: sha256 of (salt or course seed, student id). Stored to tell salts apart; the
+    seed each exercise is graded with also mixes in the code (seeding.bound_seed)."""
     key = salt if salt else str(course_seed)
     digest = hashlib.sha256(f"{key}\0{student}".encode()).digest()
     return int.from_bytes(digest[:8], "big") % SEED_MAX
@@ -77,30 +80,30 @@ def find_students(folder: Path) -> list[Student]:
     return students
 
 
-def plan_jobs(course: Course, students: Sequence[Student], names: Sequence[str], seeds: dict[str, int],
-              done: set[tuple[str, str]], course_arg: Path | None) -> list[Job]:
-    jobs = []
-    for s in students:
-        for name in names:
-            if (s.id, name) in done:
-                continue
-            parts = ["grade", name, "--submission", str(s.path)]
-            if course_arg is not None:
-                parts += ["--course", str(Path(course_arg).resolve())]
-            parts += ["--seed", str(seeds[s.id])]
-            jobs.append(Job(s.id, str(s.path), name, seeds[s.id], shlex.join(parts)))
-    return jobs
+def plan_jobs(students: Sequence[Student], names: Sequence[str], done: set[tuple[str, str]],
+              course_arg: Path | None) -> list[Job]:
+    course = str(Path(course_arg).resolve()) if course_arg is not None else None
+    return [Job(s.id, str(s.path), name, course) for s in students for name in names if (s.id, name) not in done]
+
+
+def reproduce_line(job: Job, seed: int) -> str:
+    parts = ["grade", job.exercise, "--submission", job.path]
+    if job.course_arg is not None:
+        parts += ["--course", job.course_arg]
+    return shlex.join(parts + ["--seed", str(seed)])
 
 
 def run_batch(course: Course, submissions: Path, gradebook_path: Path, *, jobs: int | None = None,
               exercises: Sequence[str] = (), force: bool = False, course_arg: Path | None = None,
               progress: bool = True) -> Summary:
     from autograder.gradebook import Gradebook
+    from autograder.seeding import policy, salt_id
 
     started = time.monotonic()
     names = [course.exercise(n).name for n in exercises] or list(course.exercises)
     students = find_students(submissions)
-    salt = os.environ.get(SALT_ENV) or None
+    seeding = policy(course.seed, route="batch")
+    salt = seeding.salt
     seeds = {s.id: student_seed(course.seed, s.id, salt) for s in students}
     summary = Summary(students=len(students))
     with Gradebook(gradebook_path) as book:
@@ -109,21 +112,21 @@ def run_batch(course: Course, submissions: Path, gradebook_path: Path, *, jobs: 
         changed = [s for s in seeds if s in stored and stored[s][0] != seeds[s]
                    and any((s, n) in done for n in names)]
         if changed:
-            raise BatchError(f"{gradebook_path}: {changed[0]} was graded with seed {stored[changed[0]][0]}, "
-                             f"now {seeds[changed[0]]} (another course seed or ${SALT_ENV}?): "
-                             "use --force or another gradebook")
+            raise BatchError(f"{gradebook_path}: {changed[0]} was graded under another course seed or "
+                             f"${SALT_ENV}: use --force or another gradebook")
         book.set_meta(course=course.title, course_seed=str(course.seed), salted=str(bool(salt)).lower(),
-                      submissions=str(Path(submissions).resolve()))
+                      salt_id=salt_id(salt), submissions=str(Path(submissions).resolve()))
         book.add_students((s.id, seeds[s.id], str(s.path)) for s in students)
-        todo = plan_jobs(course, students, names, seeds, done, course_arg)
+        todo = plan_jobs(students, names, done, course_arg)
         summary.skipped = len(students) * len(names) - len(todo)
         if todo:
-            _grade_all(course, todo, book, summary, jobs or os.cpu_count() or 1, progress)
+            _grade_all(course, todo, book, summary, jobs or os.cpu_count() or 1, progress, seeding)
     summary.seconds = time.monotonic() - started
     return summary
 
 
-def _grade_all(course: Course, todo: list[Job], book, summary: Summary, jobs: int, show: bool) -> None:
+def _grade_all(course: Course, todo: list[Job], book, summary: Summary, jobs: int, show: bool,
+               seeding: SeedPolicy) -> None:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
@@ -139,7 +142,8 @@ def _grade_all(course: Course, todo: list[Job], book, summary: Summary, jobs: in
             suspects, left = _grade_in_pool(course, left, book, summary, min(jobs, len(left)), bar, task)
             for job in suspects:  # each alone now: if its worker dies again, this submission killed it
                 if _grade_in_pool(course, [job], book, summary, 1, bar, task)[0]:
-                    _record(course, book, job, crash_report(course, job.exercise, job.seed, job.reproduce,
+                    seed = dataclasses.replace(seeding, student=job.student).seed_for({})  # its code was never read here
+                    _record(course, book, job, crash_report(course, job.exercise, seed, reproduce_line(job, seed),
                                                             GRADER_FAILED.format(WORKER_DIED)), 0.0, summary)
                     summary.grader_failures.append(f"{job.student}/{job.exercise}: {WORKER_DIED}")
                     bar.update(task, advance=1, description=f"{job.student} {job.exercise}")
@@ -159,7 +163,7 @@ def _grade_in_pool(course: Course, todo: list[Job], book, summary: Summary, work
     context = multiprocessing.get_context("fork" if fork else "spawn")
     state = context.Array("b", len(todo), lock=False)  # per job: 1 started, 2 finished (no lock a death could hold)
     pool = ProcessPoolExecutor(max_workers=max(1, workers), mp_context=context, initializer=_init_worker,
-                               initargs=(course_file, course if fork else None, state))
+                               initargs=(course_file, course if fork else None, state, seeding))
     received: set[int] = set()
     bar.stop()
     try:
@@ -200,7 +204,7 @@ def _record(course: Course, book, job: Job, report, seconds: float, summary: Sum
         book.record(job.student, safe_report(report), seconds=seconds)
     except Exception as e:  # this student's row only
         why = one_line(e)
-        book.record(job.student, crash_report(course, job.exercise, job.seed, job.reproduce,
+        book.record(job.student, crash_report(course, job.exercise, report.seed, report.reproduce,
                                               GRADER_FAILED.format(why)), seconds=seconds)
         summary.grader_failures.append(f"{job.student}/{job.exercise}: {why}")
     summary.graded += 1
@@ -210,10 +214,11 @@ def _record(course: Course, book, job: Job, report, seconds: float, summary: Sum
 _course: Course | None = None
 _sandbox = None
 _state = None  # shared with the parent: which job this worker started and finished
+_seeding: SeedPolicy | None = None
 
 
-def _init_worker(course_file: str, course: Course | None, state) -> None:
-    global _course, _sandbox, _state
+def _init_worker(course_file: str, course: Course | None, state, seeding: SeedPolicy) -> None:
+    global _course, _sandbox, _state, _seeding
     from multiprocessing.util import Finalize
 
     from autograder.course import load_course
@@ -230,6 +235,7 @@ def _init_worker(course_file: str, course: Course | None, state) -> None:
     _sandbox = Sandbox()
     _sandbox.__enter__()  # the student-side process warms up while the course loads
     _course = course or load_course(course_file)
+    _seeding = seeding  # the salt stays in memory: never in an environment the sandbox could inherit
     _sandbox.time_per_case, _sandbox.time_total = _course.limits.time_per_case, _course.limits.time_per_exercise
     Finalize(None, _sandbox.close, exitpriority=10)
     threading.Thread(target=_die_with_parent, args=(os.getppid(),), daemon=True).start()
@@ -255,20 +261,23 @@ def _grade_one(job: Job):
     started = time.monotonic()
     try:
         ex = _course.exercise(job.exercise)
+        seeds = dataclasses.replace(_seeding, student=job.student)
     except Exception as e:
         return job, None, time.monotonic() - started, one_line(e)
     error = None
+    seed = seeds.seed_for({})
     try:
         submission = load_submission(_course, ex, Path(job.path))
+        seed = seeds.seed_for(submission.sources)  # the code graded is the code hashed
         limits = _course.limits_for(job.exercise)
         _sandbox.time_per_case, _sandbox.time_total = limits.time_per_case, limits.time_per_exercise
-        report = grade_exercise(_course, job.exercise, submission, seed=job.seed, sandbox=_sandbox,
-                                reproduce=job.reproduce)
+        report = grade_exercise(_course, job.exercise, submission, seed=seed, sandbox=_sandbox,
+                                reproduce=reproduce_line(job, seed))
     except SubmissionError as e:
-        report = unreadable_report(_course, job.exercise, job.seed, job.reproduce, e)
+        report = unreadable_report(_course, job.exercise, seed, reproduce_line(job, seed), e)
     except Exception as e:  # a grader failure on one student's data costs that row only
         error = one_line(e)
-        report = crash_report(_course, job.exercise, job.seed, job.reproduce, GRADER_FAILED.format(error))
+        report = crash_report(_course, job.exercise, seed, reproduce_line(job, seed), GRADER_FAILED.format(error))
     return job, report, time.monotonic() - started, error
 
 

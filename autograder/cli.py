@@ -40,7 +40,9 @@ def grade_parser() -> argparse.ArgumentParser:
                 f"Instructor commands: {', '.join(SUBCOMMANDS)} (grade COMMAND --help).")
     p.add_argument("exercise", nargs="?", help="exercise to grade, e.g. exercise3 (default: all)")
     p.add_argument("--submission", type=Path, help="a .py or .ipynb file for that exercise, or a folder laid out like the course")
-    p.add_argument("--seed", type=int, help="reproduce a run (default: course.yml's seed)")
+    p.add_argument("--seed", type=int, help="reproduce a run (default: course.yml's seed; with $CONV_COURSE_SALT "
+                   "set, a secret seed from the salt, --student and the code)")
+    p.add_argument("--student", metavar="ID", help="the student's id, part of the secret seed (CI routes)")
     p.add_argument("--format", default="text", choices=FORMATS)
     p.add_argument("--output", type=Path, help="write the report to this file instead of standard output")
     p.add_argument("--course", type=Path, help="the course folder or its course.yml (default: found from here)")
@@ -71,16 +73,26 @@ def main(argv: list[str] | None = None) -> int:
         raise
 
 
-def reproduce_command(args: argparse.Namespace, seed: int) -> str:
+def reproduce_command(args: argparse.Namespace, exercise: str | None, seed: int | None) -> str:
+    """The command that reproduces a report. With a seed, anyone holding the submission can run it;
+    without one (several exercises, each with its own secret seed) it derives them again from the
+    student and the code, which only works where the salt is set. It never contains the salt."""
     parts = ["grade"]
-    if args.exercise:
-        parts.append(args.exercise)
+    if exercise:
+        parts.append(exercise)
     if args.submission is not None:
         parts += ["--submission", str(args.submission)]
     if getattr(args, "course", None) is not None:
         parts += ["--course", str(args.course)]
-    parts += ["--seed", str(seed)]
+    if seed is not None:
+        parts += ["--seed", str(seed)]
+    elif getattr(args, "student", None):
+        parts += ["--student", args.student]
     return shlex.join(parts)
+
+
+# formats only an instructor's route asks for: their runs bind the seed to the submission
+INSTRUCTOR_FORMATS = ("gradescope", "github")
 
 
 def grade(args: argparse.Namespace) -> int:
@@ -89,12 +101,15 @@ def grade(args: argparse.Namespace) -> int:
     with Sandbox() as sandbox:  # started first: the student's process warms up while we load
         from autograder.course import load_course
         from autograder.grading import grade_course
+        from autograder.seeding import policy
 
         course = load_course(args.course)
         names = [course.exercise(args.exercise).name] if args.exercise else list(course.exercises)
-        seed = course.seed if args.seed is None else args.seed
-        report = grade_course(course, names, args.submission, seed=seed, sandbox=sandbox,
-                              reproduce=reproduce_command(args, seed), requested=args.exercise)
+        seeds = policy(course.seed, seed=args.seed, student=args.student or "",
+                       route=args.format if args.format in INSTRUCTOR_FORMATS else None)
+        report = grade_course(course, names, args.submission, seeds=seeds, sandbox=sandbox,
+                              reproduce=lambda exercise, seed: reproduce_command(args, exercise, seed),
+                              requested=args.exercise)
     from autograder.output import write_report
 
     write_report(report, args.format, args.output)

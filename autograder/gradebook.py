@@ -20,7 +20,7 @@ from autograder.report import ConceptReport, CourseReport, Example, ExerciseRepo
 SCHEMA_VERSION = 1
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS students (
+CREATE TABLE IF NOT EXISTS students (  -- seed: the student's key (batch.student_seed), not a grading seed
     student TEXT PRIMARY KEY, seed INTEGER NOT NULL, path TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS results (
     student TEXT NOT NULL, exercise TEXT NOT NULL, seed INTEGER NOT NULL,
@@ -158,7 +158,8 @@ class Gradebook:
 
     def export_csv(self, path: Path | str) -> int:
         """Student x exercise x concept rows; returns how many were written."""
-        seeds = {s: seed for s, (seed, _) in self.students().items()}
+        # the seed each exercise was graded with (secret, bound to the code): one per result row
+        seeds = dict(((s, e), seed) for s, e, seed in self.db.execute("SELECT student, exercise, seed FROM results"))
         rows = self.concept_rows()
         header = ("student", "exercise", "concept", "score", "max_score", "passed", "total", "status",
                   "misconception", "seed")
@@ -167,7 +168,8 @@ class Gradebook:
                 out = csv.writer(f)
                 out.writerow(header)
                 for r in rows:
-                    out.writerow([r[k] if k != "seed" else seeds.get(r["student"], "") for k in header])
+                    out.writerow([r[k] if k != "seed" else seeds.get((r["student"], r["exercise"]), "")
+                                  for k in header])
         except OSError as e:
             raise GradebookError(f"{path}: cannot write: {e.strerror or e}") from None
         return len(rows)

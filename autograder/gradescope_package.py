@@ -1,12 +1,18 @@
 """The Gradescope autograder zip: setup.sh and run_autograder at the root, the course under course/.
 
 course/ holds what `pip install` needs to install the grader (pyproject.toml, README.md,
-autograder/) plus course.yml and the student stubs (exercises/). The reference solutions
-stay out: grading needs only torch, and the zip then reveals nothing a student could use.
+autograder/, its mutants included: Gradescope names misconceptions as `grade batch` does)
+plus course.yml and the student stubs (exercises/). The reference solutions stay out: grading
+needs only torch. `salt` (mode 0600) is the secret that hides the cases (autograder/seeding.py):
+$CONV_COURSE_SALT or $CONV_COURSE_SALT_FILE's, else a new random one. The zip is the
+instructor's (Gradescope never shows it to students); inside Gradescope, the sandbox must keep
+student code away from /autograder/source, the installed grader and the results.
 """
 from __future__ import annotations
 
+import secrets
 import shlex
+import sys
 import zipfile
 from pathlib import Path
 
@@ -17,6 +23,8 @@ TORCH_VERSION = "2.13.0"
 SKIP_PARTS = {"__pycache__", ".pytest_cache", ".ipynb_checkpoints"}
 EXECUTABLE = 0o100755 << 16
 REGULAR = 0o100644 << 16
+SECRET = 0o100600 << 16
+SALT_NAME = "salt"
 
 
 class PackageError(Exception):
@@ -50,7 +58,8 @@ def course_files(course: Course) -> dict[str, Path]:
             continue
         for path in sorted(folder.rglob("*")):
             rel = path.relative_to(folder)
-            if path.is_file() and not SKIP_PARTS.intersection(rel.parts) and path.suffix != ".pyc":
+            if (path.is_file() and not path.is_symlink() and not SKIP_PARTS.intersection(rel.parts)
+                    and path.suffix not in (".pyc", ".db")):
                 files[f"{prefix}/{rel.as_posix()}"] = path
     for needed in ("course/pyproject.toml", "course/course.yml"):
         if needed not in files:
@@ -58,26 +67,33 @@ def course_files(course: Course) -> dict[str, Path]:
     return files
 
 
+def package_salt() -> tuple[str, bool]:
+    """The salt the zip carries, and whether it was made here (no salt was set)."""
+    from autograder.seeding import read_salt
+
+    salt = read_salt()
+    return (salt, False) if salt else (secrets.token_hex(32), True)
+
+
 def build_package(course: Course, out: Path | str, *, exercise: str | None = None) -> list[str]:
     """Write the zip; returns the archive names in it."""
     if exercise is not None:
         course.exercise(exercise)  # unknown names fail here, with the course's one-line error
     out = Path(out)
-    names = []
+    salt, made = package_salt()
+    entries = [(name, text.encode(), EXECUTABLE) for name, text in scripts(exercise).items()]
+    entries.append((SALT_NAME, (salt + "\n").encode(), SECRET))
+    entries += [(name, path.read_bytes(), REGULAR) for name, path in course_files(course).items()]
     try:
         with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-            for name, text in scripts(exercise).items():
+            for name, data, mode in entries:
                 info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
-                info.external_attr = EXECUTABLE
+                info.external_attr = mode
                 info.compress_type = zipfile.ZIP_DEFLATED
-                zf.writestr(info, text)
-                names.append(name)
-            for name, path in course_files(course).items():
-                info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
-                info.external_attr = REGULAR
-                info.compress_type = zipfile.ZIP_DEFLATED
-                zf.writestr(info, path.read_bytes())
-                names.append(name)
+                zf.writestr(info, data)
     except OSError as e:
         raise PackageError(f"{out}: cannot write: {e.strerror or e}") from None
-    return names
+    if made:
+        print(f"grade gradescope-package: no $CONV_COURSE_SALT set: {out} carries a new random salt "
+              f"(`unzip -p {out} {SALT_NAME}` reads it; keep it to reproduce Gradescope's seeds)", file=sys.stderr)
+    return [name for name, _, _ in entries]

@@ -184,9 +184,14 @@ def plain(value: Any) -> Any:
     return value
 
 
-def grade_course(course: Course, names: Sequence[str], submission_path, *, seed: int, sandbox,
-                 reproduce: str, requested: str | None = None):
-    """Every named exercise of one submission. An exercise missing from a folder scores 0."""
+def grade_course(course: Course, names: Sequence[str], submission_path, *, seeds, sandbox,
+                 reproduce: Callable[[str | None, int | None], str], requested: str | None = None):
+    """Every named exercise of one submission. An exercise missing from a folder scores 0; a grader
+    failure on this submission is a crash grade for that exercise, not a traceback.
+
+    `seeds` is a seeding.SeedPolicy: each exercise's seed comes from its own submitted code.
+    `reproduce(exercise, seed)` is the command that reproduces a report (exercise None, seed None:
+    the whole run, for whoever holds the salt)."""
     from autograder.contain import contained, unreadable_report
     from autograder.report import CourseReport
     from autograder.submission import SubmissionError, load_submission
@@ -194,25 +199,24 @@ def grade_course(course: Course, names: Sequence[str], submission_path, *, seed:
     reports = []
     for name in names:
         ex = course.exercise(name)
-        again = _reproduce_for(reproduce, name, requested)
-
-        def one(ex=ex, name=name, again=again) -> ExerciseReport:
+        again = requested if requested is not None else name
+        try:
             submission = load_submission(course, ex, submission_path)
-            return grade_exercise(course, name, submission, seed=seed, sandbox=sandbox, reproduce=again)
-
-        try:  # a grader failure on this submission is a crash grade for this exercise, not a traceback
-            reports.append(contained(course, name, seed, again, one))
         except SubmissionError as e:
             if requested is not None:
                 raise
-            reports.append(unreadable_report(course, name, seed, again, e))
-    return CourseReport(tuple(reports), requested=requested, reproduce=reproduce)
-
-
-def _reproduce_for(reproduce: str, name: str, requested: str | None) -> str:
-    if requested is not None:
-        return reproduce
-    return reproduce.replace("grade", f"grade {name}", 1)
+            seed = seeds.seed_for({})
+            reports.append(unreadable_report(course, name, seed, reproduce(again, seed), e))
+            continue
+        seed = seeds.seed_for(submission.sources)
+        reports.append(contained(course, name, seed, reproduce(again, seed),
+                                 lambda: grade_exercise(course, name, submission, seed=seed, sandbox=sandbox,
+                                                        reproduce=reproduce(again, seed))))
+    if requested is not None or not seeds.per_submission:
+        whole = reproduce(requested, reports[0].seed if reports else seeds.seed_for({}))
+    else:
+        whole = reproduce(None, None)  # one seed per exercise: the salt derives them again
+    return CourseReport(tuple(reports), requested=requested, reproduce=whole)
 
 
 def missing_report(course: Course, name: str, seed: int, reproduce: str, why: str) -> ExerciseReport:

@@ -1,4 +1,4 @@
-"""Grading from inside a notebook: `check("exercise3")` for students, `concept_score` for nbgrader cells.
+"""Grading from inside a notebook: `check("exercise3")`, and `concept_score` in the test cells a student runs.
 
 Both grade the notebook's own code: the kernel's input history turned into a module by
 autograder.notebook (definitions only, each cell as the kernel ran it), run through the same
@@ -8,8 +8,10 @@ nbgrader's rules shape `concept_score`: it writes nothing to stderr (any stderr 
 the cell 0), it ends with a plain float clamped to [0, points] (a numpy float or a string would
 get full credit, a score above the points breaks autograde), and the exercise is graded once
 per kernel and cached, so an endless loop costs the sandbox's limits once, not once per cell.
-The grading seed comes from the environment (CONV_COURSE_SEED, or CONV_COURSE_SALT mixed into
-course.yml's seed), never from the notebook, whose cells students can read.
+The seed follows autograder/seeding.py, as `grade` does: $CONV_COURSE_SEED (a run to
+reproduce), else with a salt in the environment a secret seed from it and the code, else
+course.yml's public seed (a student checking their own work). Never from the notebook. Scores
+that count come from nbgrader's autograde, which grades outside the kernel (nbgrader_grade.py).
 """
 from __future__ import annotations
 
@@ -21,7 +23,9 @@ import time
 import warnings
 from pathlib import Path
 
-SEED_ENV, SALT_ENV, CELL_TIMEOUT_ENV = "CONV_COURSE_SEED", "CONV_COURSE_SALT", "CONV_COURSE_CELL_TIMEOUT"
+from autograder.seeding import SALT_ENV  # noqa: F401 (the salt's variable, for callers and tests)
+
+SEED_ENV, CELL_TIMEOUT_ENV = "CONV_COURSE_SEED", "CONV_COURSE_CELL_TIMEOUT"
 _MARGIN = 8.0  # seconds a test cell keeps for starting up and printing, within nbgrader's cell timeout
 _cache: dict[tuple, object] = {}
 
@@ -66,8 +70,8 @@ def check(exercise: str, *, seed: int | None = None, notebook: str | Path | None
 
     course = load_course()
     ex = course.exercise(exercise)
-    seed = course.seed if seed is None else seed
     submission, where = _submission(course, ex, notebook)
+    seed = grading_seed(course, submission.sources) if seed is None else seed
     reproduce = f"grade {ex.name} --submission {where} --seed {seed}"
     report = _graded(course, ex.name, submission, seed, reproduce, budget=None)
     return CheckResult(CourseReport((report,), requested=ex.name, reproduce=reproduce))
@@ -80,10 +84,11 @@ def concept_score(exercise: str, concept: str, *, points: float) -> float:
 
     course = load_course()
     ex = course.exercise(exercise)
-    seed = grading_seed(course)
     submission, where = _submission(course, ex, None)
+    seed = grading_seed(course, submission.sources)
     budget = float(os.environ.get(CELL_TIMEOUT_ENV, "30")) - _MARGIN - (time.monotonic() - started)
-    report = _graded(course, ex.name, submission, seed, f"grade {ex.name} --submission {where}", budget=budget)
+    report = _graded(course, ex.name, submission, seed, f"grade {ex.name} --submission {where} --seed {seed}",
+                     budget=budget)
     found = [c for c in report.concepts if c.name == concept]
     if not found:
         print(f"{exercise} has no concept {concept!r} in course.yml: 0 points")
@@ -92,20 +97,18 @@ def concept_score(exercise: str, concept: str, *, points: float) -> float:
     return float(min(max(float(found[0].score), 0.0), float(points)))
 
 
-def grading_seed(course) -> int:
-    """$CONV_COURSE_SEED, else course.yml's seed salted with $CONV_COURSE_SALT, else course.yml's seed."""
+def grading_seed(course, sources) -> int:
+    """$CONV_COURSE_SEED, else seeding's policy for a student's own check (the salt's secret seed when
+    one is set, else course.yml's seed). Never a warning: nbgrader scores stderr output 0."""
     from autograder.course import CourseError
+    from autograder.seeding import policy
 
     if os.environ.get(SEED_ENV):
         try:
             return int(os.environ[SEED_ENV])
         except ValueError:
             raise CourseError(f"${SEED_ENV} must be an integer, got {os.environ[SEED_ENV]!r}") from None
-    salt = os.environ.get(SALT_ENV)
-    if salt:
-        digest = hashlib.sha256(f"{course.seed}:{salt}".encode()).hexdigest()
-        return int(digest[:8], 16)
-    return course.seed
+    return policy(course.seed).seed_for(sources)
 
 
 def concept_text(c) -> str:

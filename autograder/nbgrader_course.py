@@ -1,9 +1,10 @@
 """Build an nbgrader course directory: nbgrader_config.py and source/<exercise>/<exercise>.ipynb.
 
 The instructor then runs nbgrader as usual from that directory (see docs/nbgrader.md):
-generate_assignment, collect, autograde, generate_feedback. Test cells call
-autograder.jupyter.concept_score; the kernels find the course through $CONV_COURSE_ROOT,
-which nbgrader_config.py sets (the kernels inherit nbgrader's environment).
+generate_assignment, collect, autograde, generate_feedback. Autograde runs no kernel: the
+config replaces nbgrader's Execute step with autograder.nbgrader_grade.GradeInSandbox, which
+grades the submitted notebook's code in the sandbox and writes each concept cell's feedback and
+score. The test cells' `concept_score` calls only serve students checking their own work.
 """
 from __future__ import annotations
 
@@ -14,19 +15,19 @@ from autograder.course import Course, CourseError
 from autograder.notebooks_build import notebook_json
 
 CONFIG = '''\
-# Written by `grade nbgrader`. nbgrader runs this file, and its kernels inherit the environment.
+# Written by `grade nbgrader`. nbgrader runs this file.
 import os
 import sys
 
 c = get_config()  # noqa: F821 (nbgrader defines it)
 c.CourseDirectory.course_id = {course_id!r}
 c.CourseDirectory.db_assignments = [{assignments}]
-# Each test cell has this long; the first one grades the whole exercise within it and caches it.
-os.environ.setdefault("CONV_COURSE_CELL_TIMEOUT", "30")
-c.Execute.timeout = int(os.environ["CONV_COURSE_CELL_TIMEOUT"])
-# Where the kernels find course.yml. The grading seed is NOT written here or in the notebooks:
-# export CONV_COURSE_SALT (or CONV_COURSE_SEED) before `nbgrader autograde`.
-os.environ.setdefault("CONV_COURSE_ROOT", {root!r})
+# Autograde scores outside the student's kernel: no kernel runs the notebook; the grader reads
+# the submitted code and grades it in its sandbox (autograder/nbgrader_grade.py).
+c.Autograde.autograde_preprocessors = {preprocessors!r}
+c.GradeInSandbox.course = {course_file!r}
+# The grading seed is NOT written here or in the notebooks: export CONV_COURSE_SALT (or
+# CONV_COURSE_SALT_FILE) before `nbgrader autograde`; seeds mix it with the student and the code.
 # nbgrader runs `alembic` by name: make the one installed beside this Python findable.
 os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
 '''
@@ -54,8 +55,11 @@ def build_course_dir(course: Course, out: Path, *, names: Sequence[str] | None =
     if config.is_file() and not config.read_text(encoding="utf-8").startswith(CONFIG.splitlines()[0]):
         return written  # the instructor's own config (its first line was changed): theirs to keep
     assignments = ", ".join(f"dict(name={n!r})" for n in names)
+    from autograder.nbgrader_grade import autograde_preprocessors
+
     config.write_text(CONFIG.format(course_id=_course_id(course), assignments=assignments,
-                                    root=str(course.root.resolve())), encoding="utf-8")
+                                    preprocessors=autograde_preprocessors(),
+                                    course_file=str((course.root / "course.yml").resolve())), encoding="utf-8")
     written.append(config)
     return written
 

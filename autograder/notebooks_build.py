@@ -72,7 +72,7 @@ def exercise_cells(course: Course, name: str, solution_text: str, *, flavor: Fla
     else:
         cells.append(Cell("markdown", _TESTS_TEXT, "text", f"{_id(name)}_tests_about"))
         for concept, cfg in ex.concepts.items():
-            cells.append(Cell("code", _test_source(name, concept, cfg.points), "test", f"test_{_id(concept)}",
+            cells.append(Cell("code", _test_source(name, concept, cfg.points), "test", test_cell_id(concept),
                               points=float(cfg.points)))
     return cells
 
@@ -99,6 +99,11 @@ def _nbgrader_meta(cell: Cell) -> dict:
     if cell.role == "test":
         meta["points"] = cell.points
     return meta
+
+
+def test_cell_id(concept: str) -> str:
+    """The grade_id of a concept's nbgrader test cell (autograder.nbgrader_grade finds it by this)."""
+    return f"test_{_id(concept)}"
 
 
 def _test_source(exercise: str, concept: str, points: float) -> str:

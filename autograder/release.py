@@ -79,12 +79,46 @@ def release(course: Course, *, student_copy: Path | None = None) -> list[Path]:
     return written
 
 
+# What a student gets, and nothing else (an allowlist: a new folder of the instructor's, a built
+# nbgrader/ with full solutions, tests/submissions/ quoting solution lines, a .venv, a gradebook
+# or out/ never leak by being forgotten in a list of exclusions).
+STUDENT_FILES = ("README.md", "course.yml", "pyproject.toml", "LICENSE", ".gitignore")
+STUDENT_FOLDERS = ("exercises", "docs", "autograder")
+# autograder/mutants/ keeps only its machinery: each exercise's mutants are near-copies of the
+# reference (one flag away from it), so a student's grader names no misconception by mutant.
+MUTANT_MACHINERY = ("__init__.py", "base.py")
+SKIPPED_PARTS = {"__pycache__", ".pytest_cache", ".ipynb_checkpoints"}
+
+
+def student_files(course: Course) -> dict[str, Path]:
+    """Relative path in the student copy -> file in the course: what `--student-copy` writes."""
+    root = course.root.resolve()
+    files = {name: root / name for name in STUDENT_FILES if _regular(root / name)}
+    for folder in STUDENT_FOLDERS:
+        base = root / folder
+        if not base.is_dir() or base.is_symlink():
+            continue
+        for path in sorted(base.rglob("*")):
+            rel = path.relative_to(root)
+            if not _regular(path) or SKIPPED_PARTS.intersection(rel.parts) or path.suffix in (".pyc", ".db"):
+                continue
+            if rel.parts[:2] == ("autograder", "mutants") and rel.name not in MUTANT_MACHINERY:
+                continue
+            files[rel.as_posix()] = path
+    return files
+
+
+def _regular(path: Path) -> bool:
+    return path.is_file() and not path.is_symlink()
+
+
 def _student_copy(course: Course, dest: Path) -> Path:
     if dest.exists() and any(dest.iterdir()):
         raise CourseError(f"{dest}: exists and is not empty")
-    ignore = shutil.ignore_patterns("solutions", ".git", "__pycache__", "*.pyc", ".pytest_cache", "*.egg-info",
-                                    "build", "dist", "gradebook*.db")
-    shutil.copytree(course.root, dest, ignore=ignore, dirs_exist_ok=True)
+    for rel, path in student_files(course).items():
+        target = dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, target)
     return dest
 
 

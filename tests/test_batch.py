@@ -18,7 +18,8 @@ import pytest
 from autograder.batch import SALT_ENV, student_seed
 from autograder.cases.space import SEED_MAX
 from autograder.gradebook import Gradebook
-from class_submissions import make_class, small_course
+from autograder.seeding import bound_seed
+from class_submissions import exercise1_source, make_class, small_course
 
 CLASS_SIZE = 30
 COURSE_SEED = 20261121
@@ -76,6 +77,7 @@ def graded_class(tmp_path_factory):
     started = time.monotonic()
     done = grade("batch", tmp / "subs", "--course", course, "--gradebook", tmp / "full.db", "--jobs", 2)
     assert done.returncode == 0, done.stderr
+    assert done.stderr.count("warning: no $CONV_COURSE_SALT") == 1
     print(f"\nuninterrupted batch of {CLASS_SIZE}: {time.monotonic() - started:.1f} s")
     return tmp, kinds, course, digest
 
@@ -90,7 +92,11 @@ def test_the_batch_grades_each_kind_of_submission(graded_class):
     assert set(results) == set(kinds) and len(concepts) == CLASS_SIZE * 9
     for student, kind in kinds.items():
         r = results[student]
-        assert r.seed == seeds[student][0] == student_seed(COURSE_SEED, student)
+        # the students table keeps the student's key; each row's seed also binds the code (no salt
+        # here: course.yml's seed stands in for it, and the batch warned)
+        assert seeds[student][0] == student_seed(COURSE_SEED, student)
+        code = {"exercise1": exercise1_source(kind)}
+        assert r.seed == bound_seed(f"public {COURSE_SEED}", student, code) != COURSE_SEED
         if kind == "correct":
             assert (r.score, r.status) == (10.0, "passed"), student
         elif kind == "crash-at-import":

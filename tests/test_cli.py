@@ -142,3 +142,36 @@ def test_grade_on_a_linked_file_is_one_line_and_exit_2(tmp_path):
     result = run_grade("exercise1", "--submission", tmp_path / "exercise1.py")
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == f"grade: {tmp_path}/exercise1.py: a symbolic link; submit the file itself\n"
+
+
+def test_seeds_a_student_sees_and_an_instructor_route_uses(tmp_path):
+    """No salt: the public seed. With the salt: a secret seed per exercise from the student and the
+    code; `--seed N` reproduces it for anyone. The report never holds the salt."""
+    from class_submissions import small_course
+    from autograder.seeding import bound_seed
+
+    course = small_course(tmp_path / "course", time_per_exercise=20.0)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "exercise1.py").write_text(SOLUTION.read_text())
+    salt = "cli-test-salt-d41d8c"
+    clean = {"CONV_COURSE_SALT": "", "CONV_COURSE_SALT_FILE": ""}
+    own = run_grade("--submission", tmp_path / "sub", "--course", course, "--format", "json", env=clean)
+    assert own.returncode == 0 and own.stderr == ""
+    assert json.loads(own.stdout)["exercises"][0]["seed"] == 20261121
+    secret = run_grade("--submission", tmp_path / "sub", "--course", course, "--student", "s1", "--format", "json",
+                       env={**clean, "CONV_COURSE_SALT": salt})
+    assert secret.returncode == 0, secret.stderr
+    report = json.loads(secret.stdout)
+    seed = bound_seed(salt, "s1", {"exercise1": SOLUTION.read_text()})
+    (ex,) = report["exercises"]
+    assert ex["seed"] == seed and ex["reproduce"] == (
+        f"grade exercise1 --submission {tmp_path / 'sub'} --course {course} --seed {seed}")
+    assert salt not in secret.stdout + secret.stderr
+    # the salt from a file (as Gradescope's run_autograder reads it) gives the same seed
+    (tmp_path / "salt").write_text(salt + "\n")
+    by_file = run_grade("exercise1", "--submission", tmp_path / "sub", "--course", course, "--student", "s1",
+                        "--format", "json", env={**clean, "CONV_COURSE_SALT_FILE": str(tmp_path / "salt")})
+    assert json.loads(by_file.stdout)["seed"] == seed
+    missing = run_grade("exercise1", "--course", course, env={**clean, "CONV_COURSE_SALT_FILE": str(tmp_path / "no")})
+    assert missing.returncode == 2 and "cannot read the salt" in missing.stderr
+    assert len(missing.stderr.strip().splitlines()) == 1

@@ -1,7 +1,9 @@
 """The real nbgrader, end to end: build -> generate_assignment -> autograde -> gradebook -> feedback.
 
-Every concept cell's score in nbgrader's gradebook must equal what `grade` gives the same
-notebook with the same (secret, salted) seed. Needs nbgrader==0.9.6 (the test extra).
+Autograde runs no kernel: every concept cell's score in nbgrader's gradebook comes from grading
+the submitted code in the sandbox, and equals what `grade` gives the same notebook with the same
+secret seed (salt, student, code). Whatever a solution cell does to a kernel changes nothing.
+Needs nbgrader==0.9.6 (the test extra).
 """
 from __future__ import annotations
 
@@ -41,6 +43,19 @@ BUGS = {  # student -> (function, buggy cell): each a misconception the course d
         "    return (total - total // 2, total // 2)\n")),
     "loop": ("same_padding", "def same_padding(kernel_size, dilation=1):\n    while True:\n        pass\n"),
 }
+# Attacks on the kernel nbgrader used to score in: each is an untouched release plus one cell.
+KERNEL_ATTACKS = {
+    # the test cells call concept_score: replace it, and every concept would print full marks
+    "patch_concept_score": (
+        "import autograder.jupyter as _j\n"
+        "_j.concept_score = lambda exercise, concept, *, points: points\n"
+        "import autograder.jupyter\n"
+        "autograder.jupyter.concept_score = _j.concept_score\n"),
+    # a solution cell that reads the instructor's reference and defines its functions from it
+    "steal_solutions": (
+        f"_stolen = open({str(ROOT / 'solutions' / 'exercise1.py')!r}).read()\n"
+        "_ran = exec(_stolen.replace('### BEGIN SOLUTION', '').replace('### END SOLUTION', ''))\n"),
+}
 
 
 def _nbgrader(args: list[str], cwd: Path, env: dict) -> subprocess.CompletedProcess:
@@ -66,8 +81,10 @@ def autograded(tmp_path_factory):
     build_course_dir(course, root, names=[NAME])
     # nbgrader runs `alembic` by name: it must be on PATH, beside this Python
     env = {**os.environ, "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""),
-           "CONV_COURSE_SALT": SALT, "CONV_COURSE_CELL_TIMEOUT": str(CELL_TIMEOUT), "CONV_COURSE_ROOT": str(ROOT)}
-    env.pop("CONV_COURSE_SEED", None)
+           "CONV_COURSE_SALT": SALT, "CONV_COURSE_CELL_TIMEOUT": str(CELL_TIMEOUT),
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}  # this grader
+    for name in ("CONV_COURSE_SEED", "CONV_COURSE_ROOT", "CONV_COURSE_SALT_FILE"):
+        env.pop(name, None)
     _nbgrader(["generate_assignment", NAME, "--force"], root, env)
     source = json.loads((root / "source" / NAME / f"{NAME}.ipynb").read_text())
     release = json.loads((root / "release" / NAME / f"{NAME}.ipynb").read_text())
@@ -76,15 +93,20 @@ def autograded(tmp_path_factory):
     submissions = {"reference": source, "untouched": release}
     for student, (function, code) in BUGS.items():
         submissions[student] = _with_cells(release, {**solutions, function: code})
+    last = list(solutions)[-1]  # the last solution cell (nothing redefines what it defines): stub + attack
+    stub = next(c["source"] for c in release["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id") == last)
+    for student, attack in KERNEL_ATTACKS.items():
+        submissions[student] = _with_cells(release, {last: "".join(stub) + "\n\n" + attack})
     for student, nb in submissions.items():
         folder = root / "submitted" / student / NAME
         folder.mkdir(parents=True)
         (folder / f"{NAME}.ipynb").write_text(json.dumps(nb))
     start = time.monotonic()
-    _nbgrader(["autograde", NAME, "--force"], root, env)
+    done = _nbgrader(["autograde", NAME, "--force"], root, env)
     seconds = time.monotonic() - start
     _nbgrader(["generate_feedback", NAME, "--force"], root, env)
-    return {"root": root, "course": course, "release": release, "seconds": seconds, "students": list(submissions)}
+    return {"root": root, "course": course, "release": release, "seconds": seconds, "students": list(submissions),
+            "log": done.stdout + done.stderr}
 
 
 def _gradebook_scores(root: Path, student: str) -> dict[str, float]:
@@ -95,16 +117,21 @@ def _gradebook_scores(root: Path, student: str) -> dict[str, float]:
         return {g.name: g.score for g in nb.grades}
 
 
-def _grade_directly(course, notebook: Path, seed: int) -> dict[str, float]:
-    from autograder.grading import grade_exercise
-    from autograder.notebook import notebook_source
-    from autograder.sandbox.runner import Sandbox, Submission
+def _graded_notebook(root: Path, student: str) -> Path:
+    return root / "autograded" / student / NAME / f"{NAME}.ipynb"
 
-    submission = Submission(NAME, {NAME: notebook_source(notebook)}, str(notebook))
-    limits = course.limits_for(NAME)
-    with Sandbox(time_per_case=limits.time_per_case, time_total=limits.time_per_exercise) as sandbox:
-        report = grade_exercise(course, NAME, submission, seed=seed, sandbox=sandbox, reproduce="")
-    return {f"test_{c.name.replace('-', '_')}": c.score for c in report.concepts}
+
+def _grade_cli(notebook: Path, *args: str) -> dict:
+    """`grade` on the same notebook, as a command, in a fresh process."""
+    done = subprocess.run([sys.executable, "-m", "autograder", NAME, "--submission", str(notebook), "--format", "json",
+                           *args], cwd=ROOT, capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "CONV_COURSE_SALT": SALT})
+    assert done.returncode in (0, 1), done.stderr
+    return json.loads(done.stdout)
+
+
+def _by_cell(report: dict) -> dict[str, float]:
+    return {f"test_{c['name'].replace('-', '_')}": c["score"] for c in report["concepts"]}
 
 
 def test_release_has_no_solution_code(autograded):
@@ -114,38 +141,58 @@ def test_release_has_no_solution_code(autograded):
     assert text.count("raise NotImplementedError()") == len(autograded["course"].exercise(NAME).functions)
 
 
+def test_the_config_runs_no_kernel_and_names_no_course_root(autograded):
+    config = (autograded["root"] / "nbgrader_config.py").read_text()
+    assert "autograder.nbgrader_grade.GradeInSandbox" in config and "Execute" not in config
+    assert "CONV_COURSE_ROOT" not in config  # no kernel needs the course: nothing points one at solutions/
+    for student in autograded["students"]:  # no kernel ran: the student's cells have no outputs
+        nb = json.loads(_graded_notebook(autograded["root"], student).read_text())
+        ran = [c for c in nb["cells"] if c["cell_type"] == "code" and c.get("outputs")
+               and not c["metadata"].get("nbgrader", {}).get("grade")]
+        assert ran == [], student
+
+
 def test_every_concept_cell_scores_what_grade_gives(autograded):
-    from autograder.jupyter import grading_seed
+    from autograder.notebook import notebook_source
+    from autograder.seeding import bound_seed
 
     course, root = autograded["course"], autograded["root"]
     points = {f"test_{c.replace('-', '_')}": cfg.points for c, cfg in course.exercise(NAME).concepts.items()}
-    os.environ["CONV_COURSE_SALT"] = SALT
-    try:
-        seed = grading_seed(course)
-    finally:
-        del os.environ["CONV_COURSE_SALT"]
-    assert seed != course.seed
     assert _gradebook_scores(root, "reference") == points
     assert _gradebook_scores(root, "untouched") == {k: 0.0 for k in points}
-    for student in ("bug_dilation", "bug_pool_stride", "bug_same_left"):
+    for student in ("reference", "untouched", "bug_dilation", "bug_pool_stride", "bug_same_left"):
+        notebook = _graded_notebook(root, student)
+        seed = bound_seed(SALT, student, {NAME: notebook_source(notebook)})
+        assert seed != course.seed
         got = _gradebook_scores(root, student)
-        expected = _grade_directly(course, root / "autograded" / student / NAME / f"{NAME}.ipynb", seed)
-        assert got == pytest.approx(expected, abs=1e-3), student
-        assert sum(got.values()) < sum(points.values())
+        by_seed = _grade_cli(notebook, "--seed", str(seed))
+        by_salt = _grade_cli(notebook, "--student", student)  # the same policy derives the same seed
+        assert by_seed["seed"] == by_salt["seed"] == seed, student
+        assert got == pytest.approx(_by_cell(by_seed), abs=1e-3) == _by_cell(by_salt), student
+        if student.startswith("bug_"):
+            assert sum(got.values()) < sum(points.values())
     assert _gradebook_scores(root, "bug_dilation")["test_dilation"] < points["test_dilation"]
     assert _gradebook_scores(root, "bug_pool_stride")["test_pooling"] < points["test_pooling"]
     assert _gradebook_scores(root, "bug_same_left")["test_same_padding"] < points["test_same_padding"]
+    assert SALT not in autograded["log"]
+
+
+def test_a_patched_kernel_or_stolen_solutions_score_nothing(autograded):
+    root = autograded["root"]
+    for student in KERNEL_ATTACKS:
+        scores = _gradebook_scores(root, student)
+        assert set(scores.values()) == {0.0}, (student, scores)
+        html = (root / "feedback" / student / NAME / f"{NAME}.html").read_text()
+        assert "0 / " in html and "cases passed" in html
 
 
 def test_an_endless_loop_costs_the_time_limit_once_not_per_cell(autograded):
     scores = _gradebook_scores(autograded["root"], "loop")
     assert scores["test_same_padding"] == 0.0
     assert all(0.0 <= s for s in scores.values())
-    # nine concept cells: a loop paid per cell would cost 9 x the cell timeout on its own
-    assert autograded["seconds"] < 4 * CELL_TIMEOUT + 20 * len(autograded["students"])
-    executed = json.loads((autograded["root"] / "autograded" / "loop" / NAME / f"{NAME}.ipynb").read_text())
-    errors = [o for c in executed["cells"] for o in c.get("outputs", []) if o["output_type"] == "error"]
-    assert not [e for e in errors if e["ename"] == "CellTimeoutError"]
+    # nine concept cells: a loop paid per cell would cost 9 x the exercise's budget on its own
+    limit = autograded["course"].limits_for(NAME).time_per_exercise
+    assert autograded["seconds"] < 2 * limit + 20 * len(autograded["students"])
 
 
 def test_feedback_html_shows_each_concepts_feedback(autograded):

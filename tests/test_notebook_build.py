@@ -77,7 +77,9 @@ def test_grade_nbgrader_writes_the_course_dir(tmp_path, course):
     done = run_grade("nbgrader", "exercise1", "--out", out)
     assert done.returncode == 0, done.stderr
     config = (out / "nbgrader_config.py").read_text()
-    assert "c.Execute.timeout" in config and "CONV_COURSE_ROOT" in config and str(course.seed) not in config
+    # autograde runs no kernel (GradeInSandbox replaces Execute), so nothing points a kernel at the course
+    assert "autograder.nbgrader_grade.GradeInSandbox" in config and "Execute" not in config
+    assert "CONV_COURSE_ROOT" not in config and str(course.seed) not in config
     nb = json.loads((out / "source" / "exercise1" / "exercise1.ipynb").read_text())
     assert nb["nbformat"] == 4 and nb["metadata"]["kernelspec"]["name"] == "python3"
     compile(config, "nbgrader_config.py", "exec")

@@ -57,18 +57,21 @@ def test_concept_scores_are_plain_clamped_floats_and_grade_once(buggy_dir, monke
 
 
 def test_grading_seed_comes_from_the_environment(monkeypatch, course):
+    code, other = {"exercise1": "def f(): pass\n"}, {"exercise1": "def f(): return 1\n"}
     monkeypatch.delenv(jupyter.SEED_ENV, raising=False)
     monkeypatch.delenv(jupyter.SALT_ENV, raising=False)
-    assert jupyter.grading_seed(course) == course.seed
+    monkeypatch.delenv("CONV_COURSE_SALT_FILE", raising=False)
+    assert jupyter.grading_seed(course, code) == course.seed  # a student's own check: the public seed
     monkeypatch.setenv(jupyter.SALT_ENV, "s3cret")
-    salted = jupyter.grading_seed(course)
+    salted = jupyter.grading_seed(course, code)
+    assert salted != course.seed and jupyter.grading_seed(course, other) != salted  # bound to the code
     monkeypatch.setenv(jupyter.SALT_ENV, "other")
-    assert salted != course.seed and jupyter.grading_seed(course) != salted
+    assert jupyter.grading_seed(course, code) != salted
     monkeypatch.setenv(jupyter.SEED_ENV, "42")
-    assert jupyter.grading_seed(course) == 42
+    assert jupyter.grading_seed(course, code) == 42
     monkeypatch.setenv(jupyter.SEED_ENV, "x")
     with pytest.raises(Exception, match="CONV_COURSE_SEED must be an integer"):
-        jupyter.grading_seed(course)
+        jupyter.grading_seed(course, code)
 
 
 def test_check_outside_a_kernel_grades_the_saved_notebook_as_html(buggy_dir, monkeypatch):

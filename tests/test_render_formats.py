@@ -4,10 +4,11 @@ from __future__ import annotations
 import base64
 import json
 import os
-import shutil
 import subprocess
+import sys
 import xml.etree.ElementTree as ET
 import zipfile
+from pathlib import Path
 
 import pytest
 import yaml
@@ -32,7 +33,11 @@ def test_gradescope_results_follow_the_spec(report):
                          "test_name_format", "visibility", "stdout_visibility", "extra_data", "tests", "leaderboard"}
     assert isinstance(data["score"], float) and data["score"] == report.score
     assert isinstance(data["execution_time"], int) and data["execution_time"] >= 0
-    assert isinstance(data["output"], str) and "grade --submission subs/s1" in data["output"]
+    # each exercise has its own (secret, code-bound) seed: the summary shows each, with its command
+    assert isinstance(data["output"], str)
+    for ex in report.exercises:
+        assert f"- {ex.exercise} ({ex.title}): " in data["output"] and f", seed {ex.seed}" in data["output"]
+        assert f"    {ex.reproduce}" in data["output"]
     assert data["output_format"] in OUTPUT_FORMATS and data["stdout_visibility"] in VISIBILITY
     tests = data["tests"]
     assert len(tests) == 8  # one per concept
@@ -121,8 +126,12 @@ def test_the_classroom_workflow_feeds_the_reporter_and_its_grade_step_runs(tmp_p
     course = small_course(tmp_path / "repo")
     (tmp_path / "repo" / "exercises").mkdir()
     (tmp_path / "repo" / "exercises" / "exercise1.py").write_text(exercise1_source("missing-plus-one"))
+    # the seed is secret and bound to the repository: the salt from an organization secret, the student
+    assert grade_step["env"]["CONV_COURSE_SALT"] == "${{ secrets.CONV_COURSE_SALT }}"
+    assert '--student "$GITHUB_REPOSITORY"' in grade_step["run"]
     output = tmp_path / "github_output"
-    env = {**os.environ, "GITHUB_OUTPUT": str(output), "CONV_COURSE_ROOT": str(course.parent)}
+    env = {**os.environ, "GITHUB_OUTPUT": str(output), "CONV_COURSE_ROOT": str(course.parent),
+           "GITHUB_REPOSITORY": "course-org/conv-alice", "PATH": f"{_grade_shim(tmp_path).parent}:{os.environ['PATH']}"}
     done = subprocess.run(["bash", "-e", "-c", grade_step["run"]], cwd=course.parent, env=env, capture_output=True,
                           text=True, timeout=300)
     assert done.returncode == 0, done.stderr
@@ -151,7 +160,7 @@ def test_the_gradescope_zip_grades_a_submission_like_gradescope_would(tmp_path):
     assert "torch==2.13.0" in setup and "/autograder/source/course" in setup
     (root / "submission").mkdir()
     (root / "submission" / "exercise1.py").write_text(exercise1_source("padding-once"))
-    env = {**os.environ, "AUTOGRADER_ROOT": str(root), "GRADE": shutil.which("grade")}
+    env = {**os.environ, "AUTOGRADER_ROOT": str(root), "GRADE": str(_grade_shim(tmp_path))}
     done = subprocess.run(["bash", str(root / "source" / "run_autograder")], env=env, capture_output=True, text=True,
                           timeout=300)
     assert done.returncode == 0, done.stderr
@@ -223,3 +232,12 @@ def test_every_format_renders_surrogates_and_escapes_as_valid_text(fmt):
         ET.fromstring(out.encode("utf-8"))
     if fmt == "github":
         json.loads(base64.b64decode(out.strip().splitlines()[-1].removeprefix("result=")))
+
+
+def _grade_shim(tmp_path) -> Path:
+    """A `grade` command running this checkout's grader (the installed script may be another's)."""
+    shim = tmp_path / "bin" / "grade"
+    shim.parent.mkdir(exist_ok=True)
+    shim.write_text(f"#!/bin/sh\nPYTHONPATH={ROOT} exec {sys.executable} -m autograder \"$@\"\n")
+    shim.chmod(0o755)
+    return shim

@@ -1,8 +1,9 @@
 """Grade every student's folder over every exercise, in parallel, into an SQLite gradebook.
 
 SUBMISSIONS_DIR holds one folder per student (laid out like exercises/, or flat). A rerun
-grades only what the gradebook lacks (--force: everything). Student seeds come from the
-course seed, or from the secret $CONV_COURSE_SALT when it is set.
+grades only what the gradebook lacks (--force: everything). Each submission's seed comes from
+the secret $CONV_COURSE_SALT (or $CONV_COURSE_SALT_FILE), the student id and the code; without
+a salt, from course.yml's public seed instead, with a warning.
 """
 from __future__ import annotations
 

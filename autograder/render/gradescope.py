@@ -46,11 +46,13 @@ def render(report: CourseReport) -> str:
 def summary_markdown(report: CourseReport) -> str:
     lines = [f"**Score: {_num(report.score)} / {_num(report.max_score)}**", ""]
     for ex in report.exercises:
-        lines.append(f"- {ex.exercise} ({ex.title}): {_num(ex.score)} / {_num(ex.max_score)}")
+        lines.append(f"- {ex.exercise} ({ex.title}): {_num(ex.score)} / {_num(ex.max_score)}, seed {ex.seed}")
     for ex in report.exercises:
         for note in ex.notes:
             lines.append(f"\n_{ex.exercise}: {note}_")
-    lines += ["", f"Reproduce on your machine: `{_reproduce(report)}`"]
+    # each exercise has its own seed (secret, bound to the submitted code): one line each
+    lines += ["", "Reproduce (with the course's full grader and this submission):", ""]
+    lines += [f"    {ex.reproduce}" for ex in report.exercises] or [f"    {_reproduce(report)}"]
     return "\n".join(lines)
 
 
