@@ -139,9 +139,9 @@ def _grade_all(course: Course, todo: list[Job], book, summary: Summary, jobs: in
     try:
         left = todo
         while left:  # a worker that dies costs only the submission it was grading
-            suspects, left = _grade_in_pool(course, left, book, summary, min(jobs, len(left)), bar, task)
+            suspects, left = _grade_in_pool(course, left, book, summary, min(jobs, len(left)), bar, task, seeding)
             for job in suspects:  # each alone now: if its worker dies again, this submission killed it
-                if _grade_in_pool(course, [job], book, summary, 1, bar, task)[0]:
+                if _grade_in_pool(course, [job], book, summary, 1, bar, task, seeding)[0]:
                     seed = dataclasses.replace(seeding, student=job.student).seed_for({})  # its code was never read here
                     _record(course, book, job, crash_report(course, job.exercise, seed, reproduce_line(job, seed),
                                                             GRADER_FAILED.format(WORKER_DIED)), 0.0, summary)
@@ -151,8 +151,8 @@ def _grade_all(course: Course, todo: list[Job], book, summary: Summary, jobs: in
         bar.stop()
 
 
-def _grade_in_pool(course: Course, todo: list[Job], book, summary: Summary, workers: int, bar, task
-                   ) -> tuple[list[Job], list[Job]]:
+def _grade_in_pool(course: Course, todo: list[Job], book, summary: Summary, workers: int, bar, task,
+                   seeding: SeedPolicy) -> tuple[list[Job], list[Job]]:
     """Grade `todo` in a fresh pool of workers, recording each result as it comes. If a worker
     dies: (the jobs that were being graded then, the jobs to grade again), else ([], [])."""
     course_file = str((course.root / "course.yml").resolve())
