@@ -119,12 +119,18 @@ def test_without_bubblewrap_it_says_so_and_still_grades(monkeypatch, capsys):
     assert "grade: note: bubblewrap" in capsys.readouterr().err
 
 
-def test_closing_leaves_no_folder_and_no_process():
+@pytest.mark.parametrize("no_bwrap", ["", "1"])
+def test_closing_leaves_no_folder_and_no_process(monkeypatch, no_bwrap):
+    """With bubblewrap the box is a tmpfs inside it (no host folder at all); without, a host
+    folder that the zygote empties after each run and closing removes."""
+    monkeypatch.setenv("GRADE_NO_BWRAP", no_bwrap)
     with Sandbox() as box:
         box.run(SUBMISSION, [Call("add", (1, 1))])
-        folder, proc = box._box, box._zygote.proc
-        assert os.path.isdir(folder)
-    assert not os.path.exists(folder) and proc.poll() is not None
+        folder, proc = box._zygote.box, box._zygote.proc
+        assert (folder is None) == bool(box._zygote.bwrap)
+        if folder:
+            assert os.path.isdir(folder) and os.listdir(folder) == []
+    assert (folder is None or not os.path.exists(folder)) and proc.poll() is not None
 
 
 @pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap is not installed")
