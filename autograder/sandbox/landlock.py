@@ -58,6 +58,33 @@ def _grants(path: str, hidden: list[str]) -> list[str]:
     return out
 
 
+CAPSET, CAP_VERSION_3, CAP_DAC_READ_SEARCH = {"x86_64": 126, "aarch64": 91}, 0x20080522, 2
+PR_SET_KEEPCAPS = 8
+
+
+def become(uid: int, gid: int, *, keep_read_search: bool = False) -> None:
+    """Become uid:gid with no supplementary groups. With `keep_read_search`, keep one capability,
+    CAP_DAC_READ_SEARCH, so that a Python installation the user may not read (under /root, say)
+    stays importable: only call it once restrict() succeeded, so that Landlock, not file
+    permissions, decides what can be read. Raises OSError if any step fails."""
+    libc = _libc()
+    os.setgroups([])
+    os.setresgid(gid, gid, gid)
+    if keep_read_search and libc.prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_KEEPCAPS)")
+    os.setresuid(uid, uid, uid)
+    if keep_read_search:
+        number = CAPSET.get(os.uname().machine)
+        if number is None:
+            raise OSError(0, f"capset on {os.uname().machine}")
+        header = ctypes.create_string_buffer(struct.pack("=Ii", CAP_VERSION_3, 0), 8)
+        bit = 1 << CAP_DAC_READ_SEARCH  # effective, permitted, inheritable; then the upper 32 caps: none
+        data = ctypes.create_string_buffer(struct.pack("=6I", bit, bit, 0, 0, 0, 0), 24)
+        if libc.syscall(ctypes.c_long(number), header, data) != 0:
+            raise OSError(ctypes.get_errno(), "capset")
+        libc.prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0)
+
+
 def restrict(read: list[str], write: list[str], hidden: list[str], devices: list[str] = ()) -> str | None:
     """Restrict this process (and what it forks) to reading `read`, writing under `write` and
     to the files `devices` (/dev/null...), nothing under `hidden`; None on success, else why not."""

@@ -30,8 +30,8 @@ if TYPE_CHECKING:  # numpy (through these) is not on the path to starting the zy
 
 Status = Literal["returned", "raised", "not-implemented", "forbidden", "timeout", "crash"]
 OUTPUT_CAP = 64 * 1024
-# One result line: the largest legitimate one (exercise9's backward pass, every gradient of the
-# biggest case) is about 0.3 MiB; anything past this cap is a crash of its case, not a read.
+# One result line: the largest legitimate one (exercise8's biggest timed case, a float32 array)
+# is about 20 MiB encoded, the others under 2 KiB; past this cap it is a crash of its case.
 RESULT_CAP = 64 << 20
 READ_BURST = 4 << 20  # bytes read from one pipe before the clock is looked at again
 
@@ -158,6 +158,8 @@ def _unconfined_note(zygote: Zygote, why: str | None) -> str:
     ll = zygote.protections.get("landlock")
     fs = ("Landlock makes the filesystem read-only outside its folder and hides the course"
           if ll == "applied" else f"no Landlock ({ll or 'not tried'}): it can read what uid {uid} can read")
+    if zygote.protections.get("read_search"):
+        fs += f" (the Python installation is not readable by uid {uid}: it may read past file modes, within Landlock's list)"
     return (head + f"student code runs as uid {uid} gid {gid} with no supplementary groups, under a seccomp filter "
             f"(no new programs or processes, no network sockets, no signals to other processes); {fs}; "
             "it shares the machine's pid namespace")

@@ -28,6 +28,18 @@ from autograder.sandbox import bwrap, clean
 HERE = Path(__file__).resolve().parent
 ENV_KEEP = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "SYSTEMROOT")
 DEVICES = ("/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom")
+SYS = ("/sys/devices/system/cpu", "/sys/devices/system/node")  # what torch and BLAS read of /sys
+
+
+def _others_can_read(folder: str) -> bool:
+    """Whether a user with no rights of its own reaches and reads `folder` (pyenv under /root: no)."""
+    path = Path(os.path.realpath(folder))
+    try:
+        if os.stat(path).st_mode & 0o005 != 0o005:
+            return False
+        return all(os.stat(p).st_mode & 0o001 for p in path.parents)
+    except OSError:
+        return False
 
 
 def sandbox_user() -> tuple[int, int] | None:
@@ -76,13 +88,14 @@ class Zygote:
             cwd = None
         else:
             self.box = cwd = tempfile.mkdtemp(prefix="grade-box-")
-            config.update(box=self.box, empty=[self.box])
+            config.update(box=self.box, empty=[])  # the grader empties it: see kill()
             if self.user:
                 os.chown(self.box, *self.user)
-                read = [*bwrap.SYSTEM, "/etc", "/proc", "/sys", *bwrap.python_dirs()]
+                python = bwrap.python_dirs()
+                read = [*bwrap.SYSTEM, *bwrap.ETC, "/proc", *SYS, *python]
                 config.update(user=list(self.user), landlock={
-                    "read": read, "write": [self.box], "devices": list(DEVICES),
-                    "hidden": bwrap.hidden(read)})
+                    "read": read, "write": [self.box], "devices": list(DEVICES), "hidden": bwrap.hidden(read),
+                    "keep_read_search": not all(_others_can_read(d) for d in python)})
             argv = [sys.executable, "-I", "-B", str(HERE / "zygote.py"), str(theirs.fileno()), "plain"]
         argv.append(json.dumps(config))
         self.inside = config["box"]
@@ -154,7 +167,9 @@ class Zygote:
         except (OSError, ZygoteGone):
             self.close()
             raise
-        if not reply.get("clean", False):
+        # without bubblewrap the box is a host folder: we empty it (as its owner or root, not slowed
+        # by Landlock's per-level checks on a deep tree), after every process in it is gone
+        if not reply.get("clean", False) or (self.box is not None and not clean.empty(self.box)):
             self.close()
         status = reply.get("status")
         return self.exit_status if status is None else status

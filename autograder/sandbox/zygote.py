@@ -231,18 +231,23 @@ def _confine_self(config: dict) -> dict:
     user = config.get("user")
     if not user:
         return done
-    if config.get("landlock"):
-        rules = config["landlock"]
+    rules = config.get("landlock") or {}
+    if rules:
+        # every sys.path folder's listing, cached now: site-packages itself is not listable under
+        # Landlock (it holds the hidden package), only its entries are; stat still sees changes
+        import importlib.machinery
+
+        importlib.machinery.PathFinder.find_spec("_grade_fill_the_finder_caches_")
         why = landlock.restrict(rules["read"], rules["write"], rules["hidden"], rules.get("devices", []))
         done["landlock"] = why or "applied"
+    keep = bool(rules.get("keep_read_search")) and done.get("landlock") == "applied"
     uid, gid = user
-    os.setgroups([])
-    os.setresgid(gid, gid, gid)
-    os.setresuid(uid, uid, uid)
+    landlock.become(uid, gid, keep_read_search=keep)
     if os.getuid() != uid or os.geteuid() != uid or os.getgroups() not in ([], [gid]):
         raise SystemExit(f"could not become uid {uid}")  # never run student code as root
     _prctl(PR_SET_DUMPABLE, 0)  # changing user set it from suid_dumpable: make sure
     done["user"] = user
+    done["read_search"] = keep
     return done
 
 
