@@ -157,7 +157,7 @@ def _unconfined_note(zygote: Zygote, why: str | None) -> str:
     uid, gid = zygote.user
     ll = zygote.protections.get("landlock")
     fs = ("Landlock makes the filesystem read-only outside its folder and hides the course"
-          if ll == "applied" else f"no Landlock ({ll or 'not tried'}): it can read what uid {uid} can read")
+          if ll == "applied" else f"no Landlock ({ll or 'not tried'}): it can read what uid {uid} can read and write where it may (/tmp)")
     if zygote.protections.get("read_search"):
         fs += f" (the Python installation is not readable by uid {uid}: it may read past file modes, within Landlock's list)"
     return (head + f"student code runs as uid {uid} gid {gid} with no supplementary groups, under a seccomp filter "

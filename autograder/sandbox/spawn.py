@@ -203,8 +203,9 @@ class Zygote:
         except subprocess.TimeoutExpired:
             pass
         try:
-            self.log.seek(0)
-            text = self.log.read()[-2000:].decode("utf-8", "replace").strip()
+            size = self.log.seek(0, os.SEEK_END)
+            self.log.seek(max(0, size - 2000))  # the end is what says why; the log may be long
+            text = self.log.read(2000).decode("utf-8", "replace").strip()
         except (OSError, ValueError):
             text = ""
         code = self.proc.poll()
