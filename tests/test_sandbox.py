@@ -268,6 +268,7 @@ def test_the_seccomp_program_decides_as_documented(arch, audit, numbers):
     from autograder.sandbox import seccomp
 
     prog = seccomp.program(arch, 4242)
+    assert seccomp.program(arch, seccomp._PID).count(seccomp._PID.to_bytes(4, "little")) == 1  # patched per child
     allow, eperm, enosys, kill = seccomp.ALLOW, 0x00050001, 0x00050026, seccomp.KILL_PROCESS
     assert _bpf(prog, numbers["read"], audit) == allow
     assert _bpf(prog, numbers["read"], 0x40000003) == kill  # another architecture's syscall

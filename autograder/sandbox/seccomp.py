@@ -158,16 +158,31 @@ class _Fprog(ctypes.Structure):
     _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
 
 
+_PID = 0x7FFFFFF0  # stands for the child's pid in the program built before the fork
+_prepared: tuple | None = None
+
+
+def prepare() -> None:
+    """Build the program and load libc once, in the zygote: each forked child then only patches
+    in its pid and makes two system calls (copy-on-write makes work after the fork dearer)."""
+    global _prepared
+    arch = platform.machine().lower()
+    if os.uname().sysname == "Linux" and arch in ARCHES:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.syscall.restype = ctypes.c_long
+        _prepared = (arch, program(arch, _PID), libc)
+
+
 def install() -> str | None:
     """Install the filter in this process (all its threads); None on success, else why not."""
-    arch = platform.machine().lower()
-    if not os.uname().sysname == "Linux" or arch not in ARCHES:
-        return f"no seccomp filter for {os.uname().sysname} on {arch}"
-    code = program(arch, os.getpid())
+    if _prepared is None:
+        prepare()
+    if _prepared is None:
+        return f"no seccomp filter for {os.uname().sysname} on {platform.machine()}"
+    arch, code, libc = _prepared
+    code = code.replace(struct.pack("=I", _PID), struct.pack("=I", os.getpid()))
     buf = ctypes.create_string_buffer(code, len(code))
     prog = _Fprog(len(code) // 8, ctypes.cast(buf, ctypes.c_void_p))
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.syscall.restype = ctypes.c_long
     if libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
         return f"prctl(PR_SET_NO_NEW_PRIVS) failed: {os.strerror(ctypes.get_errno())}"
     number = SYSCALLS["seccomp"][ARCHES[arch][1]]

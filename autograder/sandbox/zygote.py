@@ -117,9 +117,11 @@ class Zygote:
 
     def _kill(self) -> None:
         """Every process but this one dies: the child, its threads, and whatever it spawned or detached."""
+        alone = False
         for _ in range(100):
             victims = self._others()
             if not victims:
+                alone = True
                 break
             if self.namespaced:
                 try:
@@ -142,7 +144,7 @@ class Zygote:
         # the box, and in bubblewrap our private /tmp and /dev/shm: nothing passes to the next submission
         emptied = [clean.empty(folder, seconds=10.0) for folder in self.config.get("empty", ())]
         status, self.pid = self.status, None
-        self.send({"reply": "kill", "status": status, "clean": all(emptied) and not self._others()})
+        self.send({"reply": "kill", "status": status, "clean": all(emptied) and alone})
 
     def _others(self) -> list[int]:
         """Our descendants (with the subreaper flag, detached ones come back to us)."""
@@ -265,6 +267,7 @@ def main() -> None:
     import torch
 
     torch.set_num_threads(1)  # before any fork; no torch op ever runs here
+    seccomp.prepare()
     protections = _confine_self(config)
     zygote.send({"ready": True, "protections": protections})
     zygote.loop()
