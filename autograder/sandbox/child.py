@@ -4,8 +4,9 @@ Loaded by zygote.py (never by the grader), inside a process forked for one submi
 Only the stdlib, numpy, torch and wire.py are used; nothing of the grader is.
 
 serve() reads the request (from a descriptor the grader created: no path the student could
-link), writes the submission's files into a run folder of its own, installs the forbidden-call guards *before* importing the submission (so a reference
-captured at import time is a guard too), imports it, runs the requested calls and writes
+link), writes the submission's files into a run folder of its own, installs the
+forbidden-call guards *before* importing the submission (so a reference captured at import
+time is a guard too), imports it, runs the requested calls and writes
 one JSON line per call to `result_fd`. Output goes to fds 1 and 2, which the zygote has
 pointed at a pipe the grader reads and caps.
 """

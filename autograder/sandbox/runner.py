@@ -114,6 +114,8 @@ class Sandbox:
             self._zygote = None
             zygote = self._start()
             zygote.wait_ready()
+        if zygote.user_note:
+            self._note(zygote.user_note)
         if not zygote.bwrap and (self.confine or self._why_unconfined):
             self._note(_unconfined_note(zygote, self._why_unconfined))
         return zygote
@@ -156,10 +158,13 @@ def _unconfined_note(zygote: Zygote, why: str | None) -> str:
                 "no network sockets, no signals to other processes), without a private filesystem or a pid namespace")
     uid, gid = zygote.user
     ll = zygote.protections.get("landlock")
-    fs = ("Landlock makes the filesystem read-only outside its folder and hides the course"
-          if ll == "applied" else f"no Landlock ({ll or 'not tried'}): it can read what uid {uid} can read and write where it may (/tmp)")
+    if ll == "applied":
+        fs = "Landlock makes the filesystem read-only outside its folder and hides the course"
+    else:
+        fs = f"no Landlock ({ll or 'not tried'}): it can read what uid {uid} can read and write where it may (/tmp)"
     if zygote.protections.get("read_search"):
-        fs += f" (the Python installation is not readable by uid {uid}: it may read past file modes, within Landlock's list)"
+        fs += (f" (the Python installation is not readable by uid {uid}: it may read past file modes, "
+               "within Landlock's list)")
     return (head + f"student code runs as uid {uid} gid {gid} with no supplementary groups, under a seccomp filter "
             f"(no new programs or processes, no network sockets, no signals to other processes); {fs}; "
             "it shares the machine's pid namespace")

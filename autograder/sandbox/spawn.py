@@ -42,20 +42,33 @@ def _others_can_read(folder: str) -> bool:
         return False
 
 
-def sandbox_user() -> tuple[int, int] | None:
-    """The user student code runs as without bubblewrap: only when we are root (on a laptop,
-    the student's own user grades their own code), from GRADE_SANDBOX_USER or `nobody`."""
+NOBODY = (65534, 65534)
+
+
+def sandbox_user() -> tuple[tuple[int, int] | None, str | None]:
+    """The (uid, gid) student code runs as without bubblewrap, and a note if GRADE_SANDBOX_USER
+    was unusable. Only when we are root: on a laptop the student's own user grades their own code."""
     if not hasattr(os, "geteuid") or os.geteuid() != 0:
-        return None
-    text = os.environ.get("GRADE_SANDBOX_USER", "65534:65534")
+        return None, None
+    text = os.environ.get("GRADE_SANDBOX_USER", "")
+    if not text:
+        return NOBODY, None
     uid, _, gid = text.partition(":")
     try:
         user = int(uid), int(gid or uid)
     except ValueError:
-        raise ValueError(f"GRADE_SANDBOX_USER={text!r}: expected a number uid or uid:gid") from None
-    if user[0] == 0 or user[1] == 0:
-        raise ValueError(f"GRADE_SANDBOX_USER={text!r}: student code may not run as root")
-    return user
+        return NOBODY, f"GRADE_SANDBOX_USER={text!r} is not a uid or uid:gid; student code runs as 65534:65534"
+    if 0 in user or min(user) < 0:
+        return NOBODY, f"GRADE_SANDBOX_USER={text!r} would be root; student code runs as 65534:65534"
+    return user, None
+
+
+def landlock_rules(box: str) -> dict | None:
+    """What the zygote may read and write under Landlock without bubblewrap (None: no Landlock)."""
+    python = bwrap.python_dirs()
+    read = [*bwrap.SYSTEM, *bwrap.ETC, "/proc", *SYS, *python]
+    return {"read": read, "write": [box], "devices": list(DEVICES), "hidden": bwrap.hidden(read),
+            "keep_read_search": not all(_others_can_read(d) for d in python)}
 
 
 class ZygoteGone(Exception):
@@ -76,7 +89,7 @@ class Zygote:
 
     def __init__(self, *, confine: bool, disk_mb: int = 64):
         self.bwrap = bwrap.available() if confine else None
-        self.user = None if self.bwrap else sandbox_user()
+        self.user, self.user_note = (None, None) if self.bwrap else sandbox_user()
         self.box: str | None = None
         self.sock, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.log = tempfile.TemporaryFile()
@@ -91,11 +104,7 @@ class Zygote:
             config.update(box=self.box, empty=[])  # the grader empties it: see kill()
             if self.user:
                 os.chown(self.box, *self.user)
-                python = bwrap.python_dirs()
-                read = [*bwrap.SYSTEM, *bwrap.ETC, "/proc", *SYS, *python]
-                config.update(user=list(self.user), landlock={
-                    "read": read, "write": [self.box], "devices": list(DEVICES), "hidden": bwrap.hidden(read),
-                    "keep_read_search": not all(_others_can_read(d) for d in python)})
+                config.update(user=list(self.user), landlock=landlock_rules(self.box))
             argv = [sys.executable, "-I", "-B", str(HERE / "zygote.py"), str(theirs.fileno()), "plain"]
         argv.append(json.dumps(config))
         self.inside = config["box"]

@@ -60,9 +60,12 @@ def _descendants(root: int) -> set[int]:
 
 
 def _digest(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): (hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() and not p.is_symlink()
-                                         else "link" if p.is_symlink() else "dir")
-            for p in sorted(folder.rglob("*"))}
+    def one(p: Path) -> str:
+        if p.is_symlink():
+            return "link"
+        return hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "dir"
+
+    return {str(p.relative_to(folder)): one(p) for p in sorted(folder.rglob("*"))}
 
 
 @pytest.fixture(scope="module")
@@ -588,3 +591,46 @@ def test_grade_as_docker_runs_it(sandbox, tmp_path):
         "signals to other processes); Landlock makes the filesystem read-only outside its folder and hides the "
         "course" + (" (the Python installation is not readable by uid 65534: it may read past file modes, within "
                     "Landlock's list)" if unreadable else "") + "; it shares the machine's pid namespace"]
+
+
+def test_as_root_without_landlock_the_other_user_still_protects(sandbox, grader_cwd, monkeypatch):
+    """An old kernel (no Landlock): the user alone keeps the grader's files, environment and processes
+    out of reach; what that user may read stays readable, and the note says so."""
+    if sandbox.mode != "root-no-bwrap":
+        pytest.skip("the Docker path")
+    from autograder.sandbox import spawn
+
+    monkeypatch.setattr(spawn, "landlock_rules", lambda box: None)
+    with Sandbox(time_per_case=PER_CASE) as box:
+        out = run(box, LOOK_AROUND, [Call("look", (str(grader_cwd), str(ROOT / "solutions" / "exercise1.py")))])
+        notes = list(box.notes)
+    got = dict(out[0].value)
+    assert got["uid"] == [65534, 65534, 65534, 65534, []]
+    assert (got["leaked"], got["killed"], got["grader_environ"], got["gradebook"]) == (
+        [], [], "PermissionError", "PermissionError")  # not its process; a folder only root may enter
+    assert got["shadow"] == "PermissionError"
+    world_readable = os.stat(ROOT / "solutions" / "exercise1.py").st_mode & 0o004 and spawn._others_can_read(
+        str(ROOT / "solutions"))
+    assert got["solutions"] == ("read" if world_readable else "PermissionError")
+    assert notes == [
+        "bubblewrap (bwrap) is not available: student code runs as uid 65534 gid 65534 with no supplementary "
+        "groups, under a seccomp filter (no new programs or processes, no network sockets, no signals to other "
+        "processes); no Landlock (not tried): it can read what uid 65534 can read and write where it may (/tmp); "
+        "it shares the machine's pid namespace"]
+
+
+@pytest.mark.parametrize("setting, uid, note", [
+    ("4321:4322", [4321, 4322], None),
+    ("0", [65534, 65534], "GRADE_SANDBOX_USER='0' would be root; student code runs as 65534:65534"),
+    ("teacher", [65534, 65534],
+     "GRADE_SANDBOX_USER='teacher' is not a uid or uid:gid; student code runs as 65534:65534"),
+])
+def test_the_sandbox_user_is_configurable_but_never_root(sandbox, monkeypatch, setting, uid, note):
+    if sandbox.mode != "root-no-bwrap":
+        pytest.skip("the Docker path")
+    monkeypatch.setenv("GRADE_SANDBOX_USER", setting)
+    with Sandbox(time_per_case=PER_CASE) as box:
+        out = run(box, "import os\ndef who():\n    return [os.getuid(), os.getgid()]\n", [Call("who", ())])
+        notes = list(box.notes)
+    assert out[0].value == uid
+    assert (notes[0] if note else notes[0].startswith("bubblewrap")) == (note or True)
