@@ -23,8 +23,9 @@ def empty(path: str, *, seconds: float = 30.0) -> bool:
         top = os.open(path, _DIR)
     except OSError:
         return False
-    try:
-        return _empty_fd(top, time.monotonic() + seconds)
+    until = time.monotonic() + seconds
+    try:  # a second pass for what changed under the first (an entry gone, or new, meanwhile)
+        return any(_empty_fd(top, until) for _ in range(2))
     finally:
         os.close(top)
 
@@ -59,6 +60,8 @@ def remove(path: str, *, seconds: float = 30.0) -> bool:
 def _open_child(fd: int, name: str) -> int | None:
     try:
         return os.open(name, _DIR, dir_fd=fd)
+    except FileNotFoundError:
+        return None  # gone meanwhile: the second pass will tell
     except PermissionError:  # a folder made unreadable: we own it, so it can be made readable
         try:
             os.chmod(name, 0o700, dir_fd=fd, follow_symlinks=False)
