@@ -119,12 +119,18 @@ def test_without_bubblewrap_it_says_so_and_still_grades(monkeypatch, capsys):
     assert "grade: note: bubblewrap" in capsys.readouterr().err
 
 
-def test_closing_leaves_no_folder_and_no_process():
+@pytest.mark.parametrize("no_bwrap", ["", "1"])
+def test_closing_leaves_no_folder_and_no_process(monkeypatch, no_bwrap):
+    """With bubblewrap the box is a tmpfs inside it (no host folder at all); without, a host
+    folder that the zygote empties after each run and closing removes."""
+    monkeypatch.setenv("GRADE_NO_BWRAP", no_bwrap)
     with Sandbox() as box:
         box.run(SUBMISSION, [Call("add", (1, 1))])
-        folder, proc = box._box, box._zygote.proc
-        assert os.path.isdir(folder)
-    assert not os.path.exists(folder) and proc.poll() is not None
+        folder, proc = box._zygote.box, box._zygote.proc
+        assert (folder is None) == bool(box._zygote.bwrap)
+        if folder:
+            assert os.path.isdir(folder) and os.listdir(folder) == []
+    assert (folder is None or not os.path.exists(folder)) and proc.poll() is not None
 
 
 @pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap is not installed")
@@ -156,3 +162,126 @@ def test_nothing_a_run_leaves_reaches_the_next_one(sandbox):
     assert sandbox.run(plant, [Call("plant", ())])[0].value == 1
     seen = sandbox.run(look, [Call("look", ())])[0].value
     assert not [p for p in seen if "planted" in p]
+
+
+# -- the pieces, alone
+
+
+def test_removal_follows_no_link_and_survives_any_depth(tmp_path):
+    """Python 3.11's shutil.rmtree recurses (RecursionError past ~1,000 levels) and a link inside
+    the student's box must be removed, never followed."""
+    from autograder.sandbox import clean
+
+    victim = tmp_path / "grader"
+    victim.mkdir()
+    (victim / "gradebook.db").write_text("keep me")
+    box = tmp_path / "box"
+    box.mkdir()
+    fd = os.open(box, os.O_RDONLY)
+    for _ in range(5000):
+        os.mkdir("d", dir_fd=fd)
+        below = os.open("d", os.O_RDONLY, dir_fd=fd)
+        os.close(fd)
+        fd = below
+    os.symlink(victim, "dir-link", dir_fd=fd)
+    os.symlink(victim / "gradebook.db", "file-link", dir_fd=fd)
+    os.mkdir("locked", dir_fd=fd)
+    os.close(os.open("locked/f", os.O_CREAT | os.O_WRONLY, dir_fd=fd))
+    os.chmod("locked", 0, dir_fd=fd)
+    os.close(fd)
+    os.symlink(victim, box / "top-link")
+    assert clean.empty(str(box)) and os.listdir(box) == []
+    assert (victim / "gradebook.db").read_text() == "keep me"
+    os.symlink(victim, tmp_path / "link-to-grader")
+    assert clean.remove(str(tmp_path / "link-to-grader")) and (victim / "gradebook.db").exists()
+    assert clean.remove(str(box)) and not box.exists()
+    assert not clean.empty(str(tmp_path / "missing"))
+
+
+def test_a_result_line_past_the_cap_is_refused_with_bounded_memory():
+    """An endless line on the results pipe: read in bursts, refused once past RESULT_CAP."""
+    import threading
+
+    from autograder.sandbox import runner
+
+    r, w = os.pipe()
+    os.set_blocking(r, False)
+    stop = threading.Event()
+
+    def flood():
+        block = b"x" * (1 << 20)
+        try:
+            while not stop.is_set():
+                os.write(w, block)
+        except OSError:
+            pass
+
+    writer = threading.Thread(target=flood)
+    writer.start()
+    run = object.__new__(runner._Run)
+    run.lines, run.watched = bytearray(), {r}
+    try:
+        import select
+
+        got = []
+        while got is not None:
+            select.select([r], [], [], 5)
+            got = run._messages(r)
+            assert got == [] or got is None
+            assert len(run.lines) <= runner.RESULT_CAP + runner.READ_BURST
+    finally:
+        stop.set()
+        os.close(r)
+        writer.join()
+        os.close(w)
+
+
+def _bpf(program: bytes, nr: int, arch: int, args=(0,) * 6) -> int:
+    """A classic-BPF interpreter for the instructions seccomp.py uses, over one seccomp_data."""
+    import struct
+
+    data = struct.pack("=iIQ6Q", nr, arch, 0, *args)
+    code = [struct.unpack("=HBBI", program[i:i + 8]) for i in range(0, len(program), 8)]
+    pc, acc = 0, 0
+    while True:
+        op, jt, jf, k = code[pc]
+        if op == 0x20:
+            acc = struct.unpack_from("=I", data, k)[0]
+        elif op == 0x06:
+            return k
+        elif op in (0x15, 0x45, 0x35):
+            hit = acc == k if op == 0x15 else bool(acc & k) if op == 0x45 else acc >= k
+            pc += jt if hit else jf
+        else:
+            raise AssertionError(f"unknown opcode {op:#x}")
+        pc += 1
+
+
+@pytest.mark.parametrize("arch, audit, numbers", [
+    ("x86_64", 0xC000003E, {"read": 0, "execve": 59, "clone": 56, "clone3": 435, "kill": 62, "socket": 41,
+                            "ptrace": 101, "fork": 57}),
+    ("aarch64", 0xC00000B7, {"read": 63, "execve": 221, "clone": 220, "clone3": 435, "kill": 129, "socket": 198,
+                             "ptrace": 117, "fork": None}),
+])
+def test_the_seccomp_program_decides_as_documented(arch, audit, numbers):
+    """Run here on x86_64 only, so aarch64's program is checked by interpreting it."""
+    from autograder.sandbox import seccomp
+
+    prog = seccomp.program(arch, 4242)
+    assert seccomp.program(arch, seccomp._PID).count(seccomp._PID.to_bytes(4, "little")) == 1  # patched per child
+    allow, eperm, enosys, kill = seccomp.ALLOW, 0x00050001, 0x00050026, seccomp.KILL_PROCESS
+    assert _bpf(prog, numbers["read"], audit) == allow
+    assert _bpf(prog, numbers["read"], 0x40000003) == kill  # another architecture's syscall
+    assert _bpf(prog, numbers["execve"], audit) == eperm
+    assert _bpf(prog, numbers["clone3"], audit) == enosys
+    assert _bpf(prog, numbers["clone"], audit, (0x3D0F00, 0, 0, 0, 0, 0)) == allow  # glibc's pthread_create flags
+    assert _bpf(prog, numbers["clone"], audit, (0x01200011, 0, 0, 0, 0, 0)) == eperm  # glibc's fork flags
+    assert _bpf(prog, numbers["kill"], audit, (4242, 9, 0, 0, 0, 0)) == allow
+    assert _bpf(prog, numbers["kill"], audit, (1, 9, 0, 0, 0, 0)) == eperm
+    assert _bpf(prog, numbers["kill"], audit, (0xFFFFFFFF, 9, 0, 0, 0, 0)) == eperm  # -1: everyone
+    assert _bpf(prog, numbers["socket"], audit, (2, 1, 0, 0, 0, 0)) == eperm  # AF_INET
+    assert _bpf(prog, numbers["socket"], audit, (1, 1, 0, 0, 0, 0)) == allow  # AF_UNIX
+    assert _bpf(prog, numbers["ptrace"], audit) == eperm
+    if numbers["fork"] is not None:
+        assert _bpf(prog, numbers["fork"], audit) == eperm
+        assert _bpf(prog, 0x40000000 + numbers["read"], audit) == kill  # x32

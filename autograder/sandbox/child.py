@@ -3,17 +3,22 @@
 Loaded by zygote.py (never by the grader), inside a process forked for one submission.
 Only the stdlib, numpy, torch and wire.py are used; nothing of the grader is.
 
-serve() reads the request (a JSON file in the working directory, deleted once read),
-installs the forbidden-call guards *before* importing the submission (so a reference
-captured at import time is a guard too), imports it, runs the requested calls and writes
+serve() reads the request (from a descriptor the grader created: no path the student could
+link), writes the submission's files into a run folder of its own, installs the
+forbidden-call guards *before* importing the submission (so a reference captured at import
+time is a guard too), imports it, runs the requested calls and writes
 one JSON line per call to `result_fd`. Output goes to fds 1 and 2, which the zygote has
 pointed at a pipe the grader reads and caps.
 """
 from __future__ import annotations
 
+import array
+import fcntl
 import json
 import os
 import sys
+import tempfile
+import termios
 import time
 import traceback
 
@@ -281,24 +286,58 @@ def _flush() -> None:
         pass
 
 
-def serve(request_path: str, result_fd: int) -> None:
-    with open(request_path, encoding="utf-8") as f:
-        request = json.load(f)
-    os.unlink(request_path)
+def _drained(fd: int, seconds: float = 1.0) -> None:
+    """Wait until the grader has read everything written to the output pipe so far: what it
+    read before our next result is then this call's output, with no marker anyone could forge."""
+    pending = array.array("i", [0])
+    until = time.monotonic() + seconds
+    pause = 0.00002
+    while time.monotonic() < until:
+        try:
+            fcntl.ioctl(fd, termios.FIONREAD, pending)
+        except OSError:
+            return
+        if pending[0] == 0:
+            return
+        time.sleep(pause)
+        pause = min(pause * 2, 0.001)
+
+
+def _write_sources(box: str, sources: dict) -> str:
+    """The submission's files, written by this process into a new folder of its own."""
+    rundir = tempfile.mkdtemp(prefix="run-", dir=box)
+    for name, text in sources.items():
+        if not (isinstance(name, str) and name.isidentifier() and isinstance(text, str)):
+            raise ValueError(f"bad module name {name!r} in the request")
+        fd = os.open(os.path.join(rundir, f"{name}.py"), os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+    return rundir
+
+
+def serve(request_fd: int, result_fd: int, output_fd: int, box: str, protections: dict | None = None) -> None:
+    """The request comes from `request_fd` (a sealed memfd the grader wrote: module, sources,
+    calls); results go to `result_fd`, one JSON line each, sent only once the grader has read
+    the output so far from `output_fd` (our own handle on the pipe behind fds 1 and 2)."""
+    with os.fdopen(request_fd, "rb") as f:
+        request = json.loads(f.read())
     out = os.fdopen(result_fd, "w", buffering=1)
     dumps = json.dumps  # captured before the student's code can replace it
 
-    marker = ("\x00\x1egrade:" + str(request.get("marker", "")) + ":{}\x1e\x00").encode()
-
     def send(obj) -> None:
         _flush()
-        try:  # ends this call's output in the stream the grader reads from fds 1 and 2
-            os.write(1, marker.replace(b"{}", str(obj.get("i", -1)).encode()))
-        except OSError:
-            pass
+        _drained(output_fd)
         out.write(dumps(obj, allow_nan=False) + "\n")
         out.flush()
 
+    try:
+        rundir = _write_sources(box, request["sources"])
+        os.chdir(rundir)
+        os.environ["HOME"] = os.environ["TMPDIR"] = rundir
+    except (OSError, ValueError) as e:
+        send({"i": -1, "status": "crash", "error": type(e).__name__,
+              "message": f"the grader could not set up the student's folder: {e}"[:MESSAGE_CAP]})
+        return
     try:
         baselines = sorted({c["baseline"] for c in request["calls"] if c.get("baseline")})
         install_guards(request.get("forbidden", []), baselines)
@@ -307,7 +346,7 @@ def serve(request_path: str, result_fd: int) -> None:
     except BaseException as e:  # anything at import time is the student's
         send({"i": -1, "status": "crash", "error": type(e).__name__, "message": student_traceback(e)})
         return
-    send({"i": -1, "status": "ready"})
+    send({"i": -1, "status": "ready", "protections": protections or {}})
     for i in request["todo"]:
         call = request["calls"][i]
         fn = getattr(module, call["function"], None)

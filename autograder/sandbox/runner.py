@@ -1,24 +1,26 @@
 """Run a submission's functions in another process, with limits; plain data comes back.
 
 One process per submission run, forked from a zygote that has numpy and torch imported,
-in its own session, confined by bubblewrap where available (see bwrap.py). A case that
-runs past its time, or a process that dies, costs that case: the rest continue in a fresh
-fork. Forbidden calls are refused twice: statically (autograder.forbidden, before running)
-and at run time (guards in child.py).
+in its own session, confined by bubblewrap where available (see bwrap.py), under a seccomp
+filter always (seccomp.py), as an unprivileged user under Landlock where the grader is root
+without bubblewrap (spawn.py). A case that runs past its time, or a process that dies, costs
+that case: the rest continue in a fresh fork. Forbidden calls are refused twice: statically
+(autograder.forbidden, before running) and at run time (guards in child.py).
+
+The grader never touches a path inside the student's box: the request (the submission's
+files included) goes out in a sealed memfd, results and output come back over pipes it
+created, and every read of those is bounded in size and in time.
 """
 from __future__ import annotations
 
 import json
 import os
-import secrets
 import select
-import shutil
 import signal
 import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Mapping, Sequence
 
 from autograder.sandbox.spawn import Zygote, ZygoteGone
@@ -28,6 +30,10 @@ if TYPE_CHECKING:  # numpy (through these) is not on the path to starting the zy
 
 Status = Literal["returned", "raised", "not-implemented", "forbidden", "timeout", "crash"]
 OUTPUT_CAP = 64 * 1024
+# One result line: the largest legitimate one (exercise8's biggest timed case, a float32 array)
+# is about 20 MiB encoded, the others under 2 KiB; past this cap it is a crash of its case.
+RESULT_CAP = 64 << 20
+READ_BURST = 4 << 20  # bytes read from one pipe before the clock is looked at again
 
 
 @dataclass(frozen=True)
@@ -57,8 +63,9 @@ class Sandbox:
     """Runs calls in a process per submission; a timeout or a dead process costs one call.
 
     `time_total` bounds one run() (an exercise's cases); `time_import` bounds importing the
-    submission. `confine=False` skips bubblewrap (for benchmarks). `notes` lists the
-    protections that could not be applied on this machine.
+    submission. `confine=False` skips bubblewrap (for benchmarks). `disk_mb` caps each folder
+    the student can write to (and each file). `notes` says which protections apply here when
+    some could not be.
     """
 
     time_per_case: float = 2.0
@@ -67,11 +74,12 @@ class Sandbox:
     memory_mb: int = 4096
     time_import: float = 10.0
     confine: bool = True
+    disk_mb: int = 64
     notes: list[str] = field(default_factory=list)
 
     def __post_init__(self):
         self._zygote: Zygote | None = None
-        self._box: str | None = None
+        self._why_unconfined: str | None = None  # bubblewrap was there but failed
 
     def __enter__(self) -> "Sandbox":
         self._start()  # warms up (imports torch) while the grader loads the course
@@ -82,25 +90,14 @@ class Sandbox:
 
     def close(self) -> None:
         if self._zygote is not None:
-            self._zygote.close()
+            self._zygote.close()  # and removes its box, if it has one on the host
             self._zygote = None
-        if self._box is not None:
-            shutil.rmtree(self._box, ignore_errors=True)
-            self._box = None
 
     def _start(self) -> Zygote:
-        if self.confine and not self.notes:
-            from autograder.sandbox import bwrap
-
-            if bwrap.available() is None:
-                self._note("bubblewrap (bwrap) is not available: student code runs without a private "
-                           "filesystem, network isolation or a pid namespace")
-        if self._box is None:
-            self._box = tempfile.mkdtemp(prefix="grade-box-")
         if self._zygote is None or not self._zygote.alive():
             if self._zygote is not None:
                 self._zygote.close()
-            self._zygote = Zygote(self._box, confine=self.confine)
+            self._zygote = Zygote(confine=self.confine, disk_mb=self.disk_mb)
         return self._zygote
 
     def _ready(self) -> Zygote:
@@ -108,18 +105,20 @@ class Sandbox:
         zygote = self._start()
         try:
             zygote.wait_ready()
-            return zygote
         except ZygoteGone as e:
             if not zygote.bwrap:
                 raise
-            self._note(f"bubblewrap failed ({str(e)[:300]}); student code runs without a private "
-                       "filesystem, network isolation or a pid namespace")
+            self._why_unconfined = f"bubblewrap failed ({str(e)[:300]})"
             self.confine = False
             zygote.close()
             self._zygote = None
             zygote = self._start()
             zygote.wait_ready()
-            return zygote
+        if zygote.user_note:
+            self._note(zygote.user_note)
+        if not zygote.bwrap and (self.confine or self._why_unconfined):
+            self._note(_unconfined_note(zygote, self._why_unconfined))
+        return zygote
 
     def _note(self, text: str) -> None:
         if text not in self.notes:
@@ -142,22 +141,33 @@ class Sandbox:
         deadline = time.monotonic() + limit.total
         encoded = [_encode_call(c) for c in calls]
         self._start()
-        rundir = tempfile.mkdtemp(prefix="run-", dir=self._box)
-        try:
-            for name, text in submission.sources.items():
-                Path(rundir, f"{name}.py").write_text(text, encoding="utf-8")
-            while True:
-                todo = [i for i, o in enumerate(outcomes) if o is None]
-                if not todo or time.monotonic() >= deadline:
-                    break
-                _Run(self, rundir, submission, calls, encoded, todo, outcomes, deadline, limit, forbidden).go()
-        finally:  # the whole box, not just this run's folder: nothing passes to the next submission
-            for name in os.listdir(self._box):
-                path = os.path.join(self._box, name)
-                shutil.rmtree(path, ignore_errors=True) if os.path.isdir(path) and not os.path.islink(path) \
-                    else os.unlink(path)
+        while True:  # each run's folders are emptied by the zygote when its processes are gone
+            todo = [i for i, o in enumerate(outcomes) if o is None]
+            if not todo or time.monotonic() >= deadline:
+                break
+            _Run(self, submission, calls, encoded, todo, outcomes, deadline, limit, forbidden).go()
         budget = f"not run: the exercise's time budget of {limit.total:g} s ran out"
         return [o or Outcome("timeout", message=budget) for o in outcomes]
+
+
+def _unconfined_note(zygote: Zygote, why: str | None) -> str:
+    """One line: which protections apply without bubblewrap, and which do not."""
+    head = f"{why or 'bubblewrap (bwrap) is not available'}: "
+    if not zygote.user:
+        return (head + "student code runs as this user, under a seccomp filter (no new programs or processes, "
+                "no network sockets, no signals to other processes), without a private filesystem or a pid namespace")
+    uid, gid = zygote.user
+    ll = zygote.protections.get("landlock")
+    if ll == "applied":
+        fs = "Landlock makes the filesystem read-only outside its folder and hides the course"
+    else:
+        fs = f"no Landlock ({ll or 'not tried'}): it can read what uid {uid} can read and write where it may (/tmp)"
+    if zygote.protections.get("read_search"):
+        fs += (f" (the Python installation is not readable by uid {uid}: it may read past file modes, "
+               "within Landlock's list)")
+    return (head + f"student code runs as uid {uid} gid {gid} with no supplementary groups, under a seccomp filter "
+            f"(no new programs or processes, no network sockets, no signals to other processes); {fs}; "
+            "it shares the machine's pid namespace")
 
 
 def _first(*values):
@@ -190,15 +200,13 @@ def _refuse_statically(submission: Submission, calls: Sequence[Call], forbidden:
 class _Run:
     """One forked process working through `todo`; fills `outcomes` as results arrive."""
 
-    def __init__(self, sandbox: Sandbox, rundir, submission, calls, encoded, todo, outcomes, deadline, limit, forbidden):
-        self.sandbox, self.rundir, self.submission, self.calls = sandbox, rundir, submission, calls
+    def __init__(self, sandbox: Sandbox, submission, calls, encoded, todo, outcomes, deadline, limit, forbidden):
+        self.sandbox, self.submission, self.calls = sandbox, submission, calls
         self.todo, self.outcomes, self.deadline, self.limit = list(todo), outcomes, deadline, limit
-        token = secrets.token_hex(8)
-        request = {"module": submission.module, "forbidden": list(forbidden), "calls": encoded, "todo": self.todo,
-                   "marker": token}
-        Path(rundir, ".request.json").write_text(json.dumps(request), encoding="utf-8")
-        self.lines = b""
-        self.output = _Output(token)
+        self.request = {"module": submission.module, "sources": dict(submission.sources),
+                        "forbidden": list(forbidden), "calls": encoded, "todo": self.todo}
+        self.lines = bytearray()
+        self.output = _Output()
         self.imported = ""  # what importing the submission printed: shown with the first call
 
     def go(self) -> None:
@@ -207,16 +215,17 @@ class _Run:
         except ZygoteGone as e:
             self._all("crash", f"the grader could not start the student's process: {e}")
             return
+        request = _sealed(json.dumps(self.request).encode())
         results_r, results_w = os.pipe()
         output_r, output_w = os.pipe()
         for fd in (results_r, output_r):
             os.set_blocking(fd, False)
         try:
             try:
-                zygote.fork(self.rundir, self.limit.memory, [results_w, output_w])
+                zygote.fork(self.limit.memory, [request, results_w, output_w])
             finally:
-                os.close(results_w)
-                os.close(output_w)
+                for fd in (request, results_w, output_w):
+                    os.close(fd)
             self._watch(zygote, results_r, output_r)
         except ZygoteGone as e:  # the student's code killed the zygote (possible only unconfined)
             self._cut("crash", f"the student's process took the grader's fork server down: {e}")
@@ -229,12 +238,15 @@ class _Run:
             os.close(output_r)
 
     def _watch(self, zygote: Zygote, results_r: int, output_r: int) -> None:
+        """Results first, then output, each read bounded: the child sends a result only once we
+        have read all output before it, so what we read before a result is that call's output."""
         importing = True
         limit = time.monotonic() + self.limit.importing
+        self.watched = {results_r, output_r}
         while self.todo:
             until = min(limit, self.deadline)
             left = until - time.monotonic()
-            ready = select.select([results_r, output_r, zygote.sock], [], [], max(left, 0))[0] if left > 0 else []
+            ready = select.select([*self.watched, zygote.sock], [], [], left)[0] if left > 0 else []
             if not ready:
                 if time.monotonic() >= self.deadline:
                     self._cut("timeout", f"the exercise's time budget of {self.limit.total:g} s ran out here")
@@ -244,31 +256,34 @@ class _Run:
                 else:
                     self._timeout()
                 return
-            if output_r in ready:
-                self.output.drain(output_r)
             if zygote.sock in ready:
                 zygote.receive(time.monotonic() + 1)
             if results_r in ready or zygote.exit_status is not None:
-                for msg in self._messages(results_r):
+                messages = self._messages(results_r)
+                if messages is None:
+                    self._cut("crash", f"the student's process sent a result larger than {RESULT_CAP >> 20} MiB",
+                              one=True)
+                    return
+                for msg in messages:
                     if msg.get("i") == -1:
                         if msg.get("status") == "crash":
-                            self.output.drain(output_r)
                             self._all("crash", f"importing {self.submission.module}.py failed:\n"
                                                f"{str(msg.get('message', ''))[:4000]}", error=msg.get("error"))
                             return
-                        self.output.drain(output_r)
-                        self.imported = self.output.take(-1)
+                        self._noted(msg.get("protections"))
+                        self.imported = self.output.take()
                         importing = False
                     elif msg.get("i") == self.todo[0]:
-                        self.output.drain(output_r)
                         i = self.todo.pop(0)
-                        self.outcomes[i] = _outcome(msg, self.imported + self.output.take(i))
+                        self.outcomes[i] = _outcome(msg, self.imported + self.output.take())
                         self.imported = ""
                     else:
                         continue
                     limit = time.monotonic() + self.limit.case
                     if not self.todo:
                         return
+            if output_r in ready and not self.output.drain(output_r):
+                self.watched.discard(output_r)
             if zygote.exit_status is not None:
                 self.output.drain(output_r)
                 why = _death(zygote.exit_status)
@@ -278,22 +293,42 @@ class _Run:
                     self._cut("crash", why, one=True)
                 return
 
-    def _messages(self, fd: int) -> list[dict]:
-        try:
-            while chunk := os.read(fd, 1 << 20):
-                self.lines += chunk
-        except BlockingIOError:
-            pass
-        *complete, self.lines = self.lines.split(b"\n")
+    def _messages(self, fd: int) -> list[dict] | None:
+        """Complete result lines read so far (at most READ_BURST bytes now); None once one is
+        larger than RESULT_CAP, with or without its end."""
+        got, before = 0, len(self.lines)
+        while got < READ_BURST:
+            try:
+                chunk = os.read(fd, 1 << 20)
+            except BlockingIOError:
+                break
+            if not chunk:
+                self.watched.discard(fd)  # the student closed it: select would wake at once, forever
+                break
+            got += len(chunk)
+            self.lines += chunk
+        end = self.lines.rfind(b"\n", before)  # what came before had no newline
+        if end < 0:
+            return None if len(self.lines) > RESULT_CAP else []
+        complete = bytes(self.lines[:end]).split(b"\n")
+        del self.lines[:end + 1]
         out = []
         for line in complete:
+            if len(line) > RESULT_CAP:
+                return None
             try:
                 msg = json.loads(line)
             except ValueError:
                 continue
             if isinstance(msg, dict):
                 out.append(msg)
-        return out
+        return None if len(self.lines) > RESULT_CAP else out
+
+    def _noted(self, protections) -> None:
+        """The child says if its seccomp filter could not be installed (an old kernel, another arch)."""
+        why = protections.get("seccomp") if isinstance(protections, dict) else None
+        if isinstance(why, str):
+            self.sandbox._note(f"no seccomp filter in the student's process ({why[:200]})")
 
     def _timeout(self) -> None:
         """The current case ran too long; the rest of that function's cases are not run."""
@@ -324,67 +359,57 @@ class _Run:
             self.todo.remove(i)
 
 
-class _Output:
-    """What the student's process wrote to fds 1 and 2, split per call at the markers the child
-    writes after each call; per call, the first 64 KiB and a count of the rest."""
+def _sealed(data: bytes) -> int:
+    """A read-only, unlinked file holding `data`, at offset 0: nothing the student can reach by path."""
+    if hasattr(os, "memfd_create"):
+        import fcntl
 
-    def __init__(self, token: str):
-        self.prefix = b"\x00\x1egrade:" + token.encode() + b":"
-        self.tail = b""  # bytes that may hold the start of a marker
+        fd = os.memfd_create("grade-request", os.MFD_CLOEXEC | os.MFD_ALLOW_SEALING)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        fcntl.fcntl(fd, fcntl.F_ADD_SEALS, fcntl.F_SEAL_WRITE | fcntl.F_SEAL_GROW | fcntl.F_SEAL_SHRINK
+                    | fcntl.F_SEAL_SEAL)
+    else:
+        fd, path = tempfile.mkstemp(prefix="grade-request-")
+        os.unlink(path)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    os.lseek(fd, 0, os.SEEK_SET)
+    return fd
+
+
+class _Output:
+    """What the student's process wrote to fds 1 and 2 since the last take(): the first 64 KiB
+    and a count of the rest. Which call it belongs to is decided by when it was read (see _watch)."""
+
+    def __init__(self):
         self.kept = bytearray()
         self.dropped = 0
-        self.closed: dict[int, str] = {}  # call index -> its output, once its marker came
 
-    def drain(self, fd: int) -> None:
-        try:
-            while chunk := os.read(fd, 1 << 20):
-                self._feed(chunk)
-        except BlockingIOError:
-            pass
+    def drain(self, fd: int) -> bool:
+        """Read at most READ_BURST bytes; False at end of file (every writer closed it)."""
+        got = 0
+        while got < READ_BURST:
+            try:
+                chunk = os.read(fd, 1 << 20)
+            except BlockingIOError:
+                return True
+            if not chunk:
+                return False
+            got += len(chunk)
+            room = max(OUTPUT_CAP - len(self.kept), 0)
+            self.kept += chunk[:room]
+            self.dropped += max(0, len(chunk) - room)
+        return True
 
-    def _feed(self, data: bytes) -> None:
-        buf = self.tail + data
-        while True:
-            k = buf.find(self.prefix)
-            if k < 0:
-                keep = max(0, len(buf) - len(self.prefix) - 24)
-                self._add(buf[:keep])
-                self.tail = buf[keep:]
-                return
-            end = buf.find(b"\x1e\x00", k + len(self.prefix), k + len(self.prefix) + 24)
-            if end < 0:
-                self._add(buf[:k])
-                if len(buf) - k < len(self.prefix) + 24:
-                    self.tail = buf[k:]  # the marker is not all here yet
-                    return
-                self._add(buf[k:k + 1])  # not a marker after all
-                buf = buf[k + 1:]
-                continue
-            self._add(buf[:k])
-            label = buf[k + len(self.prefix):end]
-            if label.lstrip(b"-").isdigit():
-                self.closed[int(label)] = self._close()
-            buf = buf[end + 2:]
-
-    def _add(self, data: bytes) -> None:
-        room = max(OUTPUT_CAP - len(self.kept), 0)
-        self.kept += data[:room]
-        self.dropped += max(0, len(data) - room)
-
-    def _close(self) -> str:
+    def take(self) -> str:
         text = self.kept.decode("utf-8", "replace")
         if self.dropped:
             text += f"\n[... {self.dropped} more bytes of output not shown]"
         self.kept, self.dropped = bytearray(), 0
         return text
-
-    def take(self, i: int | None = None) -> str:
-        """Call i's output (import-time output is -1's); without a marker, whatever came so far."""
-        if i is not None and i in self.closed:
-            return self.closed.pop(i)
-        self._add(self.tail)
-        self.tail = b""
-        return self._close()
 
 
 def _encode_call(call: Call) -> dict:

@@ -3,6 +3,12 @@
 The zygote starts at Sandbox.__enter__ and imports numpy and torch while the grader loads the
 course and its own torch; each submission run is then one fork (milliseconds), not one
 interpreter start and torch import (seconds).
+
+Where there is no bubblewrap and the grader is root (Docker, Gradescope), the zygote drops
+to an unprivileged user (GRADE_SANDBOX_USER, "uid" or "uid:gid", default 65534 `nobody`)
+with no supplementary groups, after restricting itself with Landlock where the kernel has it;
+its box is a host folder owned by that user, which only the zygote empties between runs and
+only the grader removes (clean.remove: no link followed) at the end.
 """
 from __future__ import annotations
 
@@ -17,10 +23,52 @@ import tempfile
 import time
 from pathlib import Path
 
-from autograder.sandbox import bwrap
+from autograder.sandbox import bwrap, clean
 
 HERE = Path(__file__).resolve().parent
 ENV_KEEP = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "SYSTEMROOT")
+DEVICES = ("/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom")
+SYS = ("/sys/devices/system/cpu", "/sys/devices/system/node")  # what torch and BLAS read of /sys
+
+
+def _others_can_read(folder: str) -> bool:
+    """Whether a user with no rights of its own reaches and reads `folder` (pyenv under /root: no)."""
+    path = Path(os.path.realpath(folder))
+    try:
+        if os.stat(path).st_mode & 0o005 != 0o005:
+            return False
+        return all(os.stat(p).st_mode & 0o001 for p in path.parents)
+    except OSError:
+        return False
+
+
+NOBODY = (65534, 65534)
+
+
+def sandbox_user() -> tuple[tuple[int, int] | None, str | None]:
+    """The (uid, gid) student code runs as without bubblewrap, and a note if GRADE_SANDBOX_USER
+    was unusable. Only when we are root: on a laptop the student's own user grades their own code."""
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        return None, None
+    text = os.environ.get("GRADE_SANDBOX_USER", "")
+    if not text:
+        return NOBODY, None
+    uid, _, gid = text.partition(":")
+    try:
+        user = int(uid), int(gid or uid)
+    except ValueError:
+        return NOBODY, f"GRADE_SANDBOX_USER={text!r} is not a uid or uid:gid; student code runs as 65534:65534"
+    if 0 in user or min(user) < 0:
+        return NOBODY, f"GRADE_SANDBOX_USER={text!r} would be root; student code runs as 65534:65534"
+    return user, None
+
+
+def landlock_rules(box: str) -> dict | None:
+    """What the zygote may read and write under Landlock without bubblewrap (None: no Landlock)."""
+    python = bwrap.python_dirs()
+    read = [*bwrap.SYSTEM, *bwrap.ETC, "/proc", *SYS, *python]
+    return {"read": read, "write": [box], "devices": list(DEVICES), "hidden": bwrap.hidden(read),
+            "keep_read_search": not all(_others_can_read(d) for d in python)}
 
 
 class ZygoteGone(Exception):
@@ -36,24 +84,37 @@ def child_env(home: str) -> dict[str, str]:
 
 
 class Zygote:
-    def __init__(self, box: str, *, confine: bool):
-        self.box = box
+    """`box` is the host folder of the run folders without bubblewrap (None with it: a tmpfs
+    inside); `user` the (uid, gid) student code runs as, when it is not ours."""
+
+    def __init__(self, *, confine: bool, disk_mb: int = 64):
         self.bwrap = bwrap.available() if confine else None
+        self.user, self.user_note = (None, None) if self.bwrap else sandbox_user()
+        self.box: str | None = None
         self.sock, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.log = tempfile.TemporaryFile()
+        config = {"disk_mb": disk_mb}
         if self.bwrap:
-            argv = bwrap.command(self.bwrap, box, str(HERE)) + [
+            argv = bwrap.command(self.bwrap, str(HERE), disk_mb=disk_mb) + [
                 sys.executable, "-I", "-B", f"{bwrap.LIB}/zygote.py", str(theirs.fileno()), "pidns"]
-            self.inside = bwrap.BOX
+            config.update(box=bwrap.BOX, empty=list(bwrap.WRITABLE))
+            cwd = None
         else:
+            self.box = cwd = tempfile.mkdtemp(prefix="grade-box-")
+            config.update(box=self.box, empty=[])  # the grader empties it: see kill()
+            if self.user:
+                os.chown(self.box, *self.user)
+                config.update(user=list(self.user), landlock=landlock_rules(self.box))
             argv = [sys.executable, "-I", "-B", str(HERE / "zygote.py"), str(theirs.fileno()), "plain"]
-            self.inside = box
+        argv.append(json.dumps(config))
+        self.inside = config["box"]
         self.proc = subprocess.Popen(argv, pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
-                                     stdout=self.log, stderr=self.log, cwd=box, start_new_session=True,
+                                     stdout=self.log, stderr=self.log, cwd=cwd, start_new_session=True,
                                      env=child_env(self.inside))
         theirs.close()
         self.ready = False
         self.namespaced = False
+        self.protections: dict = {}  # what the zygote applied to itself (user, landlock), once ready
         self.exit_status: int | None = None  # of the last forked process, once it ended
 
     # -- messages
@@ -92,25 +153,34 @@ class Zygote:
             if msg is None:
                 raise ZygoteGone(f"the zygote was not ready within {seconds:g} s")
             self.ready = bool(msg.get("ready"))
+            if self.ready:
+                self.protections = msg.get("protections") or {}
 
-    def fork(self, rundir: str, memory_mb: int, fds: list[int]) -> int:
+    def fork(self, memory_mb: int, fds: list[int]) -> int:
+        """A new student process; fds are [request, results, output]."""
         self.wait_ready()
         self.exit_status = None
-        inside = os.path.join(self.inside, os.path.basename(rundir))
         try:
-            socket.send_fds(self.sock, [json.dumps({"op": "run", "dir": inside, "memory_mb": memory_mb}).encode()], fds)
+            socket.send_fds(self.sock, [json.dumps({"op": "run", "memory_mb": memory_mb}).encode()], fds)
         except OSError:
             raise ZygoteGone(self._why()) from None
         return int(self._reply("run", 10.0)["pid"])
 
     def kill(self) -> int | None:
-        """Every student process dies; returns the forked process's wait status when known."""
+        """Every student process dies and the writable folders are emptied; returns the forked
+        process's wait status when known. A zygote that could not empty them is closed (the next
+        run starts a fresh one, with fresh folders)."""
         try:
             self.sock.send(b'{"op": "kill"}')
-            status = self._reply("kill", 10.0).get("status")
+            reply = self._reply("kill", 60.0)
         except (OSError, ZygoteGone):
             self.close()
             raise
+        # without bubblewrap the box is a host folder: we empty it (as its owner or root, not slowed
+        # by Landlock's per-level checks on a deep tree), after every process in it is gone
+        if not reply.get("clean", False) or (self.box is not None and not clean.empty(self.box)):
+            self.close()
+        status = reply.get("status")
         return self.exit_status if status is None else status
 
     def alive(self) -> bool:
@@ -132,6 +202,9 @@ class Zygote:
         except subprocess.TimeoutExpired:
             pass
         self.log.close()
+        if self.box is not None:  # every process of the sandbox is gone: nothing moves under us
+            clean.remove(self.box)
+            self.box = None
 
     def _why(self) -> str:
         try:
@@ -139,8 +212,9 @@ class Zygote:
         except subprocess.TimeoutExpired:
             pass
         try:
-            self.log.seek(0)
-            text = self.log.read()[-2000:].decode("utf-8", "replace").strip()
+            size = self.log.seek(0, os.SEEK_END)
+            self.log.seek(max(0, size - 2000))  # the end is what says why; the log may be long
+            text = self.log.read(2000).decode("utf-8", "replace").strip()
         except (OSError, ValueError):
             text = ""
         code = self.proc.poll()

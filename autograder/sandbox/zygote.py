@@ -1,15 +1,19 @@
 """The fork server: imports numpy and torch once, then forks one process per submission run.
 
-Run as a script (`python -I -B zygote.py CONTROL_FD NAMESPACE`), usually as pid 1 of its own
-pid namespace inside bubblewrap. It never runs torch ops or student code itself.
+Run as a script (`python -I -B zygote.py CONTROL_FD NAMESPACE CONFIG_JSON`), usually as pid 1
+of its own pid namespace inside bubblewrap. It never runs torch ops or student code itself.
+CONFIG_JSON: {"box": folder of the run folders, "empty": folders emptied after each run,
+"disk_mb": the size cap of a file, and without bubblewrap as root "user": [uid, gid] to drop
+to and "landlock": {"read", "write", "devices", "hidden"} to restrict itself to first}.
 
 Control protocol (a SOCK_SEQPACKET socket, one JSON object per message):
-  zygote -> grader  {"hello": pid}, then {"ready": true} once numpy and torch are imported
-  grader -> zygote  {"op": "run", "dir": D, "memory_mb": M} with fds [results, output] attached
+  zygote -> grader  {"hello": pid}, then {"ready": true, "protections": {...}} once numpy and
+                    torch are imported and the zygote confined itself
+  grader -> zygote  {"op": "run", "memory_mb": M} with fds [request, results, output] attached
   zygote -> grader  {"reply": "run", "pid": P}
   zygote -> grader  {"event": "exit", "status": S}  when the forked process ends (S: wait status)
-  grader -> zygote  {"op": "kill"}  -> every process but the zygote dies;
-  zygote -> grader  {"reply": "kill", "status": S or null}
+  grader -> zygote  {"op": "kill"}  -> every process but the zygote dies, the folders are emptied;
+  zygote -> grader  {"reply": "kill", "status": S or null, "clean": whether they are empty}
 """
 from __future__ import annotations
 
@@ -25,6 +29,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import wire  # noqa: E402,F401  (beside this file; loaded by path)
 import child  # noqa: E402
+import clean  # noqa: E402
+import landlock  # noqa: E402
+import seccomp  # noqa: E402
 
 sys.path.remove(HERE)  # the student's imports do not see the grader's sandbox files
 
@@ -41,9 +48,10 @@ def _prctl(option: int, value: int) -> None:
 
 
 class Zygote:
-    def __init__(self, ctl: socket.socket, namespaced: bool):
+    def __init__(self, ctl: socket.socket, namespaced: bool, config: dict):
         self.ctl = ctl
         self.namespaced = namespaced  # pid 1 of a pid namespace: kill(-1) reaches only our processes
+        self.config = config
         self.pid: int | None = None
         self.pidfd: int | None = None
         self.status: int | None = None
@@ -75,16 +83,16 @@ class Zygote:
                     self._kill()
 
     def _run(self, msg: dict, fds: list[int]) -> None:
-        results, output = fds
+        request, results, output = fds
         pid = os.fork()
         if pid == 0:
             try:
                 self.ctl.close()
-                _become_child(msg, results, output)
+                _become_child(msg, self.config, request, results, output)
             finally:
                 os._exit(70)
-        os.close(results)
-        os.close(output)
+        for fd in fds:
+            os.close(fd)
         self.pid, self.status = pid, None
         try:
             self.pidfd = os.pidfd_open(pid)
@@ -109,9 +117,11 @@ class Zygote:
 
     def _kill(self) -> None:
         """Every process but this one dies: the child, its threads, and whatever it spawned or detached."""
+        alone = False
         for _ in range(100):
             victims = self._others()
             if not victims:
+                alone = True
                 break
             if self.namespaced:
                 try:
@@ -131,11 +141,10 @@ class Zygote:
                 pass
         self._reap_orphans()
         self._forget_child()
-        if self.namespaced:  # our private /tmp and /dev/shm: nothing passes to the next submission
-            for folder in ("/tmp", "/dev/shm"):
-                _empty(folder)
+        # the box, and in bubblewrap our private /tmp and /dev/shm: nothing passes to the next submission
+        emptied = [clean.empty(folder, seconds=10.0) for folder in self.config.get("empty", ())]
         status, self.pid = self.status, None
-        self.send({"reply": "kill", "status": status})
+        self.send({"reply": "kill", "status": status, "clean": all(emptied) and alone})
 
     def _others(self) -> list[int]:
         """Our descendants (with the subreaper flag, detached ones come back to us)."""
@@ -172,43 +181,33 @@ class Zygote:
                 self.send({"event": "exit", "status": status})
 
 
-def _empty(folder: str) -> None:
-    import shutil
-
-    try:
-        names = os.listdir(folder)
-    except OSError:
-        return
-    for name in names:
-        path = os.path.join(folder, name)
-        try:
-            if os.path.isdir(path) and not os.path.islink(path):
-                shutil.rmtree(path, ignore_errors=True)
-            else:
-                os.unlink(path)
-        except OSError:
-            pass
-
-
-def _become_child(msg: dict, results: int, output: int) -> None:
-    """In the forked process: own session, limits, fds 1/2 to the output pipe, then the student's code."""
+def _become_child(msg: dict, config: dict, request: int, results: int, output: int) -> None:
+    """In the forked process: own session, limits, fds 1/2 to the output pipe, the seccomp
+    filter, then the student's code. Only the grader's three fds stay open."""
     os.setsid()
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGPIPE, signal.SIGCHLD):
         signal.signal(sig, signal.SIG_DFL)
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a file past the cap: an OSError, not a death
     os.dup2(output, 1)
     os.dup2(output, 2)
     os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
-    os.closerange(3, results)
-    os.closerange(results + 1, 65536)
-    os.chdir(msg["dir"])
-    os.environ["HOME"] = os.environ["TMPDIR"] = msg["dir"]
+    keep = sorted((request, results, output))
+    os.closerange(3, keep[0])
+    os.closerange(keep[0] + 1, keep[1])
+    os.closerange(keep[1] + 1, keep[2])
+    os.closerange(keep[2] + 1, 65536)
+    os.chdir(config["box"])
     _limit_memory(int(msg["memory_mb"]))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    _prctl(PR_SET_DUMPABLE, 1)
+    cap = int(config.get("disk_mb", 64)) << 20
+    resource.setrlimit(resource.RLIMIT_FSIZE, (cap, cap))
+    if not config.get("user"):  # as another user, stay undumpable: a classmate's process of the same uid
+        _prctl(PR_SET_DUMPABLE, 1)  # could otherwise open our /proc/<pid>/mem
     stream = os.fdopen(1, "w", buffering=1, encoding="utf-8", errors="replace", closefd=False)
     sys.stdout = sys.__stdout__ = stream
     sys.stderr = sys.__stderr__ = os.fdopen(2, "w", buffering=1, encoding="utf-8", errors="replace", closefd=False)
-    child.serve(os.path.join(msg["dir"], ".request.json"), results)
+    refused = seccomp.install()  # before anything of the student's is written or run
+    child.serve(request, results, output, config["box"], {"seccomp": refused})
     child._flush()
     os._exit(0)
 
@@ -227,20 +226,50 @@ def _limit_memory(mb: int) -> None:
         pass
 
 
+def _confine_self(config: dict) -> dict:
+    """Without bubblewrap, as root: Landlock (where the kernel has it), then the unprivileged
+    user with no supplementary groups. What was applied, for the grader's note."""
+    done: dict = {}
+    user = config.get("user")
+    if not user:
+        return done
+    rules = config.get("landlock") or {}
+    if rules:
+        # every sys.path folder's listing, cached now: site-packages itself is not listable under
+        # Landlock (it holds the hidden package), only its entries are; stat still sees changes
+        import importlib.machinery
+
+        importlib.machinery.PathFinder.find_spec("_grade_fill_the_finder_caches_")
+        why = landlock.restrict(rules["read"], rules["write"], rules["hidden"], rules.get("devices", []))
+        done["landlock"] = why or "applied"
+    keep = bool(rules.get("keep_read_search")) and done.get("landlock") == "applied"
+    uid, gid = user
+    landlock.become(uid, gid, keep_read_search=keep)
+    if os.getuid() != uid or os.geteuid() != uid or os.getgroups() not in ([], [gid]):
+        raise SystemExit(f"could not become uid {uid}")  # never run student code as root
+    _prctl(PR_SET_DUMPABLE, 0)  # changing user set it from suid_dumpable: make sure
+    done["user"] = user
+    done["read_search"] = keep
+    return done
+
+
 def main() -> None:
     ctl = socket.socket(fileno=int(sys.argv[1]))
     namespaced = len(sys.argv) > 2 and sys.argv[2] == "pidns" and os.getpid() == 1
+    config = json.loads(sys.argv[3]) if len(sys.argv) > 3 else {"box": os.getcwd(), "empty": []}
     _prctl(PR_SET_CHILD_SUBREAPER, 1)
     _prctl(PR_SET_DUMPABLE, 0)  # the student's process may not ptrace us or read our fds
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGPIPE):
         signal.signal(sig, signal.SIG_IGN)
-    zygote = Zygote(ctl, namespaced)
+    zygote = Zygote(ctl, namespaced, config)
     zygote.send({"hello": os.getpid(), "namespaced": namespaced})
     import numpy  # noqa: F401
     import torch
 
     torch.set_num_threads(1)  # before any fork; no torch op ever runs here
-    zygote.send({"ready": True})
+    seccomp.prepare()
+    protections = _confine_self(config)
+    zygote.send({"ready": True, "protections": protections})
     zygote.loop()
 
 
