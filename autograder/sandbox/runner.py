@@ -3,8 +3,8 @@
 One process per submission run, forked from a zygote that has numpy and torch imported,
 in its own session, confined by bubblewrap where available (see bwrap.py). A case that
 runs past its time, or a process that dies, costs that case: the rest continue in a fresh
-fork. Forbidden calls are refused twice: statically (autograder.forbidden, before running)
-and at run time (guards in child.py).
+fork. Forbidden calls are refused at run time (guard.py, in the student's process), and a file
+that could undo those guards is refused before running (autograder.forbidden).
 """
 from __future__ import annotations
 
@@ -63,7 +63,7 @@ class Sandbox:
 
     time_per_case: float = 2.0
     time_total: float = 60.0
-    forbidden: Sequence[str] = field(default_factory=tuple)
+    forbidden: Mapping | None = None  # the exercise's rules (Course.forbidden_rules), for tests
     memory_mb: int = 4096
     time_import: float = 10.0
     confine: bool = True
@@ -126,7 +126,7 @@ class Sandbox:
             self.notes.append(text)
             print(f"grade: note: {text}", file=sys.stderr)
 
-    def run(self, submission: Submission, calls: Sequence[Call], *, forbidden: Sequence[str] = (),
+    def run(self, submission: Submission, calls: Sequence[Call], *, forbidden: Mapping | None = None,
             limits: Any = None, time_per_case: float | None = None, time_total: float | None = None,
             memory_mb: int | None = None) -> list[Outcome]:
         """Outcomes in call order. `limits` may be course.yml's limits (time_per_case,
@@ -136,7 +136,7 @@ class Sandbox:
             total=_first(time_total, getattr(limits, "time_per_exercise", None), self.time_total),
             memory=_first(memory_mb, getattr(limits, "memory_mb", None), self.memory_mb),
             importing=self.time_import)
-        forbidden = tuple(forbidden or self.forbidden)
+        forbidden = dict(forbidden or self.forbidden or {}) or None
         outcomes: list[Outcome | None] = [None] * len(calls)
         _refuse_statically(submission, calls, forbidden, outcomes)
         deadline = time.monotonic() + limit.total
@@ -172,19 +172,18 @@ class _Limits:
     importing: float
 
 
-def _refuse_statically(submission: Submission, calls: Sequence[Call], forbidden: Sequence[str],
+def _refuse_statically(submission: Submission, calls: Sequence[Call], forbidden: Mapping | None,
                        outcomes: list) -> None:
-    """Cases of functions whose source uses a forbidden name are `forbidden` without running."""
+    """When the exercise forbids anything, a file that breaks the static policy (autograder.forbidden)
+    is refused as a whole, without running: its guards could be undone."""
     if not forbidden:
         return
-    from autograder import forbidden as scan
+    from autograder import forbidden as policy
 
-    text = submission.sources.get(submission.module, "")
-    found = scan.by_function(scan.scan(text, forbidden, filename=f"{submission.module}.py"),
-                             {c.function for c in calls}, text)
-    for i, call in enumerate(calls):
-        if call.function in found:
-            outcomes[i] = Outcome("forbidden", error="ForbiddenCall", message=found[call.function].message())
+    finding = policy.check(submission.sources, submission.module)
+    if finding is not None:
+        for i in range(len(calls)):
+            outcomes[i] = Outcome("forbidden", error="ForbiddenCall", message=finding.message())
 
 
 class _Run:
@@ -194,7 +193,7 @@ class _Run:
         self.sandbox, self.rundir, self.submission, self.calls = sandbox, rundir, submission, calls
         self.todo, self.outcomes, self.deadline, self.limit = list(todo), outcomes, deadline, limit
         token = secrets.token_hex(8)
-        request = {"module": submission.module, "forbidden": list(forbidden), "calls": encoded, "todo": self.todo,
+        request = {"module": submission.module, "forbidden": forbidden, "calls": encoded, "todo": self.todo,
                    "marker": token}
         Path(rundir, ".request.json").write_text(json.dumps(request), encoding="utf-8")
         self.lines = b""
