@@ -8,8 +8,9 @@ the routes that could undo it, or hide from it, out of the file altogether, modu
 - imports only from ALLOWED_IMPORTS (torch, numpy and a few pure-Python stdlib modules) and the
   student's own exercise files; nothing private (`torch._C`), nothing in DENIED (code loaders,
   compilers, dispatch bypasses: torch.jit, torch.library, torch.utils, torch.load, numpy.ctypeslib);
-- no private (`_x`) or dunder attribute, on anything (`self` too: an unbound method can be handed
-  a module as `self`), no dunder name but `__name__`, no dunder method beyond ORDINARY_DUNDERS;
+- no private (`_x`) or dunder attribute (but `.__name__` and `super().__init__`), on anything:
+  `self` too, since an unbound method can be handed a module as `self`; no dunder name but
+  `__name__`, no dunder method beyond ORDINARY_DUNDERS;
 - no getattr/setattr/vars/globals/eval/exec/compile/open/... (BANNED_BUILTINS), no three-argument
   type(), no frame or generator introspection, no string annotations (typing evaluates them);
 - no assignment to an attribute of an imported module (`torch.nn.functional.conv1d = ...`).
@@ -310,6 +311,11 @@ def _attribute_findings(node: ast.Attribute, aliases: Mapping[str, str]) -> Iter
     if attr == "__init__" and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Name) \
             and node.value.func.id == "super":
         return  # super().__init__(...)
+    if attr == "__name__" and isinstance(node.ctx, ast.Load):
+        return  # a string: type(x).__name__ in a message
+    if _dunder(attr):
+        yield f"uses .{attr}, which reaches into Python's machinery: not allowed in a graded file"
+        return
     if attr.startswith("_"):
         yield (f"uses .{attr}, a private attribute: use the public API "
                "(and name your own attributes without a leading _)")
