@@ -310,7 +310,7 @@ def test_the_dispatcher_guard_refuses_every_convolution_route(tmp_path):
                     "tensorbase_unfold": "aten.unfold", "unfold": "aten.unfold", "as_strided": "aten.as_strided",
                     "set": "aten.set_", "im2col": "aten.im2col", "fft": "aten._fft_r2c", "vmap": "aten.convolution",
                     "functionalize": "aten.unfold", "inference_mode": "aten.conv1d",
-                    "quantized": "torch.ops.quantized", "numpy_convolve": "numpy.convolve",
+                    "quantized": "quantized.conv2d_prepack", "numpy_convolve": "numpy.convolve",
                     "numpy_windows": "numpy.lib.stride_tricks.sliding_window_view", "numpy_fft": "numpy.fft.rfft",
                     "caught": "aten.convolution"}
     assert {n.removeprefix("route_") for n in got} == set(expected_ops)
