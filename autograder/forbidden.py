@@ -105,7 +105,7 @@ def check_file(text: str, *, filename: str = "submission.py",
                                     "split long expressions or attribute chains into smaller steps"), []
     imported = [n for n in _imported_roots(tree) if n in siblings]
     if found:
-        line, why = found[0]
+        (line, _, _), why = found[0]
         return Finding(filename, line, why), imported
     return None, imported
 
@@ -229,9 +229,10 @@ def _denied_objects() -> dict[int, str]:
     return _DENIED_IDS
 
 
-def _findings(tree: ast.AST, aliases: Mapping[str, str], siblings) -> Iterator[tuple[int, str]]:
+def _findings(tree: ast.AST, aliases: Mapping[str, str], siblings) -> Iterator[tuple[tuple, str]]:
+    """(position, reason) pairs; a position sorts a line's findings left to right, innermost first."""
     for node in _walk(tree):
-        line = getattr(node, "lineno", 1)
+        line = (getattr(node, "lineno", 1), getattr(node, "col_offset", 0), getattr(node, "end_col_offset", 0) or 0)
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             yield from ((line, why) for why in _import_findings(node, siblings))
         elif isinstance(node, ast.Name):

@@ -31,8 +31,8 @@ def why(source: str) -> str | None:
 
 
 @pytest.mark.parametrize("source, expected", [
-    ("import torch\nx = torch._C._VariableFunctionsClass\n", "ex.py:2: uses ._VariableFunctionsClass, a private"),
-    ("import torch\nop = torch._C._jit_get_operation\n", "ex.py:2: uses ._jit_get_operation, a private"),
+    ("import torch\nx = torch._C._VariableFunctionsClass\n", "ex.py:2: uses ._C, a private"),
+    ("import torch\nop = torch._C._jit_get_operation\n", "ex.py:2: uses ._C, a private"),
     ("import torch\nf = getattr(torch.ops, 'aten')\n", "ex.py:2: uses getattr(), which is not allowed in a graded "
                                                         "file: write the attribute directly"),
     ("from torch import _C\n", "ex.py:1: imports torch._C, which is private (_C): use the public API"),
@@ -61,7 +61,7 @@ def why(source: str) -> str | None:
     ("import torch\ntorch.ops.import_module('os')\n", "ex.py:2: uses .import_module, which is not allowed"),
     ("import torch\nk = torch.DispatchKeySet\n", "ex.py:2: uses .DispatchKeySet, which is not allowed"),
     ("import torch\ntorch.ops.aten.convolution.default.redispatch\n", "ex.py:2: uses .redispatch"),
-    ("import numpy as np\nnp.ctypeslib.as_array\n", "ex.py:2: uses numpy.ctypeslib, which can load or run code"),
+    ("import numpy as np\nnp.ctypeslib.as_array\n", "ex.py:2: uses .ctypeslib, which is not allowed"),
     ("import numpy as np\nx = np.zeros(3)\np = x.ctypes.data\n", "ex.py:3: uses .ctypes, which is not allowed"),
     ("import numpy as np\nnp.core.multiarray.correlate2\n", "ex.py:2: uses numpy.core, which is numpy's private"),
     ("import numpy as np\nnp.load('a.npy', allow_pickle=True)\n", "ex.py:2: uses numpy.load"),
@@ -84,7 +84,7 @@ def why(source: str) -> str | None:
                                                          "may not change a library's modules or classes"),
     ("import torch\nT = torch.Tensor\nT.unfold = len\n", "ex.py:3: changes torch.Tensor.unfold"),
     ("import torch.nn.functional as F\ndel F.conv1d\n", "ex.py:2: changes torch.nn.functional.conv1d"),
-    ("def g():\n    yield 1\nf = g().gi_frame.f_back\n", "ex.py:3: uses .f_back, which is not allowed"),
+    ("def g():\n    yield 1\nf = g().gi_frame.f_back\n", "ex.py:3: uses .gi_frame, which is not allowed"),
     ("import torch\nclass T(torch.Tensor):\n    def __torch_dispatch__(self):\n        pass\n",
      "ex.py:3: defines __torch_dispatch__, which hooks into Python's or torch's machinery"),
     ("import torch\nX = type('X', (torch.Tensor,), {})\n", "ex.py:2: calls type() with three arguments"),
