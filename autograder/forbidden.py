@@ -93,21 +93,42 @@ def check(sources: Mapping[str, str], module: str) -> Finding | None:
 def check_file(text: str, *, filename: str = "submission.py",
                siblings: set[str] | frozenset = frozenset()) -> tuple[Finding | None, list[str]]:
     """(first violation or None, the sibling modules the file imports). A syntax error is no
-    finding (importing the file reports it)."""
+    finding (importing the file reports it). A module made from a notebook (autograder.notebook)
+    is read cell by cell, each cell named as its tracebacks name it ("cell 3")."""
     try:
-        tree = ast.parse(text, filename=filename)
-        aliases = _aliases(tree)
-        found = sorted(_findings(tree, aliases, siblings), key=lambda f: f[0])
+        parts = _parts(text, filename)
+        trees = [(label, ast.parse(code, filename=label)) for label, code in parts]
+        aliases = _aliases([tree for _, tree in trees])
+        found = sorted(((label, *f) for label, tree in trees for f in _findings(tree, aliases, siblings)),
+                       key=lambda f: (parts.index(next(p for p in parts if p[0] == f[0])), f[1]))
+        imported = [n for _, tree in trees for n in _imported_roots(tree) if n in siblings]
     except (SyntaxError, ValueError):
         return None, []
     except (RecursionError, MemoryError) as e:
         return Finding(filename, 1, f"the code nests too deeply for the grader to read ({type(e).__name__}): "
                                     "split long expressions or attribute chains into smaller steps"), []
-    imported = [n for n in _imported_roots(tree) if n in siblings]
     if found:
-        (line, _, _), why = found[0]
-        return Finding(filename, line, why), imported
+        label, (line, _, _), why = found[0]
+        return Finding(label, line, why), imported
     return None, imported
+
+
+def _parts(text: str, filename: str) -> list[tuple[str, str]]:
+    """[(label, code)]: the file itself, or a notebook module's cells when the file is exactly the
+    grader's prelude followed by _nb_cell(name, code) calls (anything else is read as it is)."""
+    from autograder.notebook import _PRELUDE
+
+    if not text.startswith(_PRELUDE):
+        return [(filename, text)]
+    cells = []
+    for stmt in ast.parse(text[len(_PRELUDE):]).body:
+        call = stmt.value if isinstance(stmt, ast.Expr) else None
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "_nb_cell"
+                and len(call.args) == 2 and not call.keywords
+                and all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in call.args)):
+            return [(filename, text)]
+        cells.append((call.args[0].value, call.args[1].value))
+    return cells
 
 
 def _walk(tree: ast.AST) -> Iterator[ast.AST]:
@@ -155,11 +176,11 @@ def _path(node: ast.AST, aliases: Mapping[str, str]) -> str | None:
     return ".".join([aliases[base.id], *attrs])
 
 
-def _aliases(tree: ast.AST) -> dict[str, str]:
+def _aliases(trees: list[ast.AST]) -> dict[str, str]:
     """Local name -> dotted module path, from imports and plain assignments of such paths."""
     aliases: dict[str, str] = {}
     for _ in range(3):  # assignments of assignments settle in a few passes
-        for node in _walk(tree):
+        for node in (n for tree in trees for n in _walk(tree)):
             if isinstance(node, ast.Import):
                 for a in node.names:
                     root = a.name.split(".")[0]

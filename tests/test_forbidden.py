@@ -411,3 +411,16 @@ def test_what_an_exercise_allows_stays_allowed(tmp_path):
         "route_unfold": "ok", "route_as_strided": "ok",
         "route_conv2d": f"routes.py:6: aten.convolution (reached through F.conv1d, F.conv2d, torch.nn.Conv1d, F.unfold "
                         "or an equivalent) is not allowed in exercise8"}
+
+
+def test_a_notebook_is_read_cell_by_cell():
+    from autograder.notebook import module_from_cells
+
+    cells = [("cell 1", "import torch.nn.functional as F\n"), ("cell 2", "x = 1\n"),
+             ("cell 3", "def f(x):\n    F.conv1d = x\n")]  # the alias comes from another cell
+    module = module_from_cells(cells, keep_syntax_errors=True)
+    assert check({"ex": module}, "ex").message() == ("cell 3:2: changes torch.nn.functional.conv1d: a graded file may "
+                                                    "not change a library's modules or classes")
+    assert check({"ex": module_from_cells(cells[:2], keep_syntax_errors=True)}, "ex") is None
+    # the grader's prelude is trusted only as it is: code hidden after it is read as a plain file
+    assert check({"ex": module + "import os\n"}, "ex").message().startswith("ex.py:2: imports linecache")
