@@ -34,6 +34,7 @@ _ops: list[tuple[str, str]] = []  # (pattern, what it is reached through)
 _autograd = False
 _verdicts: dict[object, str | None] = {}  # OpOverload -> refusal text or None, cached
 _mode = None
+_UNSEEN = object()
 _ALLOWED_NAMESPACES = ("aten", "prims")
 
 # torch.func's gradient transforms all enter these (torch._functorch.eager_transforms)
@@ -121,6 +122,7 @@ def _make_mode():
     import torch
     from torch.utils._python_dispatch import TorchDispatchMode
 
+    verdicts = _verdicts
     current_node = torch._C._current_autograd_node
     grad_enabled = torch.is_grad_enabled
     tensor = torch.Tensor
@@ -136,7 +138,9 @@ def _make_mode():
             return False
 
         def __torch_dispatch__(self, func, types, args=(), kwargs=None):
-            via = _verdict(func)
+            via = verdicts.get(func, _UNSEEN)  # the fast path: one dict lookup per op
+            if via is _UNSEEN:
+                via = _verdict(func)
             if via is not None:
                 refuse(f"{func.namespace}.{func._opname}", via)
             if _autograd:
