@@ -64,7 +64,7 @@ def install(rules: dict | None) -> None:
 @contextlib.contextmanager
 def armed():
     """While a graded function runs: the dispatcher guard is on and name guards refuse."""
-    if _state["armed"]:  # timing calls the function again inside a call
+    if _state["armed"]:  # already armed: one level only
         yield
         return
     _state["armed"] = True
