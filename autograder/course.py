@@ -56,6 +56,17 @@ class Limits(_Frozen):
     memory_mb: int = Field(4096, ge=512)
 
 
+class ForbiddenGroup(_Frozen):
+    """A named set of forbidden calls (course.yml's top-level `forbidden:`), refused while a graded
+    function runs: torch ops by name pattern at the dispatcher, other libraries' functions by
+    dotted name, and (autograd: true) any autograd graph, backward or gradient transform."""
+
+    via: str = Field(min_length=1)  # how a student reaches these, named in the refusal
+    ops: tuple[str, ...] = ()  # aten op name patterns (fnmatch), e.g. "*conv*", "as_strided*"
+    names: tuple[str, ...] = ()  # dotted names of non-torch functions, e.g. numpy.convolve, numpy.fft.*
+    autograd: bool = False
+
+
 class Exercise(_Frozen):
     name: str = ""
     title: str
@@ -63,7 +74,7 @@ class Exercise(_Frozen):
     points: float = Field(gt=0)
     functions: tuple[str, ...]
     concepts: dict[str, Concept]
-    forbidden: tuple[str, ...] = ()
+    forbidden: tuple[str, ...] = ()  # names of the course's forbidden groups
     tolerance: Tolerance | None = None
     limits: Limits | None = None
     speed: Speed | None = None
@@ -92,8 +103,21 @@ class Course(_Frozen):
     seed: int = Field(ge=0)
     tolerance: Tolerance = Tolerance()
     limits: Limits = Limits()
+    forbidden: dict[str, ForbiddenGroup] = {}
     exercises: dict[str, Exercise]
     root: Path = Path(".")
+
+    def forbidden_rules(self, name: str) -> dict | None:
+        """The exercise's forbidden groups as the plain data the student's process is given
+        (see sandbox/guard.py); None when it forbids nothing (then no static policy applies)."""
+        ex = self.exercises[name]
+        if not ex.forbidden:
+            return None
+        groups = [self.forbidden[g] for g in ex.forbidden]
+        return {"exercise": name,
+                "ops": [[pattern, g.via] for g in groups for pattern in g.ops],
+                "names": [[dotted, ""] for g in groups for dotted in g.names],
+                "autograd": any(g.autograd for g in groups)}
 
     def exercise(self, name: str) -> Exercise:
         try:
@@ -173,6 +197,12 @@ def _check_layout(course: Course, path: Path, node: yaml.Node) -> None:
     from autograder.cases import registry
 
     for name, ex in course.exercises.items():
+        for group in ex.forbidden:
+            if group not in course.forbidden:
+                line = _line_of(node, ("exercises", name, "forbidden"))
+                known = ", ".join(course.forbidden) or "none"
+                raise CourseError(f"{path}:{line}: exercises.{name}.forbidden: unknown group {group!r} "
+                                  f"(the top-level forbidden: defines {known})")
         try:
             spec = registry.spec(name)
         except KeyError:

@@ -72,7 +72,7 @@ def _grade_exercise(course: Course, name: str, submission: Submission, *, seed: 
     ex = course.exercise(name)
     spec = registry.spec(name)
     tol = Tol(**course.tolerance_for(name).model_dump())
-    forbidden = tuple(ex.forbidden)
+    forbidden = course.forbidden_rules(name)
     limits = course.limits_for(name)  # course.yml's per-exercise limits (exercise8's timed case needs more)
     # one budget for the whole exercise: the first run and every shrinking run after it
     deadline = time.monotonic() + limits.time_per_exercise

@@ -17,8 +17,15 @@ With padding=1 the input becomes [0, 2, 3, 4, 0] and the kernel fits three times
 
 Padding adds zeros on both sides; dilation spreads the taps d positions apart, so the
 kernel spans d*(K-1) + 1 positions; stride moves the kernel s positions between stops.
-Library convolutions (torch.nn.functional.conv1d, numpy.convolve, Tensor.unfold, ...) are
-refused here: the point is to write the dot products yourself.
+
+Allowed: loops, indexing and slicing, torch.zeros/stack/cat, sum, einsum, matmul, numpy arrays.
+Not allowed while your functions run (refused as `forbidden`, by any route):
+library convolutions (F.conv1d, F.conv2d, torch.nn.Conv1d, numpy.convolve/correlate), sliding
+windows (Tensor.unfold, F.unfold, as_strided, sliding_window_view) and FFTs: the point is to
+write the dot products yourself.
+In the whole file: imports only from torch, numpy, math, cmath, itertools, functools, typing,
+collections, numbers and random; no private (_x) or dunder attributes; no getattr, eval, exec
+or open. Code under `if __name__ == "__main__":` is not graded: check yourself there with F.conv1d.
 """
 import torch
 

@@ -20,7 +20,15 @@ one filter weight[0] = [[1, 0, -1],
 
 Each image of the batch is convolved on its own; an unbatched input (in_channels, length)
 gives an unbatched output (out_channels, length_out). The bias is added once per output
-value, after the sum. Library convolutions are refused here, as in exercise 2.
+value, after the sum.
+
+Allowed: loops, indexing and slicing, permute/reshape, stack/cat, sum, einsum, matmul, numpy arrays.
+Not allowed while your functions run (refused as `forbidden`, by any route):
+library convolutions (F.conv1d, torch.nn.Conv1d, numpy.convolve/correlate), sliding windows
+(Tensor.unfold, F.unfold, as_strided, sliding_window_view) and FFTs, as in exercise 2.
+In the whole file: imports only from torch, numpy, math, cmath, itertools, functools, typing,
+collections, numbers and random; no private (_x) or dunder attributes; no getattr, eval, exec
+or open. Code under `if __name__ == "__main__":` is not graded: check yourself there with F.conv1d.
 """
 import torch
 

@@ -13,8 +13,16 @@ Shapes: x (batch, in_channels, height, width), weight (out_channels, in_channels
 Worked example: for x (1, 1, 3, 3) and a 2x2 kernel, the view has shape (1, 1, 2, 2, 2, 2):
 for each of the 2x2 output positions, the 2x2 window under the kernel.
 
-Allowed: Tensor.unfold, as_strided, einsum, matmul. Your time on a fixed workload is
-compared with F.conv2d's on the same inputs; course.yml sets the multiple for full marks.
+Allowed: Tensor.unfold, as_strided, einsum, matmul, reshape/permute, slicing.
+Not allowed while your functions run (refused as `forbidden`, by any route):
+library convolutions (F.conv2d, torch.nn.Conv2d, F.conv1d, numpy.convolve) and F.unfold
+(im2col done for you).
+In the whole file: imports only from torch, numpy, math, cmath, itertools, functools, typing,
+collections, numbers and random; no private (_x) or dunder attributes; no getattr, eval, exec
+or open. Code under `if __name__ == "__main__":` is not graded: check yourself there with F.conv2d.
+
+Your time on a fixed workload is compared with F.conv2d's on the same inputs; course.yml sets
+the multiple for full marks.
 Invalid configurations raise ValueError exactly where F.conv2d refuses.
 """
 import torch

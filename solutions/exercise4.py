@@ -16,8 +16,8 @@ Worked example: the ramp image [[2, 3, 4],
                                 [2, 3, 4]] has gx = (4-2) + 2*(4-2) + (4-2) = 8, gy = 0,
 so the gradient magnitude sqrt(gx**2 + gy**2) is 8. With gx = 3 and gy = 4 it would be 5.
 
-Here PyTorch's own conv2d is allowed: the lesson is the kernel, as in an nn.Conv2d whose
-weights are set by hand.
+Allowed: anything, PyTorch's own F.conv2d included: the lesson is the kernel, as in an
+nn.Conv2d whose weights are set by hand. Nothing is forbidden in this exercise.
 """
 import torch
 import torch.nn.functional as F

@@ -16,6 +16,14 @@ is kept: [[[5, 2, 3]]].
 
 Invalid configurations raise ValueError, exactly where F.max_pool1d/F.max_pool2d refuse:
 sizes below 1, negative padding, padding above half the kernel, an output shorter than 1.
+
+Allowed: strided slicing (x[..., a::s]), torch.maximum, amax/max over a dimension, torch.cat, torch.full.
+Not allowed while your functions run (refused as `forbidden`, by any route):
+library pooling (F.max_pool1d, F.max_pool2d, torch.nn.MaxPool1d, adaptive or average pooling),
+library convolutions and sliding windows (Tensor.unfold, as_strided, sliding_window_view).
+In the whole file: imports only from torch, numpy, math, cmath, itertools, functools, typing,
+collections, numbers and random; no private (_x) or dunder attributes; no getattr, eval, exec
+or open. Code under `if __name__ == "__main__":` is not graded: check yourself there with F.max_pool1d.
 """
 import torch
 

@@ -20,6 +20,14 @@ pads to [3, 1, 2, 3, 1] and gives [[6, 6, 6]].
 Invalid configurations raise ValueError exactly where PyTorch refuses: negative padding,
 an unknown mode, reflect padding not smaller than the length, circular padding longer than
 the length, non-zero modes on inputs that are not 2-D or 3-D, 'same' with stride > 1, ...
+
+Allowed: slicing (also with negative steps), flip, torch.cat, new_zeros, einsum, matmul, loops.
+Not allowed while your functions run (refused as `forbidden`, by any route):
+F.pad, numpy.pad and every other library padding, library convolutions (F.conv1d,
+numpy.convolve), sliding windows (Tensor.unfold, as_strided) and FFTs.
+In the whole file: imports only from torch, numpy, math, cmath, itertools, functools, typing,
+collections, numbers and random; no private (_x) or dunder attributes; no getattr, eval, exec
+or open. Code under `if __name__ == "__main__":` is not graded: check yourself there with F.pad and F.conv1d.
 """
 import torch
 

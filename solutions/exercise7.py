@@ -16,6 +16,14 @@ Worked example: x of shape (1, 2, 3, 3) with groups=2 and weight (2, 1, 1, 1) = 
 gives out[0, 0] = 2 * x[0, 0] and out[0, 1] = 3 * x[0, 1]: each filter sees one channel.
 
 Invalid configurations raise ValueError exactly where F.conv2d refuses (and for negative padding).
+
+Allowed: loops, slicing, reshape/permute, stack/cat, sum, einsum, matmul, numpy arrays.
+Not allowed while your functions run (refused as `forbidden`, by any route):
+library convolutions (F.conv2d, torch.nn.Conv2d, F.conv1d, numpy.convolve), sliding windows
+(Tensor.unfold, F.unfold, as_strided, sliding_window_view) and FFTs.
+In the whole file: imports only from torch, numpy, math, cmath, itertools, functools, typing,
+collections, numbers and random; no private (_x) or dunder attributes; no getattr, eval, exec
+or open. Code under `if __name__ == "__main__":` is not graded: check yourself there with F.conv2d.
 """
 import torch
 

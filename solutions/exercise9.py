@@ -20,6 +20,15 @@ grad_bias (out_channels,).
 
 Worked example: x = [[[1, 2, 3]]], weight = [[[1, 10]]] (out = [21, 32]), grad_output =
 [[[1, 1]]]: grad_bias = [2], grad_weight = [[[1+2, 2+3]]] = [[[3, 5]]], grad_x = [[[1, 11, 10]]].
+
+Allowed: slicing, einsum, matmul, index_add_, torch.zeros/zeros_like, sum, loops.
+Not allowed while your functions run (refused as `forbidden`, by any route):
+autograd in any form (requires_grad graphs, backward, torch.autograd.grad, grad_fn, forward-mode
+dual tensors, torch.func.grad/vjp/jvp/jacrev/jacfwd), library convolutions and their backward
+(F.conv1d, torch.nn.grad.conv1d_input, convolution_backward).
+In the whole file: imports only from torch, numpy, math, cmath, itertools, functools, typing,
+collections, numbers and random; no private (_x) or dunder attributes; no getattr, eval, exec
+or open. Code under `if __name__ == "__main__":` is not graded: check yourself there with torch.autograd.grad.
 """
 import torch
 

@@ -1,108 +1,426 @@
-"""forbidden.py: the static check reads the source, every static route, with file and line."""
+"""forbidden.py (the static policy) and sandbox/guard.py (the run-time guard), each on its own.
+
+The static policy reads a graded file's source: each rule is an attack it must stop, with file,
+line and reason; honest code (and anything under `if __name__ == "__main__":`) must pass.
+The guard is tried in a fresh interpreter per exercise (it patches numpy and pushes a dispatch
+mode, so never in pytest's own process), with every route to a forbidden op, including the
+private ones the static policy already refuses: each layer holds on its own.
+"""
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import textwrap
+from pathlib import Path
 
-from autograder.forbidden import by_function, scan
+import pytest
 
-FORBIDDEN = ("torch.nn.functional.conv1d", "numpy.lib.stride_tricks.*", "scipy.signal.*")
+from autograder.course import load_course
+from autograder.forbidden import check, check_file
 
-
-def found(source: str, forbidden=FORBIDDEN, functions=("f", "g", "h")) -> dict[str, str]:
-    text = textwrap.dedent(source)
-    return {fn: f.message() for fn, f in by_function(scan(text, forbidden, filename="ex.py"), functions, text).items()}
-
-
-def test_aliases_from_imports_and_assignments():
-    assert found("""
-        import torch.nn.functional as F
-        from torch.nn.functional import conv1d as c
-        def f(x, w):
-            return F.conv1d(x, w)
-        def g(x, w):
-            return c(x, w)
-        conv = F.conv1d
-        def h(x, w):
-            return conv(x, w)
-    """) == {"f": "ex.py:5: uses torch.nn.functional.conv1d, which is not allowed in this exercise",
-             "g": "ex.py:7: uses torch.nn.functional.conv1d, which is not allowed in this exercise",
-             "h": "ex.py:10: uses torch.nn.functional.conv1d, which is not allowed in this exercise"}
+ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_torch_twins_of_a_forbidden_function():
-    assert found("""
-        import torch
-        def f(x, w):
-            return torch.conv1d(x, w)
-        def g(x, w):
-            return torch.ops.aten.conv1d(x, w)
-        def h(x, w):
-            return torch._C._VariableFunctions.conv1d(x, w)
-    """) == {"f": "ex.py:4: uses torch.conv1d, which is not allowed in this exercise",
-             "g": "ex.py:6: uses torch.ops.aten.conv1d, which is not allowed in this exercise",
-             "h": "ex.py:8: uses torch._C._VariableFunctions.conv1d, which is not allowed in this exercise"}
+def why(source: str) -> str | None:
+    finding, _ = check_file(textwrap.dedent(source), filename="ex.py")
+    return finding.message() if finding else None
 
 
-def test_names_built_at_run_time():
-    messages = found("""
-        import torch.nn.functional as F
-        def f(x):
-            return getattr(F, "conv" + "1d")(x)
-        def g(x):
-            return __import__("torch").conv1d(x)
-        def h(x):
-            import importlib
-            return importlib.import_module("torch")
-    """)
-    assert messages["f"].startswith("ex.py:4: getattr(torch.nn.functional, <a name built at run time>)")
-    assert messages["g"].startswith("ex.py:6: __import__()")
-    assert messages["h"].startswith("ex.py:8: importlib")
+# -- the static policy
 
 
-def test_allowed_uses_of_the_same_modules_are_not_findings():
-    assert found("""
+@pytest.mark.parametrize("source, expected", [
+    ("import torch\nx = torch._C._VariableFunctionsClass\n", "ex.py:2: uses ._C, a private"),
+    ("import torch\nop = torch._C._jit_get_operation\n", "ex.py:2: uses ._C, a private"),
+    ("import torch\nf = getattr(torch.ops, 'aten')\n", "ex.py:2: uses getattr(), which is not allowed in a graded "
+                                                        "file: write the attribute directly"),
+    ("from torch import _C\n", "ex.py:1: imports torch._C, which is private (_C): use the public API"),
+    ("import gc\n", "ex.py:1: imports gc: a graded file may import only torch, numpy, math"),
+    ("import subprocess\n", "ex.py:1: imports subprocess: a graded file may import only"),
+    ("import os, sys\n", "ex.py:1: imports os: a graded file may import only"),
+    ("import ctypes\n", "ex.py:1: imports ctypes"),
+    ("import importlib\n", "ex.py:1: imports importlib"),
+    ("import builtins\n", "ex.py:1: imports builtins"),
+    ("import inspect\n", "ex.py:1: imports inspect"),
+    ("import guard\n", "ex.py:1: imports guard"),  # the guard's own module in the student's process
+    ("import child\n", "ex.py:1: imports child"),
+    ("import scipy.signal\n", "ex.py:1: imports scipy"),
+    ("from . import helper\n", "ex.py:1: a relative import"),
+    ("from torch import *\n", "ex.py:1: from torch import *: import the names you use"),
+    ("import torch.utils._python_dispatch\n", "ex.py:1: imports torch.utils._python_dispatch, which is private"),
+    ("import torch.library\n", "ex.py:1: uses torch.library, which changes torch's operators"),
+    ("import torch\ntorch.library.Library('aten', 'IMPL')\n", "ex.py:2: uses torch.library, which changes"),
+    ("import torch\nf = torch.jit.script\n", "ex.py:2: uses torch.jit, which can load or run code"),
+    ("import torch\nf = torch.compile\n", "ex.py:2: uses torch.compile, which can load or run code"),
+    ("import torch\nm = torch.overrides.TorchFunctionMode\n", "ex.py:2: uses torch.overrides"),
+    ("import torch\nx = torch.load('w.pt', weights_only=False)\n", "ex.py:2: uses torch.load"),
+    ("import torch.nn.functional as F\nx = F.torch.load\n", "ex.py:2: uses torch.load"),  # a re-export
+    ("import torch\nx = torch.utils.cpp_extension.load_inline\n", "ex.py:2: uses torch.utils"),
+    ("import torch\ntorch.ops.load_library('x.so')\n", "ex.py:2: uses .load_library, which is not allowed"),
+    ("import torch\ntorch.ops.import_module('os')\n", "ex.py:2: uses .import_module, which is not allowed"),
+    ("import torch\nk = torch.DispatchKeySet\n", "ex.py:2: uses .DispatchKeySet, which is not allowed"),
+    ("import torch\ntorch.ops.aten.convolution.default.redispatch\n", "ex.py:2: uses .redispatch"),
+    ("import numpy as np\nnp.ctypeslib.as_array\n", "ex.py:2: uses .ctypeslib, which is not allowed"),
+    ("import numpy as np\nx = np.zeros(3)\np = x.ctypes.data\n", "ex.py:3: uses .ctypes, which is not allowed"),
+    ("import numpy as np\nnp.core.multiarray.correlate2\n", "ex.py:2: uses numpy.core, which is numpy's private"),
+    ("import numpy as np\nnp.load('a.npy', allow_pickle=True)\n", "ex.py:2: uses numpy.load"),
+    ("import numpy as np\nv = np.ndarray((3, 2), buffer=np.zeros(4), strides=(8, 8))\n",
+     "ex.py:2: calls numpy.ndarray(...) directly: use np.array, np.zeros or np.empty"),
+    ("import numpy as np\nx = np.zeros(4)\nx.strides = (0,)\n", "ex.py:3: sets .strides"),
+    ("import torch\nx = torch.zeros(1).__class__\n", "ex.py:2: uses .__class__, which reaches into Python's"),
+    ("s = ().__class__.__base__.__subclasses__()\n", "ex.py:1: uses .__"),
+    ("def f():\n    pass\ng = f.__globals__\n", "ex.py:3: uses .__globals__"),
+    ("class A:\n    def m(self):\n        return self._C\n", "ex.py:3: uses ._C, a private attribute"),
+    ("b = __builtins__\n", "ex.py:1: uses __builtins__, which is not allowed"),
+    ("x = eval('1')\n", "ex.py:1: uses eval(), which is not allowed in a graded file: write the code itself"),
+    ("exec('x = 1')\n", "ex.py:1: uses exec()"),
+    ("c = compile('1', 'f', 'eval')\n", "ex.py:1: uses compile()"),
+    ("m = __import__('os')\n", "ex.py:1: uses __import__()"),
+    ("f = open('/etc/passwd')\n", "ex.py:1: uses open()"),
+    ("g = vars()\n", "ex.py:1: uses vars()"),
+    ("g = globals()\n", "ex.py:1: uses globals()"),
+    ("import torch\ntorch.nn.functional.conv1d = len\n", "ex.py:2: changes torch.nn.functional.conv1d: a graded file "
+                                                         "may not change a library's modules or classes"),
+    ("import torch\nT = torch.Tensor\nT.unfold = len\n", "ex.py:3: changes torch.Tensor.unfold"),
+    ("import torch.nn.functional as F\ndel F.conv1d\n", "ex.py:2: changes torch.nn.functional.conv1d"),
+    ("def g():\n    yield 1\nf = g().gi_frame.f_back\n", "ex.py:3: uses .gi_frame, which is not allowed"),
+    ("import torch\nclass T(torch.Tensor):\n    def __torch_dispatch__(self):\n        pass\n",
+     "ex.py:3: defines __torch_dispatch__, which hooks into Python's or torch's machinery"),
+    ("import torch\nX = type('X', (torch.Tensor,), {})\n", "ex.py:2: calls type() with three arguments"),
+    ("def f(x: 'torch._C'):\n    return x\n", "ex.py:1: a string annotation is evaluated by typing"),
+    ("import typing\nh = typing.get_type_hints\n", "ex.py:2: uses .get_type_hints, which is not allowed"),
+    ("def f(o):\n    match o:\n        case object(__class__=c):\n            return c\n",
+     "ex.py:3: matches on .__class__, a private attribute"),
+])
+def test_routes_that_could_undo_the_guard_are_refused(source, expected):
+    assert (why(source) or "").startswith(expected), why(source)
+
+
+def test_honest_code_passes():
+    assert why("""
+        from __future__ import annotations
+        import math
+        import itertools
+        from functools import reduce
+        from typing import Optional, Tuple
+        from collections import namedtuple
         import numpy as np
-        import torch.nn.functional as F
-        def f(x):
-            return F.relu(x) + getattr(F, "relu")(x) + np.lib.pad(x, 1)
-        def g(x):
-            return getattr(x, "shape" + "")
-    """) == {}
-    assert found("import torch.nn.functional as F\ndef f(x):\n    return F.conv1d(x)\n", forbidden=()) == {}
-
-
-def test_module_wildcards_and_from_imports():
-    assert found("""
-        from scipy import signal
-        import numpy as np
-        def f(x):
-            return signal.correlate(x, x)
-        def g(x):
-            return np.lib.stride_tricks.as_strided(x)
-    """) == {"f": "ex.py:5: uses scipy.signal.correlate, which is not allowed in this exercise",
-             "g": "ex.py:7: uses numpy.lib.stride_tricks.as_strided, which is not allowed in this exercise"}
-
-
-def test_a_helper_taints_its_callers_and_module_level_code_taints_all():
-    assert found("""
-        import torch.nn.functional as F
-        def helper(x):
-            return F.conv1d(x, x)
-        def f(x):
-            return helper(x)
-        def g(x):
-            return x
-    """) == {"f": "ex.py:4: uses torch.nn.functional.conv1d, which is not allowed in this exercise"}
-    everywhere = found("""
         import torch
-        getattr(torch, "x" + "y")
+        import torch.nn.functional as F
+        from torch.func import vmap
+
+        Pair = namedtuple("Pair", "h w")
+
+
+        class Conv:
+            def __init__(self, w):
+                super().__init__()
+                self.w = w
+
+            def __call__(self, x: torch.Tensor) -> torch.Tensor:
+                return torch.einsum("k,ik->i", self.w, x)
+
+
+        def conv1d_single(x: torch.Tensor, w, bias: float = 0.0, stride: int = 1) -> Optional[torch.Tensor]:
+            if not isinstance(x, torch.Tensor):
+                raise ValueError(f"got {type(x).__name__}")
+            rows = torch.stack([x[i:i + len(w)] for i in range(0, len(x) - len(w) + 1, stride)])
+            out = rows @ w + bias
+            arr = np.asarray(out.tolist())
+            return torch.from_numpy(arr).to(x.dtype) + 0 * F.relu(out) + math.floor(0.5)
+
+        experiment = F.conv1d(torch.ones(1, 1, 4), torch.ones(1, 1, 2))  # module level: not graded
+        """) is None
+
+
+def test_the_main_block_is_not_read():
+    assert why("""
+        import torch
         def f(x):
             return x
-    """, functions=("f",))
-    assert everywhere["f"].startswith("ex.py:3: getattr(torch, <a name built at run time>)")
+        if __name__ == "__main__":
+            import os, gc
+            print(torch._C, getattr(os, "environ"), eval("1"))
+        else:
+            y = 1
+        """) is None
+    assert why("""
+        import torch
+        if __name__ == "__main__":
+            pass
+        else:
+            y = torch._C
+        """) == "ex.py:6: uses ._C, a private attribute: use the public API (and name your own attributes " \
+                "without a leading _)"
 
 
-def test_the_source_is_never_run():
-    assert found("raise SystemExit('imported!')\nimport torch.nn.functional as F\ndef f(x):\n    return F.conv1d(x)\n") \
-        == {"f": "ex.py:4: uses torch.nn.functional.conv1d, which is not allowed in this exercise"}
-    assert found("def f(:\n") == {}  # a syntax error is the import's to report
+def test_any_depth_is_a_finding_not_a_traceback():
+    deep = "x = 1" + " + 1" * 100_000 + "\n"
+    assert why(deep) == ("ex.py:1: the code nests too deeply for the grader to read (RecursionError): split long "
+                         "expressions or attribute chains into smaller steps")
+    chain = "import torch\nx = torch" + ".nn" * 1500 + "\n"  # parses; the reader must not recurse
+    assert why(chain) is None
+    assert why("import torch\nx = torch" + ".nn" * 1500 + "._C\n").startswith("ex.py:2: uses ._C")
+
+
+def test_imported_student_files_are_checked_too_and_others_are_not():
+    sources = {"exercise3": "import exercise2\ndef conv1d(x):\n    return exercise2.conv1d_single(x)\n",
+               "exercise2": "import torch\n\ndef conv1d_single(x):\n    return torch._C\n",
+               "exercise1": "import os\n"}  # not imported by exercise3: not its business
+    assert check(sources, "exercise3").message() == ("exercise2.py:4: uses ._C, a private attribute: use the public "
+                                                     "API (and name your own attributes without a leading _)")
+    assert check({"exercise3": "import torch\n", "exercise1": "import os\n"}, "exercise3") is None
+    assert check({"exercise3": "def f(:\n"}, "exercise3") is None  # a syntax error is the import's to report
+
+
+# -- course.yml's groups
+
+
+def test_course_groups_become_the_rules_the_student_process_gets(tmp_path):
+    course = load_course(ROOT / "course.yml")
+    rules = course.forbidden_rules("exercise2")
+    assert rules["exercise"] == "exercise2" and rules["autograd"] is False
+    assert ["*conv*", "F.conv1d, F.conv2d, torch.nn.Conv1d, F.unfold or an equivalent"] in rules["ops"]
+    assert ["numpy.convolve", ""] in rules["names"]
+    assert course.forbidden_rules("exercise4") is None and course.forbidden_rules("exercise1") is None
+    assert course.forbidden_rules("exercise9")["autograd"] is True
+    assert not any(p.startswith(("unfold", "as_strided")) for p, _ in course.forbidden_rules("exercise8")["ops"])
+
+    from autograder.course import CourseError
+
+    text = (ROOT / "course.yml").read_text().replace("forbidden: [pooling, convolution, windows]",
+                                                      "forbidden: [pooling, convolutoin, windows]")
+    (tmp_path / "course.yml").write_text(text)
+    (tmp_path / "solutions").symlink_to(ROOT / "solutions")
+    with pytest.raises(CourseError) as e:
+        load_course(tmp_path / "course.yml")
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if "convolutoin" in t)
+    assert str(e.value) == (f"{tmp_path / 'course.yml'}:{line}: exercises.exercise5.forbidden: unknown group "
+                            "'convolutoin' (the top-level forbidden: defines convolution, windows, fft, pooling, "
+                            "padding, autograd)")
+
+
+# -- the run-time guard, alone, in a fresh interpreter
+
+GUARD_SCRIPT = r"""
+import json, os, sys
+sys.path.insert(0, os.path.join(sys.argv[1], "autograder", "sandbox"))
+import numpy, torch
+torch.set_num_threads(1)
+import guard
+guard.install(json.loads(sys.argv[2]))
+sys.path.insert(0, os.getcwd())
+import routes
+out = {}
+for name in sorted(n for n in vars(routes) if n.startswith("route_")):
+    guard.hits.clear()
+    try:
+        with guard.armed():
+            getattr(routes, name)()
+        out[name] = guard.hits[0] if guard.hits else "ok"
+    except BaseException as e:
+        out[name] = guard.hits[0] if guard.hits else f"raised {type(e).__name__}: {e}"
+print(json.dumps(out))
+"""
+
+
+def guarded(exercise: str, routes: str, tmp_path: Path) -> dict[str, str]:
+    """Each route_* function of `routes` run with the exercise's guard armed: its refusal or "ok"."""
+    (tmp_path / "routes.py").write_text(textwrap.dedent(routes))
+    rules = load_course(ROOT / "course.yml").forbidden_rules(exercise)
+    done = subprocess.run([sys.executable, "-c", GUARD_SCRIPT, str(ROOT), json.dumps(rules)], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def line(routes: str, needle: str) -> int:
+    return next(i for i, t in enumerate(textwrap.dedent(routes).splitlines(), 1) if needle in t)
+
+
+CONV_ROUTES = """
+import numpy as np
+import torch
+import torch.nn.functional as F
+x, w = torch.randn(1, 1, 10), torch.randn(1, 1, 3)
+captured = F.conv1d  # bound at import: the dispatcher does not care
+def route_functional(): F.conv1d(x, w)
+def route_captured(): captured(x, w)
+def route_module(): torch.nn.Conv1d(1, 1, 3)(x)
+def route_variable_functions_class(): torch._C._VariableFunctionsClass.conv1d(x, w)
+def route_vf(): torch._VF.conv1d(x, w)
+def route_ops(): getattr(torch.ops, "aten").convolution(x, w, None, [1], [0], [1], False, [0], 1)
+def route_jit_operation(): torch._C._jit_get_operation("aten::conv1d")[0](x, w)
+def route_private_convolution(): torch.ops.aten._convolution(x, w, None, [1], [0], [1], False, [0], 1, False, False, False, False)
+def route_conv_tbc(): torch.conv_tbc(x.permute(2, 0, 1), w.permute(2, 1, 0), torch.zeros(1))
+def route_slow_conv_dilated(): torch._C._nn.slow_conv_dilated2d(x.unsqueeze(2), w.unsqueeze(2), [1, 3], None, [1, 1], [0, 0], [1, 1])
+def route_thnn(): torch._C._nn.thnn_conv2d(x.unsqueeze(2), w.unsqueeze(2), [1, 3])
+def route_grad_weight(): torch.nn.grad.conv2d_weight(x.unsqueeze(2), (1, 1, 1, 3), torch.randn(1, 1, 1, 8))
+def route_tensorbase_unfold(): torch._C.TensorBase.unfold(x, 2, 3, 1)
+def route_unfold(): x.unfold(2, 3, 1)
+def route_as_strided(): torch.as_strided(x, (8, 3), (1, 1))
+def route_set(): torch.empty(0).set_(x.untyped_storage(), 0, (8, 3), (1, 1))
+def route_im2col(): F.unfold(x.unsqueeze(2), (1, 3))
+def route_fft(): torch.fft.irfft(torch.fft.rfft(x) * torch.fft.rfft(w, n=10), n=10)
+def route_vmap(): torch.func.vmap(lambda a: F.conv1d(a, w))(x.unsqueeze(0))
+def route_functionalize(): torch.func.functionalize(lambda a: a.unfold(0, 2, 1).clone())(torch.randn(5))
+def route_inference_mode():
+    with torch.inference_mode():
+        F.conv1d(x, w)
+def route_quantized():
+    from torch.ao.nn.quantized import functional as qF
+    qx = torch.quantize_per_tensor(x.unsqueeze(2), 0.1, 0, torch.quint8)
+    qw = torch.quantize_per_tensor(w.unsqueeze(2), 0.1, 0, torch.qint8)
+    qF.conv2d(qx, qw, torch.zeros(1), scale=0.1, zero_point=0)
+def route_numpy_convolve(): np.convolve(x.numpy().ravel(), w.numpy().ravel())
+def route_numpy_windows(): np.lib.stride_tricks.sliding_window_view(x.numpy().ravel(), 3)
+def route_numpy_fft(): np.fft.rfft(x.numpy().ravel())
+def route_caught():
+    try:
+        F.conv1d(x, w)
+    except Exception:
+        pass
+def route_honest():
+    xp = torch.zeros(12); xp[1:11] = x.view(-1)
+    rows = torch.stack([xp[i:i + 3] for i in range(10)])
+    out = torch.einsum("ik,k->i", rows, w.view(-1)) + rows @ w.view(-1) + torch.cat([xp, xp]).sum()
+    out = out + xp.flip(0)[:10] + xp.view(3, 4).permute(1, 0).reshape(-1)[:10] + x[0, 0, [1, 2]].sum()
+    torch.func.vmap(lambda r: r.sum())(rows)
+    print(out[:2], rows.T.shape, np.asarray(out).sum(), torch.maximum(out, out).max())
+"""
+
+
+def test_the_dispatcher_guard_refuses_every_convolution_route(tmp_path):
+    got = guarded("exercise2", CONV_ROUTES, tmp_path)
+    assert got.pop("route_honest") == "ok"
+    refused_by = {name: msg for name, msg in got.items()}
+    for name, msg in refused_by.items():
+        fn = name.removeprefix("route_")
+        assert msg.startswith(f"routes.py:"), (name, msg)
+        assert msg.endswith("is not allowed in exercise2"), (name, msg)
+    assert got["route_functional"] == (f"routes.py:{line(CONV_ROUTES, 'def route_functional')}: aten.convolution "
+                                       "(reached through F.conv1d, F.conv2d, torch.nn.Conv1d, F.unfold or an "
+                                       "equivalent) is not allowed in exercise2")
+    expected_ops = {"functional": "aten.convolution", "captured": "aten.convolution", "module": "aten.convolution",
+                    "variable_functions_class": "aten.convolution", "vf": "aten.convolution",
+                    "ops": "aten.convolution", "jit_operation": "aten.convolution", "private_convolution": "aten._convolution",
+                    "conv_tbc": "aten.conv_tbc", "slow_conv_dilated": "aten.slow_conv_dilated2d",
+                    "thnn": "aten._slow_conv2d_forward", "grad_weight": "aten.convolution_backward",
+                    "tensorbase_unfold": "aten.unfold", "unfold": "aten.unfold", "as_strided": "aten.as_strided",
+                    "set": "aten.set_", "im2col": "aten.im2col", "fft": "aten._fft_r2c", "vmap": "aten.convolution",
+                    "functionalize": "aten.unfold", "inference_mode": "aten.conv1d",
+                    "quantized": "quantized.conv2d_prepack", "numpy_convolve": "numpy.convolve",
+                    "numpy_windows": "numpy.lib.stride_tricks.sliding_window_view", "numpy_fft": "numpy.fft.rfft",
+                    "caught": "aten.convolution"}
+    assert {n.removeprefix("route_") for n in got} == set(expected_ops)
+    for name, op in expected_ops.items():
+        assert f": {op} " in got[f"route_{name}"] or f": {op}." in got[f"route_{name}"], (name, got[f"route_{name}"])
+
+
+POOL_ROUTES = """
+import torch
+import torch.nn.functional as F
+x = torch.randn(1, 2, 8)
+def route_max_pool1d(): F.max_pool1d(x, 2)
+def route_max_pool3d(): F.max_pool3d(x.unsqueeze(0), (1, 1, 2))
+def route_nn_max_pool2d(): torch._C._nn.max_pool2d_with_indices(x.unsqueeze(0), (1, 2))
+def route_module(): torch.nn.MaxPool1d(2)(x)
+def route_adaptive(): F.adaptive_max_pool1d(x, 4)
+def route_lp_pool(): F.lp_pool1d(x, 50.0, 2)
+def route_windows_max(): x.unfold(2, 2, 2).amax(-1)
+def route_honest(): torch.maximum(x[..., 0::2], x[..., 1::2])
+"""
+
+
+def test_the_dispatcher_guard_refuses_every_pooling_route(tmp_path):
+    got = guarded("exercise5", POOL_ROUTES, tmp_path)
+    assert got.pop("route_honest") == "ok"
+    assert got["route_max_pool3d"] == (f"routes.py:{line(POOL_ROUTES, 'def route_max_pool3d')}: "
+                                       "aten.max_pool3d_with_indices (reached through F.max_pool1d, F.max_pool2d, "
+                                       "torch.nn.MaxPool1d or an equivalent) is not allowed in exercise5")
+    assert all(" is not allowed in exercise5" in m for m in got.values()), got
+    assert ": aten.unfold " in got["route_windows_max"] and ": aten.avg_pool" in got["route_lp_pool"]
+
+
+AUTOGRAD_ROUTES = """
+import torch
+import torch.nn.functional as F
+from torch.autograd import forward_ad
+x, w = torch.randn(1, 1, 6), torch.randn(1, 1, 3)
+xa = torch.randn(1, 1, 6, requires_grad=True)
+y_at_import = (xa * 2).sum()  # a graph built at import, unguarded
+conv_at_import = F.conv1d(xa, w)
+def route_autograd_grad():
+    xg = x.clone().requires_grad_()
+    torch.autograd.grad((xg * w.sum()).sum(), xg)
+def route_backward():
+    wg = torch.zeros(3, requires_grad=True)
+    (wg * 2).sum().backward()
+def route_graph_from_import(): torch.autograd.grad(y_at_import, xa, retain_graph=True)
+def route_engine(): torch.autograd.graph._engine_run_backward((y_at_import,), (torch.tensor(1.0),), True, False, (xa,), False, False)
+def route_grad_fn_walk(): conv_at_import.grad_fn(torch.ones(1, 1, 4))
+def route_convolution_backward(): torch.ops.aten.convolution_backward(torch.ones(1, 1, 4), x, w, None, [1], [0], [1], False, [0], 1, [True, True, False])
+def route_grad_input(): torch.nn.grad.conv1d_input(x.shape, w, torch.ones(1, 1, 4))
+def route_func_grad(): torch.func.grad(lambda a: (a * 2).sum())(torch.randn(3))
+def route_func_vjp(): torch.func.vjp(lambda a: a * 2, torch.randn(3))
+def route_func_jacrev(): torch.func.jacrev(lambda a: a * 2)(torch.randn(3))
+def route_func_jacfwd(): torch.func.jacfwd(lambda a: (a * 2))(torch.randn(3))
+def route_func_jvp(): torch.func.jvp(lambda a: a * 2, (torch.randn(3),), (torch.ones(3),))
+def route_forward_ad():
+    with forward_ad.dual_level():
+        forward_ad.make_dual(torch.randn(3), torch.ones(3)) * 2
+def route_honest():
+    with torch.no_grad():
+        (xa * 2).sum()
+    torch.func.vmap(lambda a: a * 2)(torch.randn(2, 3))
+    torch.einsum("nci,oci->no", x, x) + x.new_zeros(1, 1)
+"""
+
+
+def test_the_autograd_guard_refuses_graphs_backward_and_transforms(tmp_path):
+    got = guarded("exercise9", AUTOGRAD_ROUTES, tmp_path)
+    assert got.pop("route_honest") == "ok"
+    assert set(got) == {"route_autograd_grad", "route_backward", "route_graph_from_import", "route_engine",
+                        "route_grad_fn_walk", "route_convolution_backward", "route_grad_input", "route_func_grad",
+                        "route_func_vjp", "route_func_jacrev", "route_func_jacfwd", "route_func_jvp",
+                        "route_forward_ad"}
+    assert all(m.startswith("routes.py:") and m.endswith(" is not allowed in exercise9") for m in got.values()), got
+    assert "building an autograd graph (aten.clone on a tensor that requires grad)" in got["route_autograd_grad"] \
+        or "building an autograd graph (aten.mul" in got["route_autograd_grad"]
+    # backward of a graph built at import: refused at its first op, or inside the engine
+    assert "building an autograd graph (aten.ones_like" in got["route_graph_from_import"]
+    assert "the autograd engine (backward, torch.autograd.grad) (reached through a graph built earlier)" \
+        in got["route_engine"]
+    assert "aten.convolution_backward" in got["route_grad_fn_walk"]
+    for name in ("grad", "vjp", "jacrev", "jacfwd", "jvp"):
+        assert "torch.func's gradient transforms" in got[f"route_func_{name}"], got[f"route_func_{name}"]
+    assert "forward-mode autograd" in got["route_forward_ad"]
+
+
+def test_what_an_exercise_allows_stays_allowed(tmp_path):
+    routes = """\
+    import torch
+    import torch.nn.functional as F
+    x, w = torch.randn(1, 1, 4, 4), torch.randn(1, 1, 2, 2)
+    def route_unfold(): x.unfold(2, 2, 1).unfold(3, 2, 1)
+    def route_as_strided(): x.as_strided((1, 1, 3, 3, 2, 2), (16, 16, 4, 1, 4, 1))
+    def route_conv2d(): F.conv2d(x, w)
+    """
+    assert guarded("exercise8", routes, tmp_path) == {
+        "route_unfold": "ok", "route_as_strided": "ok",
+        "route_conv2d": f"routes.py:6: aten.convolution (reached through F.conv1d, F.conv2d, torch.nn.Conv1d, F.unfold "
+                        "or an equivalent) is not allowed in exercise8"}
+
+
+def test_a_notebook_is_read_cell_by_cell():
+    from autograder.notebook import module_from_cells
+
+    cells = [("cell 1", "import torch.nn.functional as F\n"), ("cell 2", "x = 1\n"),
+             ("cell 3", "def f(x):\n    F.conv1d = x\n")]  # the alias comes from another cell
+    module = module_from_cells(cells, keep_syntax_errors=True)
+    assert check({"ex": module}, "ex").message() == ("cell 3:2: changes torch.nn.functional.conv1d: a graded file may "
+                                                    "not change a library's modules or classes")
+    assert check({"ex": module_from_cells(cells[:2], keep_syntax_errors=True)}, "ex") is None
+    # the grader's prelude is trusted only as it is: code hidden after it is read as a plain file
+    assert check({"ex": module + "import os\n"}, "ex").message().startswith("ex.py:2: imports linecache")

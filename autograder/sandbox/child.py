@@ -4,9 +4,9 @@ Loaded by zygote.py (never by the grader), inside a process forked for one submi
 Only the stdlib, numpy, torch and wire.py are used; nothing of the grader is.
 
 serve() reads the request (from a descriptor the grader created: no path the student could
-link), writes the submission's files into a run folder of its own, installs the
-forbidden-call guards *before* importing the submission (so a reference captured at import
-time is a guard too), imports it, runs the requested calls and writes
+link), writes the submission's files into a run folder of its own, sets the forbidden-call
+guards up (guard.py) *before* importing the submission (so a name captured at import time is
+guarded too), imports it, runs the requested calls, each with the guards armed, and writes
 one JSON line per call to `result_fd`. Output goes to fds 1 and 2, which the zygote has
 pointed at a pipe the grader reads and caps.
 """
@@ -22,183 +22,22 @@ import termios
 import time
 import traceback
 
+import guard
 import wire
 
 MESSAGE_CAP = 4000
 
 
-class ForbiddenCall(Exception):
-    pass
+_originals: dict[str, object] = {}  # baselines for timing, resolved before the student's code runs
 
 
-_forbidden_hits: list[str] = []
-_originals: dict[str, object] = {}  # what the guards replaced: baselines for timing, never the student's
-
-
-def _resolve(dotted: str):
-    """(owner, attribute name, object) for a dotted name among loaded modules; None if absent,
-    "later" if its module is not imported yet (importing scipy.signal for nothing costs seconds)."""
-    parts = dotted.split(".")
-    for i in range(len(parts), 0, -1):
-        obj = sys.modules.get(".".join(parts[:i]))
-        if obj is None:
-            continue
-        owner, name = None, None
-        for attr in parts[i:]:
-            try:
-                if type(obj).__name__ == "module" and attr not in vars(obj):
-                    raise AttributeError(attr)  # not module.__getattr__: scipy's would import it now
-                owner, name, obj = obj, attr, getattr(obj, attr)
-            except AttributeError:
-                import importlib.util
-
-                try:
-                    spec = importlib.util.find_spec(f"{getattr(obj, '__name__', '')}.{attr}")
-                except (ImportError, ValueError):
-                    spec = None
-                return "later" if spec is not None else None
-        return owner, name, obj
-    return "later"
-
-
-class _GuardOnImport:
-    """A meta path finder: a forbidden module imported later is guarded as soon as it has run."""
-
-    def __init__(self, pending: list[str]):
-        self.pending = pending
-
-    def find_spec(self, name, path=None, target=None):
-        if not any(p == name or p.startswith(name + ".") for p in self.pending):
-            return None
-        import importlib.util
-
-        sys.meta_path.remove(self)
-        try:
-            spec = importlib.util.find_spec(name)
-        finally:
-            sys.meta_path.insert(0, self)
-        if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
-            return spec
-        run = spec.loader.exec_module
-
-        def exec_module(module):
-            run(module)
-            self.pending[:] = [p for p in self.pending if not _install_one(p)]
-
-        spec.loader.exec_module = exec_module
-        return spec
-
-
-def _guard(name: str):
-    def forbidden(*args, **kwargs):
-        _forbidden_hits.append(name)
-        raise ForbiddenCall(f"{name} is not allowed in this exercise")
-    forbidden.__name__ = name.rsplit(".", 1)[-1]
-    forbidden.__qualname__ = forbidden.__name__
-    forbidden.__forbidden__ = name
-    return forbidden
-
-
-class _GuardedNamespace:
-    """Stands in for torch._C._VariableFunctions, whose attributes cannot be replaced."""
-
-    def __init__(self, real, guarded: dict):
-        object.__setattr__(self, "_real", real)
-        object.__setattr__(self, "_guarded", guarded)
-
-    def __getattr__(self, name):
-        if name in self._guarded:
-            return self._guarded[name]
-        return getattr(self._real, name)
-
-    def __dir__(self):
-        return dir(self._real)
-
-
-def _expand(names: list[str]) -> list[str]:
-    """Each torch name also by its other routes: torch.<op>, torch.ops.aten.<op>, _VariableFunctions."""
-    out = list(names)
-    for dotted in names:
-        if dotted.startswith("torch.") and not dotted.endswith("*"):
-            op = dotted.rsplit(".", 1)[-1]
-            out += [f"torch.ops.aten.{op}", f"torch._C._VariableFunctions.{op}"]
-            if dotted.startswith("torch.nn.functional."):
-                out.append(f"torch.{op}")
-    return list(dict.fromkeys(out))
-
-
-def _replace_everywhere(guards: dict[int, object], roots: tuple[str, ...]) -> None:
-    """Replace each original (by id) by its guard wherever a loaded module of these packages exposes it."""
-    for modname, mod in list(sys.modules.items()):
-        if mod is None or not modname.startswith(roots):
-            continue
-        try:
-            items = list(vars(mod).items())
-        except TypeError:
-            continue
-        for attr, value in items:
-            guard = guards.get(id(value))
-            if guard is not None and guard is not value:
-                try:
-                    setattr(mod, attr, guard)
-                except (AttributeError, TypeError):
-                    pass
-
-
-_variable_functions: dict[str, object] = {}
-
-
-def install_guards(names: list[str], keep: list[str]) -> None:
-    """Replace each forbidden callable (module.attr, module.Class.attr, module.* or a module) by a
-    guard, now for loaded modules, at import for the others."""
-    import torch
-
+def install_guards(rules: dict | None, keep: list[str]) -> None:
+    """The exercise's forbidden-call rules (see guard.py), set up before the submission is imported."""
     for dotted in keep:
-        found = _resolve(dotted)
-        if isinstance(found, tuple):
+        found = guard.resolve(dotted)
+        if found is not None:
             _originals[dotted] = found[2]
-    pending = [dotted for dotted in _expand(names) if not _install_one(dotted)]
-    if _variable_functions:
-        guarded = _GuardedNamespace(torch._C._VariableFunctions, _variable_functions)
-        torch._C._VariableFunctions = guarded
-        if hasattr(torch._VF, "vf"):  # torch._VF.<op> reads it through its own reference
-            torch._VF.vf = guarded
-    if pending:
-        sys.meta_path.insert(0, _GuardOnImport(pending))
-
-
-def _install_one(dotted: str) -> bool:
-    """Guard one name; False if its module is not imported yet."""
-    base = dotted[:-2] if dotted.endswith(".*") else dotted
-    if base.startswith("torch._C._VariableFunctions."):
-        _variable_functions[base.rsplit(".", 1)[-1]] = _guard(dotted)
-        return True
-    found = _resolve(base)
-    if found == "later":
-        return False
-    if found is None:
-        return True
-    owner, attr, obj = found
-    if getattr(obj, "__forbidden__", None):
-        return True  # already guarded under another of its names
-    if type(obj).__name__ == "module":  # a whole module: every public callable in it
-        guards = {}
-        for name, value in list(vars(obj).items()):
-            if callable(value) and not name.startswith("_") and not isinstance(value, type) \
-                    and type(value).__name__ != "module" and not getattr(value, "__forbidden__", None):
-                guards[id(value)] = _guard(f"{base}.{name}")
-                setattr(obj, name, guards[id(value)])
-        # its private twins (numpy.lib._stride_tricks_impl), not numpy.broadcast_to
-        _replace_everywhere(guards, (base.rsplit(".", 1)[0] + ".",))
-        return True
-    guard = _guard(base)
-    try:
-        setattr(owner, attr, guard)
-    except (AttributeError, TypeError):
-        return True
-    if not base.startswith("torch.Tensor."):  # a method: the class attribute is the route
-        _replace_everywhere({id(obj): guard}, (base.split(".")[0],))
-    return True
+    guard.install(rules)
 
 
 def student_traceback(exc: BaseException) -> str:
@@ -224,27 +63,26 @@ def _to_torch(value):
 
 
 def _forbidden_result() -> dict:
-    return {"status": "forbidden", "message": f"{_forbidden_hits[0]} is not allowed in this exercise"}
+    return {"status": "forbidden", "error": "ForbiddenCall", "message": guard.hits[0]}
 
 
 def run_call(fn, call: dict) -> dict:
     args = [_to_torch(wire.decode(a)) for a in call["args"]]
     kwargs = {k: _to_torch(wire.decode(v)) for k, v in call["kwargs"].items()}
-    _forbidden_hits.clear()
+    guard.hits.clear()
     try:
-        value = fn(*args, **kwargs)
+        with guard.armed():
+            value = fn(*args, **kwargs)
         timing = _time(fn, args, kwargs, call) if call.get("time_repeats") else None
-    except NotImplementedError as e:
-        return {"status": "not-implemented", "message": str(e)[:500]}
-    except ForbiddenCall as e:
-        return {"status": "forbidden", "message": str(e)}
-    except RecursionError as e:
-        return {"status": "crash", "error": "RecursionError", "message": student_traceback(e)}
     except BaseException as e:  # SystemExit and KeyboardInterrupt are the student's too
-        if _forbidden_hits:
+        if guard.hits:
             return _forbidden_result()
+        if isinstance(e, NotImplementedError):
+            return {"status": "not-implemented", "message": str(e)[:500]}
+        if isinstance(e, RecursionError):
+            return {"status": "crash", "error": "RecursionError", "message": student_traceback(e)}
         return {"status": "raised", "error": type(e).__name__, "message": student_traceback(e)}
-    if _forbidden_hits:
+    if guard.hits:  # refused even if the student caught the exception
         return _forbidden_result()
     try:
         result = {"status": "returned", "value": wire.encode(value)}
@@ -261,7 +99,8 @@ def _time(fn, args, kwargs, call) -> dict:
     student, base = [], []
     for _ in range(int(call["time_repeats"])):
         t0 = time.perf_counter()
-        fn(*args, **kwargs)
+        with guard.armed():
+            fn(*args, **kwargs)
         student.append(time.perf_counter() - t0)
         if baseline is not None:
             t0 = time.perf_counter()
@@ -340,7 +179,7 @@ def serve(request_fd: int, result_fd: int, output_fd: int, box: str, protections
         return
     try:
         baselines = sorted({c["baseline"] for c in request["calls"] if c.get("baseline")})
-        install_guards(request.get("forbidden", []), baselines)
+        install_guards(request.get("forbidden"), baselines)
         sys.path.insert(0, os.getcwd())
         module = __import__(request["module"])
     except BaseException as e:  # anything at import time is the student's

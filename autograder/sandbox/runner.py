@@ -4,8 +4,9 @@ One process per submission run, forked from a zygote that has numpy and torch im
 in its own session, confined by bubblewrap where available (see bwrap.py), under a seccomp
 filter always (seccomp.py), as an unprivileged user under Landlock where the grader is root
 without bubblewrap (spawn.py). A case that runs past its time, or a process that dies, costs
-that case: the rest continue in a fresh fork. Forbidden calls are refused twice: statically
-(autograder.forbidden, before running) and at run time (guards in child.py).
+that case: the rest continue in a fresh fork. Forbidden calls are refused at run time (guard.py,
+in the student's process, at the torch dispatcher), and a file that could undo those guards is
+refused before running (autograder.forbidden).
 
 The grader never touches a path inside the student's box: the request (the submission's
 files included) goes out in a sealed memfd, results and output come back over pipes it
@@ -70,7 +71,7 @@ class Sandbox:
 
     time_per_case: float = 2.0
     time_total: float = 60.0
-    forbidden: Sequence[str] = field(default_factory=tuple)
+    forbidden: Mapping | None = None  # the exercise's rules (Course.forbidden_rules), for tests
     memory_mb: int = 4096
     time_import: float = 10.0
     confine: bool = True
@@ -125,7 +126,7 @@ class Sandbox:
             self.notes.append(text)
             print(f"grade: note: {text}", file=sys.stderr)
 
-    def run(self, submission: Submission, calls: Sequence[Call], *, forbidden: Sequence[str] = (),
+    def run(self, submission: Submission, calls: Sequence[Call], *, forbidden: Mapping | None = None,
             limits: Any = None, time_per_case: float | None = None, time_total: float | None = None,
             memory_mb: int | None = None) -> list[Outcome]:
         """Outcomes in call order. `limits` may be course.yml's limits (time_per_case,
@@ -135,7 +136,7 @@ class Sandbox:
             total=_first(time_total, getattr(limits, "time_per_exercise", None), self.time_total),
             memory=_first(memory_mb, getattr(limits, "memory_mb", None), self.memory_mb),
             importing=self.time_import)
-        forbidden = tuple(forbidden or self.forbidden)
+        forbidden = dict(forbidden or self.forbidden or {}) or None
         outcomes: list[Outcome | None] = [None] * len(calls)
         _refuse_statically(submission, calls, forbidden, outcomes)
         deadline = time.monotonic() + limit.total
@@ -182,19 +183,18 @@ class _Limits:
     importing: float
 
 
-def _refuse_statically(submission: Submission, calls: Sequence[Call], forbidden: Sequence[str],
+def _refuse_statically(submission: Submission, calls: Sequence[Call], forbidden: Mapping | None,
                        outcomes: list) -> None:
-    """Cases of functions whose source uses a forbidden name are `forbidden` without running."""
+    """When the exercise forbids anything, a file that breaks the static policy (autograder.forbidden)
+    is refused as a whole, without running: its guards could be undone."""
     if not forbidden:
         return
-    from autograder import forbidden as scan
+    from autograder import forbidden as policy
 
-    text = submission.sources.get(submission.module, "")
-    found = scan.by_function(scan.scan(text, forbidden, filename=f"{submission.module}.py"),
-                             {c.function for c in calls}, text)
-    for i, call in enumerate(calls):
-        if call.function in found:
-            outcomes[i] = Outcome("forbidden", error="ForbiddenCall", message=found[call.function].message())
+    finding = policy.check(submission.sources, submission.module)
+    if finding is not None:
+        for i in range(len(calls)):
+            outcomes[i] = Outcome("forbidden", error="ForbiddenCall", message=finding.message())
 
 
 class _Run:
@@ -204,7 +204,7 @@ class _Run:
         self.sandbox, self.submission, self.calls = sandbox, submission, calls
         self.todo, self.outcomes, self.deadline, self.limit = list(todo), outcomes, deadline, limit
         self.request = {"module": submission.module, "sources": dict(submission.sources),
-                        "forbidden": list(forbidden), "calls": encoded, "todo": self.todo}
+                        "forbidden": forbidden, "calls": encoded, "todo": self.todo}
         self.lines = bytearray()
         self.output = _Output()
         self.imported = ""  # what importing the submission printed: shown with the first call

@@ -24,33 +24,26 @@ SOLUTION = (ROOT / "solutions" / "exercise1.py").read_text()
 SOLUTION_LINES = SOLUTION.count("\n") + (0 if SOLUTION.endswith("\n") else 1)
 SECRETS = {"CONV_COURSE_SALT": "s3cret-salt", "GITHUB_TOKEN": "s3cret-token", "GRADER_SECRET": "s3cret-key",
            "GRADE_SEED": "s3cret-seed"}
-FORBIDDEN = ("torch.nn.functional.conv1d", "numpy.lib.stride_tricks.*", "scipy.signal.*", "scipy.ndimage.*")
 PER_CASE = 0.5
 IMPORT = 2.0
 MARKERS = [Path("/tmp/hostile-marker-tmp"), ROOT / "hostile-marker-course", Path("/root/hostile-marker-root"),
            Path("/hostile-marker-root-dir"), ROOT.parent / "hostile-marker-parent"]
 
 
-def _small(course, forbidden=(), per_case=PER_CASE):
-    """exercise1 with 2 cases per concept, tiny time limits (and, for the forbidden-call attacks,
-    a forbidden list)."""
+def _small(course, per_case=PER_CASE):
+    """exercise1 with 2 cases per concept, tiny time limits."""
     from autograder.course import Limits
 
     ex = course.exercise("exercise1")
     concepts = {k: c.model_copy(update={"cases": 2}) for k, c in ex.concepts.items()}
     limits = Limits(time_per_case=per_case, time_per_exercise=30.0, memory_mb=1024)
-    ex = ex.model_copy(update={"concepts": concepts, "forbidden": tuple(forbidden), "limits": limits})
+    ex = ex.model_copy(update={"concepts": concepts, "limits": limits})
     return course.model_copy(update={"exercises": {**course.exercises, "exercise1": ex}})
 
 
 @pytest.fixture(scope="module")
 def small(course):
     return _small(course)
-
-
-@pytest.fixture(scope="module")
-def small_forbidden(course):
-    return _small(course, FORBIDDEN)
 
 
 def _processes() -> dict[int, tuple[int, bytes]]:
@@ -312,45 +305,7 @@ def test_nothing_to_see_or_reach(small, sandbox, attack):
     assert report.score == report.max_score
 
 
-# -- forbidden calls
-
-
-@pytest.mark.parametrize("attack, needle, name", [
-    ("forbidden_direct", "F.conv1d(x, w", "uses torch.nn.functional.conv1d"),
-    ("forbidden_getattr", 'getattr(F, "conv" + "1d")',
-     "getattr(torch.nn.functional, <a name built at run time>) could reach a forbidden function"),
-    ("forbidden_dunder_import", '__import__("torch")', "__import__() imports a module by a name built at run time"),
-    ("forbidden_importlib", 'importlib.import_module("torch.nn', "importlib imports modules by names built at run time"),
-    ("forbidden_aten", "torch.ops.aten.conv1d", "uses torch.ops.aten.conv1d"),
-    ("forbidden_stride_tricks", "sliding_window_view", "uses numpy.lib.stride_tricks.sliding_window_view"),
-    ("forbidden_scipy", "signal.correlate(", "uses scipy.signal.correlate"),
-])
-def test_forbidden_calls_are_found_in_the_source(small_forbidden, sandbox, attack, needle, name, monkeypatch):
-    monkeypatch.setattr(sandbox, "time_import", 30.0)  # importing scipy.signal takes seconds
-    report, first, _ = grade(small_forbidden, sandbox, attack)
-    line = line_of(attack, needle)
-    for call, outcome in first:
-        if call.function == "conv_output_length" or outcome.status == "forbidden":  # or its callers
-            assert outcome.status == "forbidden"
-            assert outcome.message.startswith(f"exercise1.py:{line}: {name}")
-    assert {o.status for _, o in first} - {"forbidden"} <= {"returned", "raised"}
-    hit = [c for c in report.concepts if c.status == "forbidden"]
-    assert hit and all(c.misconception == "forbidden-call" for c in hit)
-    assert 0 < report.score < report.max_score
-
-
-def test_forbidden_calls_out_of_sight_are_refused_when_run(small_forbidden, sandbox):
-    helper = (SUBMISSIONS / "hidden_helper.py").read_text()
-    report, first, _ = grade(small_forbidden, sandbox, "forbidden_hidden", helper=helper)
-    expected = {"conv_output_length": "torch.nn.functional.conv1d is not allowed in this exercise",
-                "conv_transpose_output_length": "torch._C._VariableFunctions.conv1d is not allowed in this exercise",
-                "pool_output_length": "torch.ops.aten.conv1d is not allowed in this exercise",
-                "same_padding": "torch._C._VariableFunctions.conv1d is not allowed in this exercise"}
-    assert {c.function for c, _ in first} >= set(expected)
-    for call, outcome in first:
-        if call.function in expected:
-            assert (outcome.status, outcome.message) == ("forbidden", expected[call.function])
-    assert any(c.misconception == "forbidden-call" for c in report.concepts)
+# -- forbidden calls: see test_forbidden_routes.py
 
 
 # -- broken files
