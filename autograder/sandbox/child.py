@@ -196,6 +196,14 @@ def _install_one(dotted: str) -> bool:
     return True
 
 
+def import_submission(module: str, forbidden: list[str]):
+    """The submission's module, imported from the working directory with the guards installed
+    first (so a reference captured at import time is a guard too). serve() and timed.py both use it."""
+    install_guards(forbidden, [])
+    sys.path.insert(0, os.getcwd())
+    return __import__(module)
+
+
 def student_traceback(exc: BaseException) -> str:
     """The traceback lines that point into the submission's own files, and the error line."""
     here = os.getcwd()
@@ -228,7 +236,6 @@ def run_call(fn, call: dict) -> dict:
     _forbidden_hits.clear()
     try:
         value = fn(*args, **kwargs)
-        timing = _time(fn, args, kwargs, call) if call.get("time_repeats") else None
     except NotImplementedError as e:
         return {"status": "not-implemented", "message": str(e)[:500]}
     except ForbiddenCall as e:
@@ -242,28 +249,9 @@ def run_call(fn, call: dict) -> dict:
     if _forbidden_hits:
         return _forbidden_result()
     try:
-        result = {"status": "returned", "value": wire.encode(value)}
-        if timing is not None:
-            result["timing"] = timing
-        return result
+        return {"status": "returned", "value": wire.encode(value)}
     except BaseException as e:
         return {"status": "crash", "error": type(e).__name__, "message": f"the result could not be read: {e}"[:500]}
-
-
-def _time(fn, args, kwargs, call) -> dict:
-    """Median seconds of the student's function and of the baseline on the same inputs, interleaved."""
-    baseline = _originals.get(call.get("baseline") or "")
-    student, base = [], []
-    for _ in range(int(call["time_repeats"])):
-        t0 = time.perf_counter()
-        fn(*args, **kwargs)
-        student.append(time.perf_counter() - t0)
-        if baseline is not None:
-            t0 = time.perf_counter()
-            baseline(*args, **kwargs)
-            base.append(time.perf_counter() - t0)
-    median = lambda xs: sorted(xs)[len(xs) // 2] if xs else 0.0  # noqa: E731
-    return {"student": median(student), "baseline": median(base)}
 
 
 def _flush() -> None:
@@ -300,10 +288,7 @@ def serve(request_path: str, result_fd: int) -> None:
         out.flush()
 
     try:
-        baselines = sorted({c["baseline"] for c in request["calls"] if c.get("baseline")})
-        install_guards(request.get("forbidden", []), baselines)
-        sys.path.insert(0, os.getcwd())
-        module = __import__(request["module"])
+        module = import_submission(request["module"], request.get("forbidden", []))
     except BaseException as e:  # anything at import time is the student's
         send({"i": -1, "status": "crash", "error": type(e).__name__, "message": student_traceback(e)})
         return

@@ -93,15 +93,25 @@ class Zygote:
                 raise ZygoteGone(f"the zygote was not ready within {seconds:g} s")
             self.ready = bool(msg.get("ready"))
 
-    def fork(self, rundir: str, memory_mb: int, fds: list[int]) -> int:
+    def fork(self, rundir: str, memory_mb: int, fds: list[int], op: str = "run", **options) -> int:
+        """One process for a run (op "run") or a timed run (op "time", options as zygote.py lists them)."""
         self.wait_ready()
         self.exit_status = None
         inside = os.path.join(self.inside, os.path.basename(rundir))
+        msg = {**options, "op": op, "dir": inside, "memory_mb": memory_mb}
         try:
-            socket.send_fds(self.sock, [json.dumps({"op": "run", "dir": inside, "memory_mb": memory_mb}).encode()], fds)
+            socket.send_fds(self.sock, [json.dumps(msg).encode()], fds)
         except OSError:
             raise ZygoteGone(self._why()) from None
         return int(self._reply("run", 10.0)["pid"])
+
+    def cpu_seconds(self) -> float:
+        """CPU time the student's processes have used so far, as the kernel counts it (zygote.py)."""
+        try:
+            self.sock.send(b'{"op": "cpu"}')
+        except OSError:
+            raise ZygoteGone(self._why()) from None
+        return int(self._reply("cpu", 10.0)["ns"]) / 1e9
 
     def kill(self) -> int | None:
         """Every student process dies; returns the forked process's wait status when known."""
