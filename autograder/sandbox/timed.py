@@ -61,8 +61,13 @@ def serve(msg: dict, fd: int) -> None:
         if not line.endswith(b"\n"):
             return  # the grader closed its end: the run is over
         request = json.loads(line)
-        args = [_receive(inputs, dtype, shape, offset) for dtype, shape, offset in request["args"]]
-        kwargs = {k: child._to_torch(wire.decode(v)) for k, v in request["kwargs"].items()}
+        try:
+            args = [_receive(inputs, dtype, shape, offset) for dtype, shape, offset in request["args"]]
+            kwargs = {k: child._to_torch(wire.decode(v)) for k, v in request["kwargs"].items()}
+        except BaseException as e:  # the student's code broke torch in this process (a mode left pushed, ...)
+            send({"status": "crash", "error": type(e).__name__,
+                  "message": f"the inputs could not be made into tensors in this process: {e}"[:500]})
+            return
         header, data = _call(fn, args, kwargs)
         send(header, data)
 
