@@ -168,7 +168,8 @@ def test_an_attack_on_the_measurement_gets_no_more_speed_credit_than_the_honest_
     speed = _speed(report)
     assert speed.score <= ceiling, (speed.score, ceiling, speed.message)
     # it ran (or the static policy refused it before it could)
-    assert speed.status == "forbidden" or "ATTACK-RAN" in speed.output or attack == "forged_lines"
+    ran = ATTACK_OUTCOMES[attack][1]
+    assert speed.status == "forbidden" or any(ran in c.output for c in report.concepts), speed
 
 
 @pytest.mark.parametrize("attack", sorted(ATTACK_OUTCOMES))
