@@ -109,13 +109,14 @@ def honest(small, sandbox):
     return ceiling, ratio, report
 
 
-def test_the_slow_loop_keeps_its_correctness_points_and_partial_speed_credit(honest):
+def test_the_slow_loop_keeps_its_correctness_points_and_partial_speed_credit(small, honest):
     ceiling, ratio, report = honest
     scores = {c.name: (c.score, c.max_score) for c in report.concepts}
     assert all(score == top for name, (score, top) in scores.items() if name != "speed"), scores
     assert 0 < _speed(report).score < _speed(report).max_score, _speed(report).message
     assert "x F.conv2d" in _speed(report).message and "CPU time" in _speed(report).message
-    assert 6 <= ratio <= 40 and ceiling < 2.5
+    # the loop is slow for real, and an attack that worked (full marks) would be above the ceiling
+    assert 6 <= ratio <= 60 and ratio / SLOWER > small.exercise(NAME).speed.full_at and ceiling < _speed(report).max_score
 
 
 def test_the_reference_keeps_full_speed_marks_every_time(small, sandbox):
