@@ -1,6 +1,7 @@
 """The grading pipeline for one exercise: cases -> oracle -> sandbox -> compare -> diagnose -> score.
 
-Everything here but `sandbox.run` is pure; the sandbox is passed in.
+Everything here but the sandbox's runs (`sandbox.run`, and `sandbox.time` for a timed case, on
+inputs drawn from a secret seed) is pure; the sandbox is passed in.
 """
 from __future__ import annotations
 

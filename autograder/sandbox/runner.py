@@ -178,10 +178,11 @@ class Sandbox:
              baseline: str, check: Callable[[int, Any], str], forbidden: Sequence[str] = (), limits: Any = None,
              time_per_case: float | None = None, time_total: float | None = None,
              memory_mb: int | None = None) -> Timing:
-        """`function` of the submission, then `baseline` (a dotted name, in a process that never imports
-        the submission), each called on every input in turn (args, kwargs: arrays positional), the first
-        call a warm-up; the zygote reads the process's CPU clock around each call. check(k, value)
-        returns "" when call k's result is right, else why; a wrong result stops the run."""
+        """`baseline` (a dotted name, in processes that never import the submission) before and after
+        `function` of the submission, each called on every input in turn (args, kwargs: arrays
+        positional), the first call a warm-up; the zygote reads the process's CPU clock around each
+        call (stopwatch.py). check(k, value) returns "" when call k's result is right, else why; a
+        wrong result stops the run."""
         from autograder.sandbox import stopwatch
 
         limit = _Limits(
