@@ -1,12 +1,14 @@
 """The grading pipeline for one exercise: cases -> oracle -> sandbox -> compare -> diagnose -> score.
 
-Everything here but `sandbox.run` is pure; the sandbox is passed in.
+Everything here but the sandbox's runs (`sandbox.run`, and `sandbox.time` for a timed case, on
+inputs drawn from a secret seed) is pure; the sandbox is passed in.
 """
 from __future__ import annotations
 
+import secrets
 import time
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -18,7 +20,7 @@ from autograder.cases.spec import ExerciseSpec
 from autograder.compare import Tol, Verdict, judge, worst
 from autograder.course import Course
 from autograder.report import ConceptReport, Example, ExerciseReport
-from autograder.sandbox.runner import Outcome, Submission
+from autograder.sandbox.runner import Outcome, Submission, Timing
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,19 @@ def _grade_exercise(course: Course, name: str, submission: Submission, *, seed: 
         else:
             outcomes = sandbox.run(submission, [c.call for c in cases], forbidden=forbidden, limits=limits,
                                    time_total=left)
+            outcomes = [timed(c, e, o) if c.call.time_repeats else o for c, e, o in zip(cases, expected, outcomes)]
         return [Trial(c, e, o, (c.space.judge or judge)(e, o, tol)) for c, e, o in zip(cases, expected, outcomes)]
+
+    def timed(case: Case, expected: Any, outcome: Outcome) -> Outcome:
+        """A right speed case gets its timing from the sandbox's timed run (the audit's in-process
+        sandbox has none: its outcomes carry equal timings already)."""
+        if not hasattr(sandbox, "time") or not judge(expected, outcome, tol).passed:
+            return outcome
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return replace(outcome, timing=Timing("timeout", message="the exercise's time budget ran out"))
+        return replace(outcome, timing=time_case(sandbox, submission, spec, case, tol, forbidden=forbidden,
+                                                 limits=limits, time_total=left))
 
     cases = plan(course, name, seed)
     flat = [c for group in cases.values() for c in group]
@@ -100,6 +114,22 @@ def _grade_exercise(course: Course, name: str, submission: Submission, *, seed: 
     score = round(sum(r.score for r in reports), 4)
     return ExerciseReport(exercise=name, title=ex.title, seed=seed, score=score, max_score=ex.points,
                           concepts=reports, reproduce=reproduce)
+
+
+def time_case(sandbox, submission: Submission, spec: ExerciseSpec, case: Case, tol: Tol, **limits) -> Timing:
+    """The case's function and its baseline timed on time_repeats + 1 fresh inputs (the first a
+    warm-up), drawn from a secret seed so that nothing can be computed before an input arrives;
+    every result is compared with the oracle's."""
+    rng = np.random.default_rng(secrets.randbits(128))
+    arguments = [case.fresh_arguments(rng) for _ in range(case.call.time_repeats + 1)]
+    oracle = spec.oracles[case.function]
+
+    def check(k: int, value: Any) -> str:
+        verdict = judge(oracle(**arguments[k]), Outcome("returned", value=value), tol)
+        return "" if verdict.passed else verdict.message
+
+    return sandbox.time(submission, case.function, [case.split(a) for a in arguments], baseline=case.call.baseline,
+                        check=check, **limits)
 
 
 def _concept_report(concept: str, cfg, trials: list[Trial], spec: ExerciseSpec, tol: Tol, run: Runner) -> ConceptReport:

@@ -7,7 +7,7 @@ import pytest
 from autograder.cases import exercise8
 from autograder.compare import Tol
 from autograder.course import Speed
-from autograder.sandbox.runner import Outcome
+from autograder.sandbox.runner import Outcome, Timing
 from autograder.sandbox.wire import TaggedArray
 from exercise_checks import SUBMISSIONS, course, exercise_tests, grade, spec
 
@@ -27,7 +27,8 @@ def test_the_speed_space_comes_from_course_yml():
 
 def _timed(expected, student, baseline, *, right=True):
     value = expected if right else expected + 1
-    return Outcome("returned", value=TaggedArray(value, "tensor"), timing={"student": student, "baseline": baseline})
+    timing = Timing(student=(student * 1.5, student, student * 2), baseline=(baseline, baseline * 3))
+    return Outcome("returned", value=TaggedArray(value, "tensor"), timing=timing)
 
 
 @pytest.mark.parametrize("student, credit", [(0.02, 1.0), (0.03, 1.0), (0.06, 0.5), (0.12, 0.0), (1.0, 0.0)])
@@ -56,3 +57,47 @@ def test_a_correct_loop_over_output_positions_keeps_correctness_and_loses_speed(
     scores = {c.name: (c.score, c.max_score) for c in report.concepts}
     assert all(score == top for name, (score, top) in scores.items() if name != "speed"), scores
     assert scores["speed"][0] < scores["speed"][1]
+
+
+@pytest.mark.parametrize("status, shown", [("wrong", "failed"), ("raised", "failed"), ("timeout", "timeout"),
+                                           ("crash", "crash"), ("forbidden", "forbidden")])
+def test_a_timed_run_that_went_wrong_gets_nothing_and_says_why(status, shown):
+    import numpy as np
+
+    judge = exercise8.speed_judge(Speed())
+    outcome = Outcome("returned", value=TaggedArray(np.zeros((1, 1, 2, 2)), "tensor"),
+                      timing=Timing(status, student=(0.001,), message="timed call 2 of 5 was wrong"))
+    verdict = judge(np.zeros((1, 1, 2, 2)), outcome, Tol())
+    assert (verdict.status, verdict.earned) == (shown, 0)
+    assert verdict.message == "the timed run: timed call 2 of 5 was wrong"
+
+
+def test_an_untimed_speed_case_gets_nothing():
+    import numpy as np
+
+    verdict = exercise8.speed_judge(Speed())(np.zeros((1, 1, 2, 2)), Outcome("returned", value=TaggedArray(
+        np.zeros((1, 1, 2, 2)), "tensor")), Tol())
+    assert verdict.earned == 0 and verdict.message == "the speed case could not be timed"
+
+
+def test_timed_inputs_are_new_for_each_call_and_not_a_function_of_the_seed():
+    import numpy as np
+
+    from autograder import grading
+
+    case = spec(NAME).cases("speed", seed=1, count=1)[0]
+    seen = []
+
+    class Recorder:
+        def time(self, submission, function, inputs, **options):
+            seen.append(inputs)
+            return Timing(student=(1.0,), baseline=(1.0,))
+
+    for _ in range(2):
+        grading.time_case(Recorder(), None, spec(NAME), case, Tol())
+    first, again = seen
+    assert len(first) == course().exercise(NAME).speed.repeats + 1
+    xs = [args[0].numpy().tobytes() for args, _ in first + again]
+    assert len(set(xs)) == len(xs)  # every call a different x, and the same case's next run others again
+    assert tuple(first[0][0][0].shape) == tuple(case.arguments["x"].shape)
+    assert not any(np.array_equal(args[0], case.arguments["x"]) for args, _ in first)

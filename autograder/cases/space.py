@@ -43,6 +43,9 @@ class Space:
     # judge(expected, outcome, tol) -> Verdict that replaces compare.judge for this space's cases
     call_options: Mapping[str, Any] = field(default_factory=dict)
     judge: Callable[..., Any] | None = None
+    # optional, for a timed case: fresh(params, rng) -> arguments of the same form as build's, drawn
+    # anew for each timed call (cheaply: no search for triggers), so no result can be reused
+    fresh: Callable[[Params, np.random.Generator], dict[str, Any]] | None = None
 
     def __post_init__(self) -> None:
         for key, (lo, hi) in self.params.items():
@@ -83,9 +86,20 @@ class Case:
 
     @cached_property
     def call(self) -> Call:
-        items = list(self.arguments.items())
+        args, kwargs = self.split(self.arguments)
+        return Call(self.function, args, kwargs, **self.space.call_options)
+
+    def split(self, arguments: Mapping[str, Any]) -> tuple[tuple, dict[str, Any]]:
+        """(positional, keyword) arguments of a call, as the space passes them."""
+        items = list(arguments.items())
         k = self.space.positional
-        return Call(self.function, tuple(v for _, v in items[:k]), dict(items[k:]), **self.space.call_options)
+        return tuple(v for _, v in items[:k]), dict(items[k:])
+
+    def fresh_arguments(self, rng: np.random.Generator) -> dict[str, Any]:
+        """New arguments of this case's form (a timed call's); the space's `fresh` draws them."""
+        if self.space.fresh is None:
+            raise ValueError(f"space {self.space.name} draws no fresh arguments")
+        return self.space.fresh(self.params, rng)
 
     @cached_property
     def size(self) -> int:

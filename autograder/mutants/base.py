@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 from autograder.cases.space import Call, Invalid
 from autograder.sandbox import wire
-from autograder.sandbox.runner import Outcome
+from autograder.sandbox.runner import Outcome, Timing
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ def call_in_process(fn: Callable[..., Any], call: Call) -> Outcome:
     except (wire.WireError, ValueError, TypeError) as e:
         return Outcome("crash", message=f"the result could not be read: {e}")
     # timed calls (a speed concept) see equal times: a mutant's lesson is its values, not its speed
-    timing = {"student": 1.0, "baseline": 1.0} if call.time_repeats else None
+    timing = Timing(student=(1.0,), baseline=(1.0,)) if call.time_repeats else None
     return Outcome("returned", value=value, timing=timing)
 
 

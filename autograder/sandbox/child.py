@@ -28,16 +28,13 @@ import wire
 MESSAGE_CAP = 4000
 
 
-_originals: dict[str, object] = {}  # baselines for timing, resolved before the student's code runs
-
-
-def install_guards(rules: dict | None, keep: list[str]) -> None:
-    """The exercise's forbidden-call rules (see guard.py), set up before the submission is imported."""
-    for dotted in keep:
-        found = guard.resolve(dotted)
-        if found is not None:
-            _originals[dotted] = found[2]
+def import_submission(module: str, rules: dict | None):
+    """The submission's module, imported from the working directory with the exercise's forbidden-call
+    rules (guard.py) set up first, so a name captured at import time is guarded too. serve() and
+    timed.py both use it."""
     guard.install(rules)
+    sys.path.insert(0, os.getcwd())
+    return __import__(module)
 
 
 def student_traceback(exc: BaseException) -> str:
@@ -73,7 +70,6 @@ def run_call(fn, call: dict) -> dict:
     try:
         with guard.armed():
             value = fn(*args, **kwargs)
-        timing = _time(fn, args, kwargs, call) if call.get("time_repeats") else None
     except BaseException as e:  # SystemExit and KeyboardInterrupt are the student's too
         if guard.hits:
             return _forbidden_result()
@@ -85,29 +81,9 @@ def run_call(fn, call: dict) -> dict:
     if guard.hits:  # refused even if the student caught the exception
         return _forbidden_result()
     try:
-        result = {"status": "returned", "value": wire.encode(value)}
-        if timing is not None:
-            result["timing"] = timing
-        return result
+        return {"status": "returned", "value": wire.encode(value)}
     except BaseException as e:
         return {"status": "crash", "error": type(e).__name__, "message": f"the result could not be read: {e}"[:500]}
-
-
-def _time(fn, args, kwargs, call) -> dict:
-    """Median seconds of the student's function and of the baseline on the same inputs, interleaved."""
-    baseline = _originals.get(call.get("baseline") or "")
-    student, base = [], []
-    for _ in range(int(call["time_repeats"])):
-        t0 = time.perf_counter()
-        with guard.armed():
-            fn(*args, **kwargs)
-        student.append(time.perf_counter() - t0)
-        if baseline is not None:
-            t0 = time.perf_counter()
-            baseline(*args, **kwargs)
-            base.append(time.perf_counter() - t0)
-    median = lambda xs: sorted(xs)[len(xs) // 2] if xs else 0.0  # noqa: E731
-    return {"student": median(student), "baseline": median(base)}
 
 
 def _flush() -> None:
@@ -178,10 +154,7 @@ def serve(request_fd: int, result_fd: int, output_fd: int, box: str, protections
               "message": f"the grader could not set up the student's folder: {e}"[:MESSAGE_CAP]})
         return
     try:
-        baselines = sorted({c["baseline"] for c in request["calls"] if c.get("baseline")})
-        install_guards(request.get("forbidden"), baselines)
-        sys.path.insert(0, os.getcwd())
-        module = __import__(request["module"])
+        module = import_submission(request["module"], request.get("forbidden"))
     except BaseException as e:  # anything at import time is the student's
         send({"i": -1, "status": "crash", "error": type(e).__name__, "message": student_traceback(e)})
         return

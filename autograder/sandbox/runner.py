@@ -22,7 +22,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Literal, Mapping, Sequence
 
 from autograder.sandbox.spawn import Zygote, ZygoteGone
 
@@ -56,7 +56,25 @@ class Outcome:
     message: str = ""
     output: str = ""
     seconds: float = 0.0
-    timing: Mapping[str, float] | None = None  # for calls with time_repeats: median seconds, student and baseline
+    timing: "Timing | None" = None  # for calls with time_repeats: set by the grader's timed run (Sandbox.time)
+
+
+@dataclass(frozen=True)
+class Timing:
+    """A timed run (Sandbox.time): CPU seconds of each timed call, the student's function's and the
+    baseline's, on the same fresh inputs; or why it stopped (status wrong, timeout, crash, forbidden,
+    raised, not-implemented) and, in `message`, where."""
+
+    status: str = "returned"
+    student: tuple[float, ...] = ()
+    baseline: tuple[float, ...] = ()
+    message: str = ""
+    output: str = ""
+
+    def fastest(self) -> tuple[float, float]:
+        """The fastest call of each side: interference (the machine's load) only ever adds CPU time,
+        and no call can be made cheaper than its work, since every input is new and every result checked."""
+        return min(self.student, default=0.0), min(self.baseline, default=0.0)
 
 
 @dataclass
@@ -149,6 +167,26 @@ class Sandbox:
             _Run(self, submission, calls, encoded, todo, outcomes, deadline, limit, forbidden).go()
         budget = f"not run: the exercise's time budget of {limit.total:g} s ran out"
         return [o or Outcome("timeout", message=budget) for o in outcomes]
+
+    def time(self, submission: Submission, function: str, inputs: Sequence[tuple[tuple, Mapping[str, Any]]], *,
+             baseline: str, check: Callable[[int, Any], str], forbidden: Mapping | None = None, limits: Any = None,
+             time_per_case: float | None = None, time_total: float | None = None,
+             memory_mb: int | None = None) -> Timing:
+        """`baseline` (a dotted name, in processes that never import the submission) before and after
+        `function` of the submission, each called on every input in turn (args, kwargs: arrays
+        positional), the first call a warm-up; the zygote reads the process's CPU clock around each
+        call (stopwatch.py). check(k, value) returns "" when call k's result is right, else why; a
+        wrong result stops the run."""
+        from autograder.sandbox import stopwatch
+
+        limit = _Limits(
+            case=_first(time_per_case, getattr(limits, "time_per_case", None), self.time_per_case),
+            total=_first(time_total, getattr(limits, "time_per_exercise", None), self.time_total),
+            memory=_first(memory_mb, getattr(limits, "memory_mb", None), self.memory_mb),
+            importing=self.time_import)
+        self._start()  # each process's folders are emptied by the zygote when it is killed
+        return stopwatch.time_both(self, submission, function, list(inputs), baseline=baseline, check=check,
+                                   forbidden=dict(forbidden or self.forbidden or {}) or None, limit=limit)
 
 
 def _unconfined_note(zygote: Zygote, why: str | None) -> str:
@@ -415,9 +453,9 @@ class _Output:
 def _encode_call(call: Call) -> dict:
     from autograder.sandbox import wire
 
+    # no timing here: a time the student's process reports is never believed (see Sandbox.time)
     return {"function": call.function, "args": [wire.encode(a) for a in call.args],
-            "kwargs": {k: wire.encode(v) for k, v in call.kwargs.items()},
-            "time_repeats": call.time_repeats, "baseline": call.baseline}
+            "kwargs": {k: wire.encode(v) for k, v in call.kwargs.items()}}
 
 
 def _outcome(msg: dict, output: str) -> Outcome:
@@ -430,10 +468,7 @@ def _outcome(msg: dict, output: str) -> Outcome:
             value = wire.decode(msg.get("value"))
         except (wire.WireError, ValueError, TypeError) as e:
             return Outcome("crash", message=f"the result could not be read: {e}", output=output)
-        timing = msg.get("timing")
-        if not (isinstance(timing, dict) and all(type(v) in (int, float) and v >= 0 for v in timing.values())):
-            timing = None
-        return Outcome("returned", value=value, output=output, seconds=seconds, timing=timing)
+        return Outcome("returned", value=value, output=output, seconds=seconds)
     if status in ("raised", "not-implemented", "forbidden", "crash"):
         return Outcome(status, error=str(msg.get("error") or "")[:100] or None,
                        message=str(msg.get("message", ""))[:4000], output=output, seconds=seconds)

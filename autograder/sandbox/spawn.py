@@ -156,15 +156,25 @@ class Zygote:
             if self.ready:
                 self.protections = msg.get("protections") or {}
 
-    def fork(self, memory_mb: int, fds: list[int]) -> int:
-        """A new student process; fds are [request, results, output]."""
+    def fork(self, memory_mb: int, fds: list[int], op: str = "run", **options) -> int:
+        """A new student process: op "run" (fds [request, results, output]) or a timed run, op
+        "time" (fds [request, socket, output], options as zygote.py lists them)."""
         self.wait_ready()
         self.exit_status = None
+        msg = {**options, "op": op, "memory_mb": memory_mb}
         try:
-            socket.send_fds(self.sock, [json.dumps({"op": "run", "memory_mb": memory_mb}).encode()], fds)
+            socket.send_fds(self.sock, [json.dumps(msg).encode()], fds)
         except OSError:
             raise ZygoteGone(self._why()) from None
         return int(self._reply("run", 10.0)["pid"])
+
+    def cpu_seconds(self) -> float:
+        """CPU time the student's processes have used so far, as the kernel counts it (zygote.py)."""
+        try:
+            self.sock.send(b'{"op": "cpu"}')
+        except OSError:
+            raise ZygoteGone(self._why()) from None
+        return int(self._reply("cpu", 10.0)["ns"]) / 1e9
 
     def kill(self) -> int | None:
         """Every student process dies and the writable folders are emptied; returns the forked

@@ -14,6 +14,11 @@ Control protocol (a SOCK_SEQPACKET socket, one JSON object per message):
   zygote -> grader  {"event": "exit", "status": S}  when the forked process ends (S: wait status)
   grader -> zygote  {"op": "kill"}  -> every process but the zygote dies, the folders are emptied;
   zygote -> grader  {"reply": "kill", "status": S or null, "clean": whether they are empty}
+A timed run (see timed.py): {"op": "time", "memory_mb": M, "role": "student"|"baseline", ...}
+  with fds [request, a socket, output] forks like "run" (same reply and exit event); then, around
+  each call, grader -> zygote  {"op": "cpu"}  ->  {"reply": "cpu", "ns": N}: the CPU time every
+  process but the zygote has used so far (threads included, and children once reaped), read from
+  the kernel, which the student's code cannot change.
 """
 from __future__ import annotations
 
@@ -24,6 +29,7 @@ import select
 import signal
 import socket
 import sys
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -32,6 +38,7 @@ import child  # noqa: E402
 import clean  # noqa: E402
 import landlock  # noqa: E402
 import seccomp  # noqa: E402
+import timed  # noqa: E402
 
 sys.path.remove(HERE)  # the student's imports do not see the grader's sandbox files
 
@@ -75,8 +82,10 @@ class Zygote:
                     self._kill()
                     os._exit(0)  # no interpreter teardown: nothing to save
                 msg = json.loads(data)
-                if msg["op"] == "run":
+                if msg["op"] in ("run", "time"):
                     self._run(msg, fds)
+                elif msg["op"] == "cpu":
+                    self.send({"reply": "cpu", "ns": self._cpu_ns()})
                 elif msg["op"] == "kill":
                     for fd in fds:
                         os.close(fd)
@@ -167,6 +176,27 @@ class Zygote:
                     grew = True
         return sorted(mine - {me})
 
+    def _cpu_ns(self) -> int:
+        """CPU nanoseconds used by our descendants: live ones by their process clocks (every thread),
+        those they reaped by their stat, those we reaped by our rusage. Differences of two readings
+        time one call; a student process that forks (where it can) does not hide the work."""
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        total = int((usage.ru_utime + usage.ru_stime) * 1e9)
+        tick = 1e9 / os.sysconf("SC_CLK_TCK")
+        for pid in self._others():
+            try:
+                with open(f"/proc/{pid}/stat", "rb") as f:
+                    fields = f.read().rsplit(b")", 1)[1].split()
+                utime, stime, cutime, cstime = (int(v) for v in fields[11:15])
+            except (OSError, ValueError, IndexError):
+                continue
+            total += int((cutime + cstime) * tick)
+            try:
+                total += time.clock_gettime_ns(((~pid) << 3) | 2)  # CPUCLOCK_SCHED of the process
+            except OSError:  # a zombie: its ticks
+                total += int((utime + stime) * tick)
+        return total
+
     def _reap_orphans(self, block: bool = False) -> None:
         while True:
             try:
@@ -207,7 +237,10 @@ def _become_child(msg: dict, config: dict, request: int, results: int, output: i
     sys.stdout = sys.__stdout__ = stream
     sys.stderr = sys.__stderr__ = os.fdopen(2, "w", buffering=1, encoding="utf-8", errors="replace", closefd=False)
     refused = seccomp.install()  # before anything of the student's is written or run
-    child.serve(request, results, output, config["box"], {"seccomp": refused})
+    if msg["op"] == "time":
+        timed.serve(msg, request, results, config["box"])
+    else:
+        child.serve(request, results, output, config["box"], {"seccomp": refused})
     child._flush()
     os._exit(0)
 
