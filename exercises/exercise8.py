@@ -21,8 +21,9 @@ In the whole file: imports only from torch, numpy, math, cmath, itertools, funct
 collections, numbers and random; no private (_x) or dunder attributes; no getattr, eval, exec
 or open. Code under `if __name__ == "__main__":` is not graded: check yourself there with F.conv2d.
 
-Your time on a fixed workload is compared with F.conv2d's on the same inputs; course.yml sets
-the multiple for full marks.
+Speed: the grader counts the CPU time your function takes (from outside your process, as the
+kernel counts it) on fresh inputs of a fixed shape, checks every result, and compares the
+fastest call with F.conv2d's on the same inputs; course.yml sets the multiple for full marks.
 Invalid configurations raise ValueError exactly where F.conv2d refuses.
 """
 import torch
