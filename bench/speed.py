@@ -38,7 +38,7 @@ def main() -> int:
     with Sandbox() as sandbox:
         for _ in range(args.runs):
             timing = time_case(sandbox, submission, registry.spec("exercise8"), case, Tol(),
-                               forbidden=tuple(ex.forbidden), limits=course.limits_for("exercise8"))
+                               forbidden=course.forbidden_rules("exercise8"), limits=course.limits_for("exercise8"))
             if timing.status != "returned":
                 print(f"{args.submission.name}: {timing.status}: {timing.message}")
                 return 1

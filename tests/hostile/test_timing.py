@@ -86,7 +86,7 @@ def _timing(small, sandbox, submission):
 
     case = plan(small, NAME, SEED)["speed"][0]
     return time_case(sandbox, submission, registry.spec(NAME), case, Tol(),
-                     forbidden=tuple(small.exercise(NAME).forbidden), limits=small.limits_for(NAME))
+                     forbidden=small.forbidden_rules(NAME), limits=small.limits_for(NAME))
 
 
 def _ratio(timing) -> float:
