@@ -1,0 +1,106 @@
+"""Adversary: the student's process against the machine, in both routes: confined by bubblewrap,
+and GRADE_NO_BWRAP=1 as root (Docker, Gradescope's image). The attacks use pathlib (never `import
+os`), reach the grader through /proc, and write into the pipes they inherited.
+
+Whatever the attack, the grader must exit 0/1 with a report, without a traceback, with no secret in
+any output, its course tree unchanged, its TMPDIR empty and no process of the run left
+(kit.assert_clean); and an attack that would earn points (a stolen reference) must earn none.
+"""
+from __future__ import annotations
+
+import pytest
+
+from tests.hostile.adversary.kit import MODES, ROOT, Run, assert_clean, assert_loses, fixture
+
+pytestmark = pytest.mark.slow
+
+
+def grade(tmp_path, exercise: str, text: str, mode: str, budget: float = 150):
+    run = Run(tmp_path)
+    run.write(f"{exercise}.py", text)
+    graded = run.grade(exercise, "--submission", run.sub, "--format", "json", mode=mode, timeout=budget)
+    return graded
+
+
+def with_reference(exercise: str, attack: str) -> str:
+    return (ROOT / "solutions" / f"{exercise}.py").read_text() + "\n\n" + fixture(attack)
+
+
+def with_stub(exercise: str, attack: str) -> str:
+    return (ROOT / "exercises" / f"{exercise}.py").read_text() + "\n\n" + fixture(attack)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_adversary_secrets_in_proc_environ_stay_hidden(tmp_path, mode):
+    graded = grade(tmp_path, "exercise1", with_reference("exercise1", "sys_exfil_environ.py"), mode)
+    assert_clean(graded)  # no secret in any form in stdout/stderr
+    assert graded.returncode == 1  # the attack itself costs its function's cases
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_adversary_stolen_reference_earns_nothing(tmp_path, mode):
+    """The stub of exercise1 (which forbids nothing, so no static policy applies) plus a search for
+    solutions/exercise1.py (via /proc, the install's .pth files, likely roots), copied to the working
+    folder and imported."""
+    graded = grade(tmp_path, "exercise1", with_stub("exercise1", "sys_steal_reference.py"), mode)
+    assert_loses(graded, "exercise1", "kernel")
+    assert graded.exercise("exercise1")["score"] == 0.0
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_adversary_grader_tree_is_not_writable(tmp_path, mode):
+    graded = grade(tmp_path, "exercise1", with_reference("exercise1", "sys_write_grader.py"), mode)
+    assert_clean(graded)  # the course tree unchanged: nothing dropped in autograder/, exercises/ or the root
+    assert graded.returncode == 0
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_adversary_stopping_the_grader_fails(tmp_path, mode):
+    """SIGSTOP to the grader and SIGKILL to the fork server, at import: the grader still reports in time."""
+    graded = grade(tmp_path, "exercise1", with_reference("exercise1", "sys_stop_ancestors.py"), mode, budget=150)
+    assert_clean(graded)
+    assert graded.returncode in (0, 1) and graded.report is not None, graded.describe()
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_adversary_nothing_left_in_shared_temporary_folders(tmp_path, mode):
+    graded = grade(tmp_path, "exercise1", with_reference("exercise1", "sys_tmp_drop.py"), mode)
+    assert_clean(graded)  # includes: no file named with the run's token in /tmp, /dev/shm, /var/tmp
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_adversary_endless_line_on_every_pipe(tmp_path, mode):
+    """400 MB without a newline into the results and output pipes: the reader is bounded in size and time."""
+    graded = grade(tmp_path, "exercise1", with_reference("exercise1", "sys_results_flood.py"), mode, budget=200)
+    assert_clean(graded)
+    assert graded.report is not None, graded.describe()
+    assert graded.seconds < 60 + 30, graded.describe()  # exercise1's budget is 60 s
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_adversary_deeply_nested_json_on_every_pipe(tmp_path, mode):
+    graded = grade(tmp_path, "exercise1", with_reference("exercise1", "sys_nested_line.py"), mode)
+    assert_clean(graded)  # no RecursionError traceback from the grader's json.loads
+    assert graded.report is not None, graded.describe()
+
+
+def test_adversary_weird_return_values_earn_nothing(tmp_path):
+    graded = grade(tmp_path, "exercise1", with_reference("exercise1", "sys_weird_returns.py"), "nobwrap")
+    assert_clean(graded)
+    report = graded.exercise("exercise1")
+    for concept in ("kernel", "same-padding", "transpose"):
+        got = graded.concept("exercise1", concept)
+        assert got["score"] < got["max_score"], (concept, got)
+    assert report["score"] < report["max_score"]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_adversary_disk_writes_are_capped(tmp_path, mode):
+    """16 MiB files (each under RLIMIT_FSIZE) in the box, /tmp and /dev/shm: the total is capped far
+    below 640 MiB (a size-capped tmpfs, or a quota), in both routes."""
+    graded = grade(tmp_path, "exercise1", with_reference("exercise1", "sys_disk_fill.py"), mode)
+    assert_clean(graded)
+    message = graded.concept("exercise1", "kernel")["message"]
+    assert "WROTE " in message, message
+    written = int(message.split("WROTE ")[1].split()[0].strip("'\""))
+    assert written <= 256 << 20, f"{written >> 20} MiB written from one sandbox"
