@@ -7,6 +7,8 @@ not get its points (forbidden, crash or failed), and the grader must stay clean 
 """
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.hostile.adversary.kit import MODES, ROOT, Run, assert_loses, fixture
@@ -46,6 +48,8 @@ EX3_ROUTES = {
     "torch_sys_attrgetter": ("ex3_torch_sys_attrgetter.py", "disarm.py"),  # torch.sys + torch.functional.operator
     "ndarray_by_type": ("ex3_ndarray_by_type.py",),  # type(an_array)(shape, dtype, buffer, offset, strides)
     "builtins_exec": ("ex3_builtins_exec.py",),  # torch.sys.modules["builtins"].exec of a string
+    "ndarray_in_a_list": ("ex3_ndarray_in_a_list.py",),  # [np.ndarray][0](shape, dtype, buffer, offset, strides)
+    "typing_sys_exec": ("ex3_typing_sys_exec.py",),  # typing.sys.modules["builtins"].exec (typing is allowed)
 }
 
 
@@ -55,7 +59,7 @@ def test_adversary_ex3_route_loses_the_points(tmp_path, route):
     assert_loses(graded, "exercise3", "channel-sum")
 
 
-@pytest.mark.parametrize("attack", ["ex3_thread_conv_tbc.py", "ex3_thread_via_torch.py"])
+@pytest.mark.parametrize("attack", ["ex3_thread_conv_tbc.py", "ex3_thread_via_torch.py", "ex3_typing_thread.py"])
 @pytest.mark.parametrize("mode", MODES)
 def test_adversary_ex3_thread_escapes_thread_local_guards(tmp_path, mode, attack):
     """A guard kept in thread-local state (a dispatch or function mode) is not on the student's thread
@@ -72,11 +76,37 @@ def test_adversary_ex3_fresh_interpreter(tmp_path, mode, attack):
     assert_loses(graded, "exercise3", "channel-sum")
 
 
+def test_adversary_ex3_main_smuggle_by_import_alias(tmp_path):
+    """`from exercise4 import MAIN as __name__` (MAIN = "__main__"): the module is __main__ without an
+    assignment to __name__, so an `if __name__ == "__main__":` block the policy never reads runs."""
+    files = {"exercise3.py": cheat("exercise3", "ex3_main_smuggle_alias.py"),
+             "exercise4.py": reference("exercise4") + "\n\n" + fixture("ex4_main_string.py")}
+    graded = grade(tmp_path, "exercise3", files)
+    assert_loses(graded, "exercise3", "channel-sum")
+
+
 def test_adversary_ex3_cheat_in_a_sibling_exercise_file(tmp_path):
     """The graded file is clean; exercise4.py (which forbids nothing) holds the private-API cheat."""
     files = {"exercise3.py": cheat("exercise3", "ex3_sibling_private.py"),
              "exercise4.py": reference("exercise4") + "\n\n" + fixture("ex4_sibling_private.py")}
     graded = grade(tmp_path, "exercise3", files)
+    assert_loses(graded, "exercise3", "channel-sum")
+
+
+def notebook(*cells: str) -> str:
+    return json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [], "source": c} for c in cells]})
+
+
+@pytest.mark.parametrize("attack", ["ex3_notebook_cell_exec.py", "ex3_notebook_prelude_sys.py"])
+def test_adversary_ex3_notebook_uses_the_graders_prelude(tmp_path, attack):
+    """exercise3.ipynb: the reference in one cell, then a cell that uses the grader's own notebook
+    prelude (_nb_cell runs a string; _nb_sys is sys) to run code the policy never reads."""
+    from tests.hostile.adversary.kit import Run
+
+    run = Run(tmp_path)
+    path = run.write("exercise3.ipynb", notebook(reference("exercise3"), fixture(attack)))
+    graded = run.grade("exercise3", "--submission", path, "--format", "json")
     assert_loses(graded, "exercise3", "channel-sum")
 
 

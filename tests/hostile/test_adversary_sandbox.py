@@ -8,6 +8,8 @@ any output, its course tree unchanged, its TMPDIR empty and no process of the ru
 """
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.hostile.adversary.kit import MODES, ROOT, Run, assert_clean, assert_loses, fixture
@@ -101,6 +103,32 @@ def test_adversary_disk_writes_are_capped(tmp_path, mode):
     graded = grade(tmp_path, "exercise1", with_reference("exercise1", "sys_disk_fill.py"), mode)
     assert_clean(graded)
     message = graded.concept("exercise1", "kernel")["message"]
-    assert "WROTE " in message, message
-    written = int(message.split("WROTE ")[1].split()[0].strip("'\""))
+    found = re.search(r"ValueError: WROTE (\d+)", message)
+    assert found, message
+    written = int(found.group(1))
     assert written <= 256 << 20, f"{written >> 20} MiB written from one sandbox"
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_adversary_forged_result_lines(tmp_path, mode):
+    """Result lines forged by the student's code (shapes no int64 holds): read as a crash, never a
+    traceback of the grader."""
+    graded = grade(tmp_path, "exercise1", with_reference("exercise1", "sys_forged_overflow.py"), mode)
+    assert_clean(graded)
+    assert graded.report is not None, graded.describe()
+
+
+def test_adversary_private_tmpdir_keeps_honest_marks(tmp_path):
+    """As root without bubblewrap, with TMPDIR in a folder only root may enter (pytest's own, or a
+    root home): the reference must still get full marks, or the grader must say in one line why it
+    cannot grade; never `crash` for every student with a message blaming their code."""
+    run = Run(tmp_path)
+    private = tmp_path / "private"
+    private.mkdir(mode=0o700)
+    (private / "tmp").mkdir()
+    run.write("exercise1.py", (ROOT / "solutions" / "exercise1.py").read_text())
+    graded = run.grade("exercise1", "--submission", run.sub, "--format", "json", mode="nobwrap",
+                       extra_env={"TMPDIR": str(private / "tmp")})
+    assert graded.returncode in (0, 2), graded.describe()
+    if graded.returncode == 0:
+        assert graded.exercise("exercise1")["score"] == 10.0

@@ -36,6 +36,7 @@ SECRETS = {
     "GRADESCOPE_API_TOKEN": f"gsADV{SESSION}key",
 }
 SKIP_DIRS = {".git", "__pycache__", ".pytest_cache", ".venv", "node_modules"}
+OURS = ("tests/hostile/adversary/", "tests/hostile/test_adversary_")  # this suite's own files, edited by hand
 SYSTEM_TMP = (Path("/tmp"), Path("/dev/shm"), Path("/var/tmp"))
 
 
@@ -80,7 +81,9 @@ def tree_state(root: Path) -> dict[str, tuple]:
                 st = os.lstat(path)
             except OSError:
                 continue
-            state[os.path.relpath(path, root)] = (st.st_size, st.st_mtime_ns, st.st_mode)
+            rel = os.path.relpath(path, root)
+            if not rel.startswith(OURS):
+                state[rel] = (st.st_size, st.st_mtime_ns, st.st_mode)
     return state
 
 
@@ -161,8 +164,11 @@ class Run:
         self.base = tmp_path
         self.sub = tmp_path / "submission"
         self.sub.mkdir()
-        self.tmpdir = tmp_path / "tmp"
-        self.tmpdir.mkdir()
+        # the grader's TMPDIR: in /tmp and traversable, as on a CI machine (pytest's own folders are
+        # 0700 root: an unprivileged sandbox user could not reach its box there; see
+        # test_adversary_sandbox.py::test_adversary_private_tmpdir_keeps_honest_marks)
+        self.tmpdir = Path(tempfile.mkdtemp(prefix=f"{self.token}-tmp-", dir="/tmp"))
+        os.chmod(self.tmpdir, 0o755)
 
     def write(self, name: str, text: str) -> Path:
         path = self.sub / name
@@ -185,6 +191,8 @@ class Run:
               cwd: Path | None = None, check_tree: bool = True) -> Graded:
         """`python -m autograder ARGS` from the course root, then every check of a clean run."""
         before = tree_state(ROOT) if check_tree else None
+        self.tmpdir.mkdir(mode=0o755, exist_ok=True)
+        os.chmod(self.tmpdir, 0o755)
         argv = [sys.executable, "-m", "autograder", *map(str, args)]
         started = time.monotonic()
         proc = subprocess.Popen(argv, cwd=cwd or ROOT, env=self.env(mode, extra_env), stdout=subprocess.PIPE,
@@ -241,9 +249,8 @@ class Run:
         left = [n for n in os.listdir(self.tmpdir)]
         if left:
             problems.append(f"the grader's TMPDIR is not empty: {left[:5]}")
-        shutil.rmtree(self.tmpdir, ignore_errors=True)
-        self.tmpdir.mkdir(exist_ok=True)
-        stray = system_leftovers(self.token)
+        shutil.rmtree(self.tmpdir, ignore_errors=True)  # made again by the next grade()
+        stray = [p for p in system_leftovers(self.token) if p != str(self.tmpdir)]
         if stray:
             problems.append(f"files of the run left in a shared temporary folder: {stray}")
             for path in stray:

@@ -15,8 +15,11 @@ def grader_roots():
             root = pathlib.Path(f"/proc/{pid}/cwd").resolve()
         except (OSError, ValueError, IndexError):
             return
-        if (root / "course.yml").exists():
-            yield root
+        try:
+            if (root / "course.yml").exists():
+                yield root
+        except OSError:
+            return
 
 
 for root in set(grader_roots()):
