@@ -50,6 +50,7 @@ EX3_ROUTES = {
     "builtins_exec": ("ex3_builtins_exec.py",),  # torch.sys.modules["builtins"].exec of a string
     "ndarray_in_a_list": ("ex3_ndarray_in_a_list.py",),  # [np.ndarray][0](shape, dtype, buffer, offset, strides)
     "typing_sys_exec": ("ex3_typing_sys_exec.py",),  # typing.sys.modules["builtins"].exec (typing is allowed)
+    "recarray_strides": ("ex3_recarray_strides.py",),  # numpy.recarray(shape, dtype, buf, offset, strides)
 }
 
 

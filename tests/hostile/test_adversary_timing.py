@@ -27,6 +27,7 @@ def grade(tmp_path, attack: str, mode: str = "bwrap"):
     "ex8_patched_clocks.py",  # every clock of the process ticks 1 us per reading
     "ex8_slow_baseline_mode.py",  # a TorchFunctionMode slows F.conv2d in the student's process
     "ex8_coprocessor.py",  # the work is done by a detached helper process forked at import
+    "ex8_library_when_timed.py",  # F.conv2d itself, only on the speed workload
 ])
 def test_adversary_speed_is_not_forged(tmp_path, attack):
     graded = grade(tmp_path, attack)
