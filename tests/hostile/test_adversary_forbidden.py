@@ -51,6 +51,7 @@ EX3_ROUTES = {
     "ndarray_in_a_list": ("ex3_ndarray_in_a_list.py",),  # [np.ndarray][0](shape, dtype, buffer, offset, strides)
     "typing_sys_exec": ("ex3_typing_sys_exec.py",),  # typing.sys.modules["builtins"].exec (typing is allowed)
     "recarray_strides": ("ex3_recarray_strides.py",),  # numpy.recarray(shape, dtype, buf, offset, strides)
+    "import_time_windows": ("ex3_import_time_windows.py",),  # torch.as_strided views made at import, sliced later
 }
 
 
@@ -126,3 +127,4 @@ def test_adversary_ex5_route_loses_the_points(tmp_path, route):
 def test_adversary_ex9_route_loses_the_points(tmp_path, route):
     graded = grade(tmp_path, "exercise9", {"exercise9.py": cheat("exercise9", route)})
     assert_loses(graded, "exercise9", "grad-input")
+
