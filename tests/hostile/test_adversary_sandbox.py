@@ -9,6 +9,8 @@ any output, its course tree unchanged, its TMPDIR empty and no process of the ru
 from __future__ import annotations
 
 import re
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -132,3 +134,24 @@ def test_adversary_private_tmpdir_keeps_honest_marks(tmp_path):
     assert graded.returncode in (0, 2), graded.describe()
     if graded.returncode == 0:
         assert graded.exercise("exercise1")["score"] == 10.0
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_adversary_course_kept_under_usr_stays_hidden(tmp_path, mode):
+    """A Docker image that keeps the course in /usr/src/<app> (the WORKDIR of the official Python
+    image's example Dockerfile), graded with `--course .../course.yml` as Gradescope's run_autograder
+    does (any process can read that command line): /usr is what the sandbox must mount or grant for
+    Python itself, so the course's solutions/ must be hidden there explicitly. The stub of exercise1
+    plus the search for solutions/exercise1.py must still score nothing."""
+    run = Run(tmp_path)
+    course = Path("/usr/src") / f"{run.token}-app"
+    shutil.copytree(ROOT, course, ignore=shutil.ignore_patterns(".git", "__pycache__", ".pytest_cache", "tests",
+                                                                 "*.db"))
+    try:
+        run.write("exercise1.py", with_stub("exercise1", "sys_steal_reference.py"))
+        graded = run.grade("exercise1", "--course", course / "course.yml", "--submission", run.sub, "--format", "json",
+                           mode=mode, cwd=course)
+    finally:
+        shutil.rmtree(course, ignore_errors=True)
+    assert_loses(graded, "exercise1", "kernel")
+    assert graded.exercise("exercise1")["score"] == 0.0
