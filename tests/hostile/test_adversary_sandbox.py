@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -155,3 +156,28 @@ def test_adversary_course_kept_under_usr_stays_hidden(tmp_path, mode):
         shutil.rmtree(course, ignore_errors=True)
     assert_loses(graded, "exercise1", "kernel")
     assert graded.exercise("exercise1")["score"] == 0.0
+
+
+def sysv_segments(key: int) -> list[str]:
+    try:
+        lines = Path("/proc/sysvipc/shm").read_text().splitlines()[1:]
+    except OSError:
+        return []
+    return [line for line in lines if line.split() and int(line.split()[0]) == key]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_adversary_no_system_v_ipc_outlives_the_run(tmp_path, mode):
+    """A System V shared memory segment made by the student (keyed, 0666): gone after the run (an IPC
+    namespace of its own, or removed), so nothing passes to the next student of a batch."""
+    run = Run(tmp_path)
+    run.write("exercise1.py", with_reference("exercise1", "sys_sysv_ipc.py"))
+    key = int(run.token[3:11], 16) & 0x7FFFFFFF
+    try:
+        graded = run.grade("exercise1", "--submission", run.sub, "--format", "json", mode=mode)
+        left = sysv_segments(key)
+    finally:
+        for line in sysv_segments(key):  # never leave it on the machine, whatever the outcome
+            subprocess.run(["ipcrm", "-m", line.split()[1]], capture_output=True)
+    assert_clean(graded)
+    assert not left, f"a System V segment of the run is still there: {left}"
