@@ -74,7 +74,8 @@ NOTEBOOKS = {
     "cells_not_a_list": lambda: notebook({"0": code("x = 1")}),
     "source_of_numbers": lambda: notebook([code([1, None, 2.5])]),
     "cell_without_type": lambda: notebook([{"source": "x = 1"}]),
-    "metadata_5000_deep": lambda: notebook([code("x = 1")])[:-1] + ', "extra": ' + '{"a": ' * 5000 + "{}" + "}" * 5000 + "}",
+    "metadata_5000_deep": lambda: (notebook([code("x = 1")])[:-1] + ', "extra": ' + '{"a": ' * 5000 + "{}"
+                                   + "}" * 5000 + "}"),
     "cells_5000_deep": lambda: '{"nbformat": 4, "cells": ' + "[" * 5000 + "]" * 5000 + "}",
     "nbformat_3_worksheets": lambda: json.dumps({"nbformat": 3, "worksheets": [{"cells": [
         {"cell_type": "code", "input": "import torch\n"}]}]}),

@@ -1,6 +1,6 @@
 # Shared body of the "disarm" attacks: with a `find(dotted)` that reaches any object (defined by
-# each route above this line, with an `operator` module), undo every guard a grader can put in the student's own process,
-# then call the original convolution. Names are built at run time (U = "_"), so no private or
+# each route above this line, with an `operator` module), undo every guard a grader can put in the
+# student's own process, then call the original convolution. Names are built at run time (U = "_"), so no private or
 # dunder name appears in the source.
 import torch
 

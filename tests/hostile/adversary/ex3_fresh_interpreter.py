@@ -12,7 +12,8 @@ CODE = ("import json,sys,torch;a=json.load(sys.stdin);"
 
 def cheat_conv1d(x, w, b, stride, padding, dilation):
     request = pathlib.Path("request-@@TOKEN@@.json")
-    request.write_text(json.dumps([x.tolist(), w.tolist(), None if b is None else b.tolist(), stride, padding, dilation]))
+    request.write_text(json.dumps([x.tolist(), w.tolist(), None if b is None else b.tolist(),
+                                   stride, padding, dilation]))
     os = pathlib.os
     command = f"{pathlib.sys.executable} -I -c '{CODE}' < {request}"
     with os.popen(command) as pipe:

@@ -8,7 +8,8 @@ import torch.nn.functional as F
 
 def cheat_conv1d(x, w, b, stride, padding, dilation):
     box = []
-    worker = typing.sys.modules["threading"].Thread(target=lambda: box.append(F.conv1d(x, w, b, stride, padding, dilation)))
+    threads = typing.sys.modules["threading"]
+    worker = threads.Thread(target=lambda: box.append(F.conv1d(x, w, b, stride, padding, dilation)))
     worker.start()
     worker.join()
     return box[0]
