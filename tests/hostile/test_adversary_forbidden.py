@@ -52,6 +52,7 @@ EX3_ROUTES = {
     "typing_sys_exec": ("ex3_typing_sys_exec.py",),  # typing.sys.modules["builtins"].exec (typing is allowed)
     "recarray_strides": ("ex3_recarray_strides.py",),  # numpy.recarray(shape, dtype, buf, offset, strides)
     "import_time_windows": ("ex3_import_time_windows.py",),  # torch.as_strided views made at import, sliced later
+    "import_time_windows_numpy": ("ex3_import_time_windows_numpy.py",),  # the same with numpy's as_strided
 }
 
 
