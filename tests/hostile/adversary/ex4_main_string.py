@@ -1,0 +1,2 @@
+# The accomplice: a plain string constant, nothing else.
+MAIN = "__main__"
