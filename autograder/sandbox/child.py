@@ -181,7 +181,8 @@ def serve(request_fd: int, result_fd: int, output_fd: int, box: str, protections
         baselines = sorted({c["baseline"] for c in request["calls"] if c.get("baseline")})
         install_guards(request.get("forbidden"), baselines)
         sys.path.insert(0, os.getcwd())
-        module = __import__(request["module"])
+        with guard.importing():  # window ops are refused at import too (guard.py)
+            module = __import__(request["module"])
     except BaseException as e:  # anything at import time is the student's
         send({"i": -1, "status": "crash", "error": type(e).__name__, "message": student_traceback(e)})
         return

@@ -19,7 +19,13 @@ originals needs private attributes, gc or frames, which the static policy (forbi
 refuses before anything runs.
 
 A refusal raises Refused and is recorded in `hits`, so a student who catches the exception
-is still refused. Module-level code (import time) runs unguarded.
+is still refused. Module-level code (import time) runs unguarded, except for the groups marked
+`at_import` (window ops: a window made at import would be sliced during the graded call), which
+importing() refuses too.
+
+The dispatch mode is thread-local, so no thread may exist beside the student's: install() makes
+starting a thread fail for the rest of the process (threading and _thread are reached only
+through names the static policy refuses, so the originals cannot be put back).
 """
 from __future__ import annotations
 
@@ -29,8 +35,10 @@ import os
 import sys
 
 hits: list[str] = []
-_state = {"armed": False, "exercise": "this exercise"}
+_state = {"armed": False, "importing": False, "exercise": "this exercise"}
 _ops: list[tuple[str, str]] = []  # (pattern, what it is reached through)
+_import_ops: list[tuple[str, str]] = []  # refused at import time too
+_import_verdicts: dict[object, str | None] = {}
 _autograd = False
 _verdicts: dict[object, str | None] = {}  # OpOverload -> refusal text or None, cached
 _mode = None
@@ -52,13 +60,44 @@ def install(rules: dict | None) -> None:
         return
     _state["exercise"] = rules.get("exercise") or "this exercise"
     _ops[:] = [(str(p), str(via)) for p, via in rules.get("ops", [])]
+    _import_ops[:] = [(str(p), str(via)) for p, via in rules.get("import_ops", [])]
     _autograd = bool(rules.get("autograd"))
+    at_import = {str(d) for d in rules.get("import_names", [])}
     for dotted, via in rules.get("names", []):
-        _guard_name(str(dotted), str(via))
+        _guard_name(str(dotted), str(via), str(dotted) in at_import)
     if _autograd:
         _guard_grad_transforms()
     if _ops or _autograd:
         _mode = _make_mode()
+    _no_threads()
+
+
+@contextlib.contextmanager
+def importing():
+    """While the submission is imported: only the `at_import` groups (window ops) are refused."""
+    _state["importing"] = True
+    try:
+        if _mode is None or not _import_ops:
+            yield
+        else:
+            with _mode():
+                yield
+    finally:
+        _state["importing"] = False
+
+
+def _no_threads() -> None:
+    """Starting a thread fails from now on: the dispatch mode would not be on it."""
+    import _thread
+    import threading
+
+    def refused(*args, **kwargs):
+        refuse("starting a thread", "threading")
+
+    for owner, name in ((_thread, "start_new_thread"), (_thread, "start_new"), (_thread, "start_joinable_thread"),
+                        (threading, "_start_new_thread"), (threading, "_start_joinable_thread")):
+        if hasattr(owner, name):
+            setattr(owner, name, refused)
 
 
 @contextlib.contextmanager
@@ -108,14 +147,15 @@ def _verdict(func) -> str | None:
         return _verdicts[func]
     except KeyError:
         pass
-    namespace, name = func.namespace, func._opname
-    verdict = None
-    if namespace not in _ALLOWED_NAMESPACES:
-        verdict = f"torch.ops.{namespace}"
-    else:
-        verdict = next((via for pattern, via in _ops if fnmatch.fnmatchcase(name, pattern)), None)
+    verdict = _match(func, _ops)
     _verdicts[func] = verdict
     return verdict
+
+
+def _match(func, ops) -> str | None:
+    if func.namespace not in _ALLOWED_NAMESPACES:
+        return f"torch.ops.{func.namespace}"
+    return next((via for pattern, via in ops if fnmatch.fnmatchcase(func._opname, pattern)), None)
 
 
 def _make_mode():
@@ -123,6 +163,7 @@ def _make_mode():
     from torch.utils._python_dispatch import TorchDispatchMode
 
     verdicts = _verdicts
+    state = _state
     current_node = torch._C._current_autograd_node
     grad_enabled = torch.is_grad_enabled
     tensor = torch.Tensor
@@ -138,6 +179,13 @@ def _make_mode():
             return False
 
         def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+            if state["importing"]:  # module-level code: only window ops are refused
+                via = _import_verdicts.get(func, _UNSEEN)
+                if via is _UNSEEN:
+                    via = _import_verdicts[func] = _match(func, _import_ops)
+                if via is not None:
+                    refuse(f"{func.namespace}.{func._opname} at import time", via)
+                return func(*args, **(kwargs or {}))
             via = verdicts.get(func, _UNSEEN)  # the fast path: one dict lookup per op
             if via is _UNSEEN:
                 via = _verdict(func)
@@ -178,9 +226,9 @@ def _guard_grad_transforms() -> None:
 # -- other libraries: by name
 
 
-def _wrapper(original, what: str, via: str):
+def _wrapper(original, what: str, via: str, at_import: bool = False):
     def guarded(*args, **kwargs):
-        if _state["armed"]:
+        if _state["armed"] or (at_import and _state["importing"]):
             refuse(what, via)
         return original(*args, **kwargs)
     guarded.__name__ = getattr(original, "__name__", "guarded")
@@ -207,7 +255,7 @@ def resolve(dotted: str):
     return None
 
 
-def _guard_name(dotted: str, via: str) -> None:
+def _guard_name(dotted: str, via: str, at_import: bool = False) -> None:
     """Replace a function (or every public function of a module, `module.*`) by an armed wrapper,
     in every loaded module of its package that holds it; a module not imported is imported now
     (numpy's are, at the zygote's start), so `from x import f` at import time binds the wrapper."""
@@ -230,7 +278,7 @@ def _guard_name(dotted: str, via: str) -> None:
     for name, value in targets.items():
         if getattr(value, "__guarded__", False) or id(value) in guards:
             continue
-        guards[id(value)] = _wrapper(value, name, via)
+        guards[id(value)] = _wrapper(value, name, via, at_import)
     _replace_everywhere(guards, (base.split(".")[0],))
 
 
