@@ -59,7 +59,9 @@ ORDINARY_DUNDERS = {"__init__", "__repr__", "__str__", "__len__", "__getitem__",
 # numpy's constructors that take a buffer and strides, and its stride tricks: each makes a window
 # view (as_strided by another name). numpy.ndarray may still name a type in isinstance() and
 # annotations; type(an_array) is the same class, so type(x) is allowed only where it cannot be called.
-STRIDED_NAMES = {"recarray", "chararray", "memmap", "stride_tricks", "rec"}  # torch's as_strided: run-time guard
+# (torch.empty_strided makes a tensor whose strides overlap, to be filled through a plain view of its
+# storage: no window op involved; torch's as_strided and unfold are judged at run time)
+STRIDED_NAMES = {"recarray", "chararray", "memmap", "stride_tricks", "rec", "empty_strided", "new_empty_strided"}
 STRIDED_PATHS = {"numpy.ndarray", "numpy.recarray", "numpy.chararray", "numpy.memmap", "numpy.rec",
                  "numpy.char.chararray", "numpy.lib.stride_tricks", "numpy.lib.stride_tricks.as_strided",
                  "numpy.lib.stride_tricks.sliding_window_view", "numpy.rec.array", "numpy.rec.recarray"}

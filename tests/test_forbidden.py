@@ -299,20 +299,21 @@ def test_the_dispatcher_guard_refuses_every_convolution_route(tmp_path):
         fn = name.removeprefix("route_")
         assert msg.startswith(f"routes.py:"), (name, msg)
         assert msg.endswith("is not allowed in exercise2"), (name, msg)
-    assert got["route_functional"] == (f"routes.py:{line(CONV_ROUTES, 'def route_functional')}: aten.convolution "
+    assert got["route_functional"] == (f"routes.py:{line(CONV_ROUTES, 'def route_functional')}: aten.conv1d "
                                        "(reached through F.conv1d, F.conv2d, torch.nn.Conv1d, F.unfold or an "
                                        "equivalent) is not allowed in exercise2")
-    expected_ops = {"functional": "aten.convolution", "captured": "aten.convolution", "module": "aten.convolution",
-                    "variable_functions_class": "aten.convolution", "vf": "aten.convolution",
-                    "ops": "aten.convolution", "jit_operation": "aten.convolution", "private_convolution": "aten._convolution",
+    # the op the student's call names (a CompositeImplicit op such as conv1d is caught before it decomposes)
+    expected_ops = {"functional": "aten.conv1d", "captured": "aten.conv1d", "module": "aten.conv1d",
+                    "variable_functions_class": "aten.conv1d", "vf": "aten.conv1d",
+                    "ops": "aten.convolution", "jit_operation": "aten.conv1d", "private_convolution": "aten._convolution",
                     "conv_tbc": "aten.conv_tbc", "slow_conv_dilated": "aten.slow_conv_dilated2d",
-                    "thnn": "aten._slow_conv2d_forward", "grad_weight": "aten.convolution_backward",
+                    "thnn": "aten.thnn_conv2d", "grad_weight": "aten.convolution_backward",
                     "tensorbase_unfold": "aten.unfold", "unfold": "aten.unfold", "as_strided": "aten.as_strided",
-                    "set": "aten.set_", "im2col": "aten.im2col", "fft": "aten._fft_r2c", "vmap": "aten.convolution",
-                    "functionalize": "aten.unfold", "inference_mode": "aten.conv1d",
+                    "set": "aten.set_", "im2col": "aten.im2col", "fft": "aten.fft_rfft", "vmap": "aten.convolution",
+                    "functionalize": "aten.unfold", "inference_mode": "torch.inference_mode",
                     "quantized": "quantized.conv2d_prepack", "numpy_convolve": "numpy.convolve",
                     "numpy_windows": "numpy.lib.stride_tricks.sliding_window_view", "numpy_fft": "numpy.fft.rfft",
-                    "caught": "aten.convolution"}
+                    "caught": "aten.conv1d"}
     assert {n.removeprefix("route_") for n in got} == set(expected_ops)
     for name, op in expected_ops.items():
         assert f": {op} " in got[f"route_{name}"] or f": {op}." in got[f"route_{name}"], (name, got[f"route_{name}"])
@@ -328,16 +329,17 @@ def route_nn_max_pool2d(): torch._C._nn.max_pool2d_with_indices(x.unsqueeze(0), 
 def route_module(): torch.nn.MaxPool1d(2)(x)
 def route_adaptive(): F.adaptive_max_pool1d(x, 4)
 def route_lp_pool(): F.lp_pool1d(x, 50.0, 2)
-def route_windows_max(): x.unfold(2, 2, 2).amax(-1)
+def route_windows_max(): x.unfold(2, 2, 1)[..., ::2, :].amax(-1)
+def route_honest_reshape(): x.unfold(2, 2, 2).amax(-1)  # windows that share nothing: a reshape, not a window
 def route_honest(): torch.maximum(x[..., 0::2], x[..., 1::2])
 """
 
 
 def test_the_dispatcher_guard_refuses_every_pooling_route(tmp_path):
     got = guarded("exercise5", POOL_ROUTES, tmp_path)
-    assert got.pop("route_honest") == "ok"
+    assert got.pop("route_honest") == "ok" and got.pop("route_honest_reshape") == "ok"
     assert got["route_max_pool3d"] == (f"routes.py:{line(POOL_ROUTES, 'def route_max_pool3d')}: "
-                                       "aten.max_pool3d_with_indices (reached through F.max_pool1d, F.max_pool2d, "
+                                       "aten.max_pool3d (reached through F.max_pool1d, F.max_pool2d, "
                                        "torch.nn.MaxPool1d or an equivalent) is not allowed in exercise5")
     assert all(" is not allowed in exercise5" in m for m in got.values()), got
     assert ": aten.unfold " in got["route_windows_max"] and ": aten.avg_pool" in got["route_lp_pool"]
@@ -409,7 +411,7 @@ def test_what_an_exercise_allows_stays_allowed(tmp_path):
     """
     assert guarded("exercise8", routes, tmp_path) == {
         "route_unfold": "ok", "route_as_strided": "ok",
-        "route_conv2d": f"routes.py:6: aten.convolution (reached through F.conv1d, F.conv2d, torch.nn.Conv1d, F.unfold "
+        "route_conv2d": f"routes.py:6: aten.conv2d (reached through F.conv1d, F.conv2d, torch.nn.Conv1d, F.unfold "
                         "or an equivalent) is not allowed in exercise8"}
 
 
@@ -685,3 +687,54 @@ def test_no_thread_can_be_started_beside_the_guard(tmp_path):
     at_import = "import threading\nthreading.Thread(target=print).start()\n"
     assert imported("exercise3", at_import, tmp_path) == {
         "import": "routes.py:2: starting a thread (reached through threading) is not allowed in exercise3"}
+
+
+def test_the_guard_holds_on_every_thread_and_judges_windows_by_their_strides(tmp_path):
+    """The kernels sit in torch's dispatcher, not in a thread's state: a thread that exists anyway (started
+    before the guard, as none can be after) is refused too. Views made inside honest ops (slicing, repeat,
+    diagonal) pass; a view from Python whose strides overlap is a window; inference mode is refused."""
+    script = r"""
+import json, os, queue, sys, threading
+sys.path[:0] = [sys.argv[1], os.path.join(sys.argv[1], "autograder", "sandbox")]
+import torch
+import torch.nn.functional as F
+jobs, done = queue.Queue(), queue.Queue()
+def serve():
+    job = jobs.get()
+    try:
+        done.put(str(job()))
+    except Exception as e:
+        done.put(str(e))
+worker = threading.Thread(target=serve, daemon=True)
+worker.start()  # before the guard: install() refuses new threads
+import guard
+from autograder.course import load_course
+guard.install(load_course(os.path.join(sys.argv[1], "course.yml")).forbidden_rules("exercise3"))
+x, w = torch.randn(1, 1, 10), torch.randn(1, 1, 3)
+def armed(f):
+    guard.hits.clear()
+    try:
+        with guard.armed():
+            return str(f())[:0] or "ok"
+    except Exception:
+        return guard.hits[0]
+out = {}
+with guard.armed():
+    jobs.put(lambda: F.conv1d(x, w))
+    out["thread"] = done.get(timeout=60)
+worker.join()
+out["honest"] = armed(lambda: (x[..., 1:9:2] + x.repeat(1, 1, 2)[..., :4].sum() + torch.randn(3, 3).diagonal().sum(),
+                               x.as_strided((5,), (2,)), x.unfold(2, 2, 2)))
+out["window"] = armed(lambda: x.as_strided((8, 3), (1, 1)))
+out["inference"] = armed(lambda: torch.inference_mode().__enter__())
+print(json.dumps(out))
+"""
+    done = subprocess.run([sys.executable, "-c", script, str(ROOT)], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    got = json.loads(done.stdout.strip().splitlines()[-1])
+    assert got["thread"].endswith("aten.conv1d (reached through F.conv1d, F.conv2d, torch.nn.Conv1d, F.unfold or an "
+                                  "equivalent) is not allowed in exercise3"), got
+    assert got["honest"] == "ok", got
+    assert got["window"].startswith("<string>:33: aten.as_strided (reached through Tensor.unfold"), got
+    assert got["inference"] == "<string>:34: torch.inference_mode is not allowed in exercise3", got
