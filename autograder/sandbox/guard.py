@@ -9,11 +9,9 @@ aten namespace) gets a kernel at the BackendSelect key, which every call of it p
 way to the backend, on any thread, in inference mode or under vmap, after CompositeImplicit
 decomposition (F.conv1d arrives as aten.convolution). The kernel refuses while armed and
 otherwise hands the call on: global, and free for every op that is not forbidden.
-Window ops are judged by their data and where they are called from: as_strided, set_ and
-_reshape_alias are refused only when the view they make overlaps itself, unfold only when its
-step is smaller than its size, and only in their autograd slot, which calls from Python reach
-but honest ops' kernels (slicing, repeat, diagonal: views made through as_strided) do not.
-Inference mode skips that slot, so entering it is refused while armed.
+Window ops (as_strided, set_, _reshape_alias, unfold) are judged only in their autograd slot,
+which calls from Python reach but honest ops' kernels (slicing, repeat, diagonal: views made
+through as_strided) do not. Inference mode skips that slot, so entering it is refused while armed.
 For autograd rules a TorchDispatchMode, pushed only while a graded function runs, refuses any
 op whose tensor inputs require grad under grad mode (no graph is built), any inside the
 autograd engine (no backward of a graph built at import) and any at a forward-AD level;
@@ -50,8 +48,8 @@ _autograd = False
 _mode = None
 _libraries: dict = {}  # namespace -> torch.library.Library holding our kernels (kept alive)
 _ALLOWED_NAMESPACES = ("aten", "prims")
-# ops that make a view from explicit sizes and strides (or unfold's windows): refused only when the
-# view overlaps itself, and only when called from Python (see _install_kernels)
+# ops that make a view from explicit sizes and strides (or unfold's windows): refused only when
+# called from Python, never from inside an honest op's kernel (see _install_kernels)
 _VIEW_MAKERS = ("as_strided", "as_strided_", "as_strided_copy", "as_strided_scatter", "_reshape_alias",
                 "_reshape_alias_copy", "set_", "unfold")
 
@@ -202,15 +200,13 @@ def _install_kernels() -> None:
 
 
 def _kernel(namespace: str, name: str, overload: str, via: str | None, at_import: str | None, below):
-    judge = _overlapping_unfold if name == "unfold" else _overlapping_view if name in _VIEW_MAKERS else None
     state = _state
     found = []  # the OpOverload, resolved at the first call (resolving ~700 at install costs 0.2 s)
 
     def kernel(keyset, *args, **kwargs):
         if state["armed"] or (at_import is not None and state["importing"]):
-            if judge is None or judge(args, kwargs):
-                suffix = "" if state["armed"] else " at import time"
-                refuse(f"{namespace}.{name}{suffix}", via if state["armed"] else at_import)
+            suffix = "" if state["armed"] else " at import time"
+            refuse(f"{namespace}.{name}{suffix}", via if state["armed"] else at_import)
         if not found:
             import torch
 
@@ -233,31 +229,6 @@ def _guard_inference_mode() -> None:
         return original(self)
 
     grad_mode.inference_mode.__enter__ = enter
-
-
-def _overlapping_view(args, kwargs) -> bool:
-    """Whether the (size, stride) an as_strided-like call asks for reach one element twice (a
-    window); broadcast dimensions (stride 0) and set_ without strides are views of nothing new."""
-    lists = [a for a in (*args, kwargs.get("size"), kwargs.get("stride")) if isinstance(a, (list, tuple))]
-    if len(lists) < 2:
-        return False
-    return _overlaps(lists[0], lists[1])
-
-
-def _overlaps(size, stride) -> bool:
-    dims = sorted((abs(int(st)), int(sz)) for sz, st in zip(size, stride) if int(sz) > 1 and int(st) != 0)
-    reach = 0  # the furthest offset the smaller strides reach
-    for st, sz in dims:
-        if st <= reach:
-            return True
-        reach += st * (sz - 1)
-    return False
-
-
-def _overlapping_unfold(args, kwargs) -> bool:
-    """unfold(dimension, size, step) makes windows that share elements when step < size."""
-    named = dict(zip(("self", "dimension", "size", "step"), args), **kwargs)
-    return int(named["step"]) < int(named["size"])
 
 
 def _make_mode():
