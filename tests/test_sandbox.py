@@ -108,7 +108,7 @@ def test_forbidden_at_run_time_while_timing_against_the_original(sandbox):
                             if "ctypes" not in line and "import time" not in line)
     out = sandbox.run(Submission("student", {"student": torch_only}), timed, forbidden=rules)
     line = next(i for i, text in enumerate(torch_only.splitlines(), 1) if "return F.conv1d" in text)
-    assert (out[0].status, out[0].message) == ("forbidden", f"student.py:{line}: aten.convolution (reached through "
+    assert (out[0].status, out[0].message) == ("forbidden", f"student.py:{line}: aten.conv1d (reached through "
                                                             "F.conv1d or an equivalent) is not allowed in exercise0")
     assert out[1].status == "returned" and out[1].value.array.tolist() == [[3.0, 6.0, 9.0, 12.0, 15.0, 18.0]]
     assert out[1].timing["student"] > 0 and out[1].timing["baseline"] > 0
