@@ -65,6 +65,7 @@ class ForbiddenGroup(_Frozen):
     ops: tuple[str, ...] = ()  # aten op name patterns (fnmatch), e.g. "*conv*", "as_strided*"
     names: tuple[str, ...] = ()  # dotted names of non-torch functions, e.g. numpy.convolve, numpy.fft.*
     autograd: bool = False
+    at_import: bool = False  # refused at import time too (windows made at import, sliced later)
 
 
 class Exercise(_Frozen):
@@ -117,7 +118,9 @@ class Course(_Frozen):
         return {"exercise": name,
                 "ops": [[pattern, g.via] for g in groups for pattern in g.ops],
                 "names": [[dotted, ""] for g in groups for dotted in g.names],
-                "autograd": any(g.autograd for g in groups)}
+                "autograd": any(g.autograd for g in groups),
+                "import_ops": [[pattern, g.via] for g in groups if g.at_import for pattern in g.ops],
+                "import_names": [dotted for g in groups if g.at_import for dotted in g.names]}
 
     def exercise(self, name: str) -> Exercise:
         try:

@@ -26,6 +26,8 @@ import ast
 from dataclasses import dataclass
 from typing import Iterator, Mapping
 
+from autograder.unreachable import refused_names
+
 ALLOWED_IMPORTS = ("torch", "numpy", "math", "cmath", "itertools", "functools", "typing", "collections",
                    "numbers", "random", "__future__")
 RUNS_CODE = "can load or run code the grader cannot check"
@@ -54,6 +56,15 @@ ORDINARY_DUNDERS = {"__init__", "__repr__", "__str__", "__len__", "__getitem__",
                     "__next__", "__call__", "__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__hash__",
                     "__bool__", "__contains__", "__add__", "__sub__", "__mul__", "__matmul__", "__truediv__",
                     "__floordiv__", "__neg__", "__enter__", "__exit__", "__post_init__"}
+# numpy's constructors that take a buffer and strides, and its stride tricks: each makes a window
+# view (as_strided by another name). numpy.ndarray may still name a type in isinstance() and
+# annotations; type(an_array) is the same class, so type(x) is allowed only where it cannot be called.
+# (torch.empty_strided makes a tensor whose strides overlap, to be filled through a plain view of its
+# storage: no window op involved; torch's as_strided and unfold are judged at run time)
+STRIDED_NAMES = {"recarray", "chararray", "memmap", "stride_tricks", "rec", "empty_strided", "new_empty_strided"}
+STRIDED_PATHS = {"numpy.ndarray", "numpy.recarray", "numpy.chararray", "numpy.memmap", "numpy.rec",
+                 "numpy.char.chararray", "numpy.lib.stride_tricks", "numpy.lib.stride_tricks.as_strided",
+                 "numpy.lib.stride_tricks.sliding_window_view", "numpy.rec.array", "numpy.rec.recarray"}
 WHAT_INSTEAD = {
     "getattr": "write the attribute directly (F.relu, not getattr(F, 'relu'))",
     "setattr": "assign the attribute directly", "delattr": "do not delete attributes",
@@ -115,19 +126,22 @@ def check_file(text: str, *, filename: str = "submission.py",
 
 def _parts(text: str, filename: str) -> list[tuple[str, str]]:
     """[(label, code)]: the file itself, or a notebook module's cells when the file is exactly the
-    grader's prelude followed by _nb_cell(name, code) calls (anything else is read as it is)."""
-    from autograder.notebook import _PRELUDE
+    grader's prelude followed by one _nb_run(((name, code), ...)) call (anything else is read as it is)."""
+    from autograder.notebook import _PRELUDE, _RUN_CALL
 
     if not text.startswith(_PRELUDE):
         return [(filename, text)]
+    body = ast.parse(text[len(_PRELUDE):]).body
+    call = body[0].value if len(body) == 1 and isinstance(body[0], ast.Expr) else None
+    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == _RUN_CALL
+            and len(call.args) == 1 and not call.keywords and isinstance(call.args[0], ast.Tuple)):
+        return [(filename, text)]
     cells = []
-    for stmt in ast.parse(text[len(_PRELUDE):]).body:
-        call = stmt.value if isinstance(stmt, ast.Expr) else None
-        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "_nb_cell"
-                and len(call.args) == 2 and not call.keywords
-                and all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in call.args)):
+    for cell in call.args[0].elts:
+        if not (isinstance(cell, ast.Tuple) and len(cell.elts) == 2
+                and all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in cell.elts)):
             return [(filename, text)]
-        cells.append((call.args[0].value, call.args[1].value))
+        cells.append((cell.elts[0].value, cell.elts[1].value))
     return cells
 
 
@@ -252,6 +266,9 @@ def _denied_objects() -> dict[int, str]:
 
 def _findings(tree: ast.AST, aliases: Mapping[str, str], siblings) -> Iterator[tuple[tuple, str]]:
     """(position, reason) pairs; a position sorts a line's findings left to right, innermost first."""
+    yield from _name_bindings(tree)
+    typing_only = _typing_contexts(tree)
+    type_ok = _type_calls_allowed(tree)
     for node in _walk(tree):
         line = (getattr(node, "lineno", 1), getattr(node, "col_offset", 0), getattr(node, "end_col_offset", 0) or 0)
         if isinstance(node, (ast.Import, ast.ImportFrom)):
@@ -261,16 +278,24 @@ def _findings(tree: ast.AST, aliases: Mapping[str, str], siblings) -> Iterator[t
                 yield line, f"uses {node.id}(), which is not allowed in a graded file: {WHAT_INSTEAD[node.id]}"
             elif _dunder(node.id) and node.id != "__name__":
                 yield line, f"uses {node.id}, which is not allowed in a graded file"
+            elif node.id.startswith("_nb_"):
+                yield line, f"uses {node.id}, a name of the grader's notebook runner: not allowed in a graded file"
+            elif id(node) not in typing_only and aliases.get(node.id) in STRIDED_PATHS:
+                yield line, _strided_why(aliases[node.id])
         elif isinstance(node, ast.Attribute):
-            yield from ((line, why) for why in _attribute_findings(node, aliases))
+            yield from ((line, why) for why in _attribute_findings(node, aliases, id(node) in typing_only))
         elif isinstance(node, ast.Call):
             if isinstance(node.func, ast.Name) and node.func.id == "type" and len(node.args) == 3:
                 yield line, "calls type() with three arguments: define the class with a class statement"
-            if _path(node.func, aliases) == "numpy.ndarray":
-                yield line, "calls numpy.ndarray(...) directly: use np.array, np.zeros or np.empty"
+            elif isinstance(node.func, ast.Name) and node.func.id == "type" and id(node) not in type_ok:
+                yield line, ("uses type(x) other than as type(x).__name__ or in a comparison (it can build "
+                             "arrays with any strides): use isinstance(x, ...)")
             for kw in node.keywords:
                 if kw.arg and _dunder(kw.arg):
                     yield line, f"passes {kw.arg}=, which is not allowed in a graded file"
+                elif kw.arg == "strides":
+                    yield line, ("passes strides= (an array over memory it does not own: a window view): "
+                                 "use np.array, np.zeros, slicing or stacking")
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             if _dunder(node.name) and node.name not in ORDINARY_DUNDERS:
                 yield line, (f"defines {node.name}, which hooks into Python's or torch's machinery: "
@@ -283,6 +308,74 @@ def _findings(tree: ast.AST, aliases: Mapping[str, str], siblings) -> Iterator[t
             for attr in node.kwd_attrs:
                 if attr.startswith("_"):
                     yield line, f"matches on .{attr}, a private attribute: use the public API"
+
+
+def _strided_why(what: str) -> str:
+    if what == "numpy.ndarray":
+        return ("uses numpy.ndarray other than in isinstance() or an annotation (its constructor makes "
+                "window views): use np.array, np.zeros or np.empty")
+    return (f"uses {what}, which builds arrays over other memory with any strides (a window view): "
+            "use np.array, np.zeros, slicing or stacking")
+
+
+def _typing_contexts(tree: ast.AST) -> set[int]:
+    """ids of the nodes that only name a type: annotations, isinstance/issubclass's second argument."""
+    roots: list[ast.AST] = []
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            a = node.args
+            roots += [x.annotation for x in (*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg)
+                      if x is not None and x.annotation is not None]
+            roots += [node.returns] if node.returns is not None else []
+        elif isinstance(node, ast.AnnAssign):
+            roots.append(node.annotation)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                and node.func.id in ("isinstance", "issubclass") and len(node.args) == 2:
+            roots.append(node.args[1])
+    return {id(n) for r in roots for n in ast.walk(r)}
+
+
+def _type_calls_allowed(tree: ast.AST) -> set[int]:
+    """ids of type(x) calls that cannot be called on: type(x).__name__, operands of comparisons,
+    f-string fields, arguments of str/repr/print/issubclass."""
+    ok: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr == "__name__" and isinstance(node.value, ast.Call):
+            ok.add(id(node.value))
+        elif isinstance(node, ast.Compare):
+            ok.update(id(n) for n in (node.left, *node.comparators) if isinstance(n, ast.Call))
+        elif isinstance(node, ast.FormattedValue) and isinstance(node.value, ast.Call):
+            ok.add(id(node.value))  # f"got {type(x)}"
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                and node.func.id in ("str", "repr", "print", "issubclass"):
+            ok.update(id(a) for a in node.args if isinstance(a, ast.Call))
+    return ok
+
+
+def _name_bindings(tree: ast.AST) -> Iterator[tuple[tuple, str]]:
+    """Every binding of __name__, read everywhere (the `__main__` blocks too): a module that renames
+    itself would run the blocks the policy skips."""
+    why = "binds __name__ (a module that renames itself runs its `if __name__ == \"__main__\":` block)"
+    for node in ast.walk(tree):
+        names: list[str] = []
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            names = [node.id]
+        elif isinstance(node, ast.alias):
+            names = [node.asname or node.name.split(".")[0]]
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            names = node.names
+        elif isinstance(node, ast.arg):
+            names = [node.arg]
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names = [node.name]
+        elif isinstance(node, ast.ExceptHandler):
+            names = [node.name or ""]
+        elif isinstance(node, (ast.MatchAs, ast.MatchStar)):
+            names = [node.name or ""]
+        elif isinstance(node, ast.MatchMapping):
+            names = [node.rest or ""]
+        if "__name__" in names:
+            yield (getattr(node, "lineno", 1), getattr(node, "col_offset", 0), 0), why
 
 
 def _dunder(name: str) -> bool:
@@ -326,9 +419,18 @@ def _import_findings(node: ast.Import | ast.ImportFrom, siblings) -> Iterator[st
         if denied:
             yield denied
             return
+        refused = refused_names(ALLOWED_IMPORTS)
+        leads_out = next((p for p in path.split(".")[1:] if p in refused), None)
+        if leads_out:
+            yield f"imports {path}: {leads_out} reaches {refused[leads_out]}, outside what a graded file may use"
+            return
+        strided = next((p for p in path.split(".")[1:] if p in STRIDED_NAMES), None)
+        if strided:
+            yield _strided_why(path)
+            return
 
 
-def _attribute_findings(node: ast.Attribute, aliases: Mapping[str, str]) -> Iterator[str]:
+def _attribute_findings(node: ast.Attribute, aliases: Mapping[str, str], typing_only: bool = False) -> Iterator[str]:
     attr = node.attr
     if attr == "__init__" and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Name) \
             and node.value.func.id == "super":
@@ -345,7 +447,15 @@ def _attribute_findings(node: ast.Attribute, aliases: Mapping[str, str]) -> Iter
     if attr in DENIED_ATTRIBUTES:
         yield f"uses .{attr}, which is not allowed in a graded file"
         return
+    reaches = refused_names(ALLOWED_IMPORTS).get(attr)
+    if reaches is not None:
+        yield (f"uses .{attr}, a name that reaches {reaches}, outside what a graded file may use "
+               "(if it is your own attribute, name it differently)")
+        return
     path = _path(node, aliases)
+    if not typing_only and (attr in STRIDED_NAMES or path in STRIDED_PATHS):
+        yield _strided_why(path or attr)
+        return
     if isinstance(node.ctx, (ast.Store, ast.Del)):
         if path is not None:
             yield f"changes {path}: a graded file may not change a library's modules or classes"

@@ -31,23 +31,29 @@ _MAGIC_LINE = re.compile(r"^(?P<indent>\s*)(?:[%!]|[\w.,][\w.,\s]*=\s*[%!])")
 _HELP_LINE = re.compile(r"^\s*[\w.]+\?\??\s*$")
 _KEPT = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Assign, ast.AnnAssign)
 
+# The runner deletes itself from the module's globals before the first cell runs, and keeps its
+# modules in its own frame: a cell can name nothing of it (no _nb_cell to run a string, no sys).
 _PRELUDE = '''\
 # Generated from a notebook by autograder.notebook: each code cell runs as its kernel ran it.
-import linecache as _nb_linecache
-import sys as _nb_sys
-import traceback as _nb_traceback
+def _nb_run(_nb_cells, _nb_exec=exec, _nb_compile=compile, _nb_print=print, _nb_type=type, _nb_len=len):
+    import linecache
+    import sys
+    import traceback
 
+    space = globals()
+    del space["_nb_run"]
+    for name, source in _nb_cells:
+        linecache.cache[name] = (_nb_len(source), None, source.splitlines(True), name)
+        code = _nb_compile(source, name, "exec")  # a syntax error is the submission's: it fails to import
+        try:
+            _nb_exec(code, space)
+        except Exception as error:  # a cell that raises stops there; the next cell still runs, as in a kernel
+            _nb_print(f"{name} raised (the cells after it still ran):")
+            traceback.print_exception(_nb_type(error), error, error.__traceback__.tb_next, file=sys.stdout)
 
-def _nb_cell(_nb_name, _nb_source):
-    _nb_linecache.cache[_nb_name] = (len(_nb_source), None, _nb_source.splitlines(True), _nb_name)
-    _nb_code = compile(_nb_source, _nb_name, "exec")  # a syntax error is the submission's: it fails to import
-    try:
-        exec(_nb_code, globals())
-    except Exception as _nb_error:  # a cell that raises stops there; the next cell still runs, as in a kernel
-        print(f"{_nb_name} raised (the cells after it still ran):")
-        _nb_traceback.print_exception(type(_nb_error), _nb_error, _nb_error.__traceback__.tb_next, file=_nb_sys.stdout)
 
 '''
+_RUN_CALL = "_nb_run"
 
 
 class NotebookError(ValueError):
@@ -112,7 +118,8 @@ def history_source(inputs: Sequence[str]) -> str:
 
 
 def module_from_cells(cells: Iterable[tuple[str, str]], *, keep_syntax_errors: bool) -> str:
-    parts = [_PRELUDE]
+    """The prelude, then one `_nb_run((("cell 1", code), ...))` call (read back by forbidden._parts)."""
+    parts = []
     for name, source in cells:
         code = cell_code(source)
         if code is None:
@@ -123,8 +130,8 @@ def module_from_cells(cells: Iterable[tuple[str, str]], *, keep_syntax_errors: b
             if not keep_syntax_errors:
                 continue
         if code.strip():
-            parts.append(f"_nb_cell({name!r}, {code!r})\n")
-    return "".join(parts)
+            parts.append(f"    ({name!r}, {code!r}),\n")
+    return f"{_PRELUDE}{_RUN_CALL}((\n{''.join(parts)}))\n"
 
 
 def cell_code(source: str) -> str | None:

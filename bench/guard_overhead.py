@@ -1,11 +1,13 @@
-"""What the forbidden-call guard costs: the reference solution's work, with and without it armed.
+"""What the forbidden-call guard costs: the reference solution's work, before and after it is installed.
 
     python bench/guard_overhead.py [exercise2] [--repeats 7]
 
-The guard (autograder/sandbox/guard.py) is a TorchDispatchMode: every torch op a graded function
-calls passes through one Python call. A loop-heavy solution (exercise2's reference: thousands of
-tiny ops) shows the worst case; a vectorised one (exercise8's) shows none. Run in a fresh
-interpreter (the guard patches numpy); prints the best time of each and their ratio.
+The guard (autograder/sandbox/guard.py) puts a Python kernel on each forbidden op (and on the
+view makers, as_strided and set_, which slicing reaches inside torch); every other op runs as
+without it. exercise9 adds a TorchDispatchMode for its autograd rules: there every op passes
+through one Python call. A loop-heavy solution (exercise2's reference: thousands of tiny ops)
+shows the worst case; a vectorised one (exercise8's) shows none. Run in a fresh interpreter
+(the guard patches numpy and torch's dispatcher); prints the best time of each and their ratio.
 """
 from __future__ import annotations
 
@@ -21,7 +23,10 @@ WORK = {
                                                padding=2, dilation=2),
                                m.conv2d_single(t.randn(24, 24, dtype=t.float64), t.randn(3, 3, dtype=t.float64),
                                                padding=1)),
+    "exercise5": lambda m, t: [m.max_pool1d(t.randn(4, 3, 200), 3, 2, 1, 2) for _ in range(20)],
     "exercise8": lambda m, t: m.conv2d_fast(t.randn(16, 3, 64, 64), t.randn(32, 3, 3, 3), padding=1),
+    "exercise9": lambda m, t: [m.conv1d_backward(t.randn(2, 4, 46), t.randn(2, 3, 50), t.randn(4, 3, 5), 1, 0, 1)
+                               for _ in range(20)],
 }
 
 
@@ -39,7 +44,6 @@ def main() -> None:
     from autograder.course import load_course
 
     torch.set_num_threads(1)
-    guard.install(load_course(ROOT / "course.yml").forbidden_rules(args.exercise))
     spec = importlib.util.spec_from_file_location("reference", ROOT / "solutions" / f"{args.exercise}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -57,8 +61,11 @@ def main() -> None:
             times.append(time.perf_counter() - started)
         return min(times)
 
-    best(True), best(False)  # warm up both paths
-    plain, guarded = best(False), best(True)
+    best(False)  # warm up
+    plain = best(False)  # before the guard exists: its kernels are global once installed
+    guard.install(load_course(ROOT / "course.yml").forbidden_rules(args.exercise))
+    best(True)
+    guarded = best(True)
     print(f"{args.exercise}: unguarded {plain * 1e3:.1f} ms, guarded {guarded * 1e3:.1f} ms, "
           f"ratio {guarded / plain:.2f}")
 

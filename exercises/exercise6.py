@@ -27,7 +27,10 @@ F.pad, numpy.pad and every other library padding, library convolutions (F.conv1d
 numpy.convolve), sliding windows (Tensor.unfold, as_strided) and FFTs.
 In the whole file: imports only from torch, numpy, math, cmath, itertools, functools, typing,
 collections, numbers and random; no private (_x) or dunder attributes; no getattr, eval, exec
-or open. Code under `if __name__ == "__main__":` is not graded: check yourself there with F.pad and F.conv1d.
+or open; no attribute leading to other modules (torch.sys, typing.sys); no threads; no
+numpy.ndarray(...), recarray or strides= (isinstance(x, np.ndarray) is fine); __name__ is
+never assigned. Windows may not be made at import time either.
+Code under `if __name__ == "__main__":` is not graded: check yourself there with F.pad and F.conv1d.
 """
 import torch
 

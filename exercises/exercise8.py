@@ -19,7 +19,10 @@ library convolutions (F.conv2d, torch.nn.Conv2d, F.conv1d, numpy.convolve) and F
 (im2col done for you).
 In the whole file: imports only from torch, numpy, math, cmath, itertools, functools, typing,
 collections, numbers and random; no private (_x) or dunder attributes; no getattr, eval, exec
-or open. Code under `if __name__ == "__main__":` is not graded: check yourself there with F.conv2d.
+or open; no attribute leading to other modules (torch.sys, typing.sys); no threads; no
+numpy.ndarray(...), recarray or strides= (isinstance(x, np.ndarray) is fine); __name__ is
+never assigned.
+Code under `if __name__ == "__main__":` is not graded: check yourself there with F.conv2d.
 
 Speed: the grader counts the CPU time your function takes (from outside your process, as the
 kernel counts it) on fresh inputs of a fixed shape, checks every result, and compares the

@@ -25,7 +25,10 @@ windows (Tensor.unfold, F.unfold, as_strided, sliding_window_view) and FFTs: the
 write the dot products yourself.
 In the whole file: imports only from torch, numpy, math, cmath, itertools, functools, typing,
 collections, numbers and random; no private (_x) or dunder attributes; no getattr, eval, exec
-or open. Code under `if __name__ == "__main__":` is not graded: check yourself there with F.conv1d.
+or open; no attribute leading to other modules (torch.sys, typing.sys); no threads; no
+numpy.ndarray(...), recarray or strides= (isinstance(x, np.ndarray) is fine); __name__ is
+never assigned. Windows may not be made at import time either.
+Code under `if __name__ == "__main__":` is not graded: check yourself there with F.conv1d.
 """
 import torch
 

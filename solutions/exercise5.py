@@ -23,7 +23,10 @@ library pooling (F.max_pool1d, F.max_pool2d, torch.nn.MaxPool1d, adaptive or ave
 library convolutions and sliding windows (Tensor.unfold, as_strided, sliding_window_view).
 In the whole file: imports only from torch, numpy, math, cmath, itertools, functools, typing,
 collections, numbers and random; no private (_x) or dunder attributes; no getattr, eval, exec
-or open. Code under `if __name__ == "__main__":` is not graded: check yourself there with F.max_pool1d.
+or open; no attribute leading to other modules (torch.sys, typing.sys); no threads; no
+numpy.ndarray(...), recarray or strides= (isinstance(x, np.ndarray) is fine); __name__ is
+never assigned. Windows may not be made at import time either.
+Code under `if __name__ == "__main__":` is not graded: check yourself there with F.max_pool1d.
 """
 import torch
 

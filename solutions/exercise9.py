@@ -28,7 +28,10 @@ dual tensors, torch.func.grad/vjp/jvp/jacrev/jacfwd), library convolutions and t
 (F.conv1d, torch.nn.grad.conv1d_input, convolution_backward).
 In the whole file: imports only from torch, numpy, math, cmath, itertools, functools, typing,
 collections, numbers and random; no private (_x) or dunder attributes; no getattr, eval, exec
-or open. Code under `if __name__ == "__main__":` is not graded: check yourself there with torch.autograd.grad.
+or open; no attribute leading to other modules (torch.sys, typing.sys); no threads; no
+numpy.ndarray(...), recarray or strides= (isinstance(x, np.ndarray) is fine); __name__ is
+never assigned.
+Code under `if __name__ == "__main__":` is not graded: check yourself there with torch.autograd.grad.
 """
 import torch
 

@@ -66,7 +66,7 @@ def why(source: str) -> str | None:
     ("import numpy as np\nnp.core.multiarray.correlate2\n", "ex.py:2: uses numpy.core, which is numpy's private"),
     ("import numpy as np\nnp.load('a.npy', allow_pickle=True)\n", "ex.py:2: uses numpy.load"),
     ("import numpy as np\nv = np.ndarray((3, 2), buffer=np.zeros(4), strides=(8, 8))\n",
-     "ex.py:2: calls numpy.ndarray(...) directly: use np.array, np.zeros or np.empty"),
+     "ex.py:2: uses numpy.ndarray other than in isinstance()"),
     ("import numpy as np\nx = np.zeros(4)\nx.strides = (0,)\n", "ex.py:3: sets .strides"),
     ("import torch\nx = torch.zeros(1).__class__\n", "ex.py:2: uses .__class__, which reaches into Python's"),
     ("s = ().__class__.__base__.__subclasses__()\n", "ex.py:1: uses .__"),
@@ -299,20 +299,21 @@ def test_the_dispatcher_guard_refuses_every_convolution_route(tmp_path):
         fn = name.removeprefix("route_")
         assert msg.startswith(f"routes.py:"), (name, msg)
         assert msg.endswith("is not allowed in exercise2"), (name, msg)
-    assert got["route_functional"] == (f"routes.py:{line(CONV_ROUTES, 'def route_functional')}: aten.convolution "
+    assert got["route_functional"] == (f"routes.py:{line(CONV_ROUTES, 'def route_functional')}: aten.conv1d "
                                        "(reached through F.conv1d, F.conv2d, torch.nn.Conv1d, F.unfold or an "
                                        "equivalent) is not allowed in exercise2")
-    expected_ops = {"functional": "aten.convolution", "captured": "aten.convolution", "module": "aten.convolution",
-                    "variable_functions_class": "aten.convolution", "vf": "aten.convolution",
-                    "ops": "aten.convolution", "jit_operation": "aten.convolution", "private_convolution": "aten._convolution",
+    # the op the student's call names (a CompositeImplicit op such as conv1d is caught before it decomposes)
+    expected_ops = {"functional": "aten.conv1d", "captured": "aten.conv1d", "module": "aten.conv1d",
+                    "variable_functions_class": "aten.conv1d", "vf": "aten.conv1d",
+                    "ops": "aten.convolution", "jit_operation": "aten.conv1d", "private_convolution": "aten._convolution",
                     "conv_tbc": "aten.conv_tbc", "slow_conv_dilated": "aten.slow_conv_dilated2d",
-                    "thnn": "aten._slow_conv2d_forward", "grad_weight": "aten.convolution_backward",
+                    "thnn": "aten.thnn_conv2d", "grad_weight": "aten.convolution_backward",
                     "tensorbase_unfold": "aten.unfold", "unfold": "aten.unfold", "as_strided": "aten.as_strided",
-                    "set": "aten.set_", "im2col": "aten.im2col", "fft": "aten._fft_r2c", "vmap": "aten.convolution",
-                    "functionalize": "aten.unfold", "inference_mode": "aten.conv1d",
+                    "set": "aten.set_", "im2col": "aten.im2col", "fft": "aten.fft_rfft", "vmap": "aten.convolution",
+                    "functionalize": "aten.unfold", "inference_mode": "torch.inference_mode",
                     "quantized": "quantized.conv2d_prepack", "numpy_convolve": "numpy.convolve",
                     "numpy_windows": "numpy.lib.stride_tricks.sliding_window_view", "numpy_fft": "numpy.fft.rfft",
-                    "caught": "aten.convolution"}
+                    "caught": "aten.conv1d"}
     assert {n.removeprefix("route_") for n in got} == set(expected_ops)
     for name, op in expected_ops.items():
         assert f": {op} " in got[f"route_{name}"] or f": {op}." in got[f"route_{name}"], (name, got[f"route_{name}"])
@@ -337,7 +338,7 @@ def test_the_dispatcher_guard_refuses_every_pooling_route(tmp_path):
     got = guarded("exercise5", POOL_ROUTES, tmp_path)
     assert got.pop("route_honest") == "ok"
     assert got["route_max_pool3d"] == (f"routes.py:{line(POOL_ROUTES, 'def route_max_pool3d')}: "
-                                       "aten.max_pool3d_with_indices (reached through F.max_pool1d, F.max_pool2d, "
+                                       "aten.max_pool3d (reached through F.max_pool1d, F.max_pool2d, "
                                        "torch.nn.MaxPool1d or an equivalent) is not allowed in exercise5")
     assert all(" is not allowed in exercise5" in m for m in got.values()), got
     assert ": aten.unfold " in got["route_windows_max"] and ": aten.avg_pool" in got["route_lp_pool"]
@@ -409,7 +410,7 @@ def test_what_an_exercise_allows_stays_allowed(tmp_path):
     """
     assert guarded("exercise8", routes, tmp_path) == {
         "route_unfold": "ok", "route_as_strided": "ok",
-        "route_conv2d": f"routes.py:6: aten.convolution (reached through F.conv1d, F.conv2d, torch.nn.Conv1d, F.unfold "
+        "route_conv2d": f"routes.py:6: aten.conv2d (reached through F.conv1d, F.conv2d, torch.nn.Conv1d, F.unfold "
                         "or an equivalent) is not allowed in exercise8"}
 
 
@@ -423,4 +424,316 @@ def test_a_notebook_is_read_cell_by_cell():
                                                     "not change a library's modules or classes")
     assert check({"ex": module_from_cells(cells[:2], keep_syntax_errors=True)}, "ex") is None
     # the grader's prelude is trusted only as it is: code hidden after it is read as a plain file
-    assert check({"ex": module + "import os\n"}, "ex").message().startswith("ex.py:2: imports linecache")
+    assert check({"ex": module + "import os\n"}, "ex").message().startswith("ex.py:2: uses exec()")
+    # its runner leaves nothing in the module: a cell can name no _nb_ helper (and may not try)
+    space = {"__name__": "ex"}
+    exec(compile(module_from_cells(cells[:2], keep_syntax_errors=True), "ex", "exec"), space)
+    assert sorted(k for k in space if not k.startswith("__")) == ["F", "x"]
+    spy = module_from_cells([("cell 1", "s = _nb_sys\n")], keep_syntax_errors=True)
+    assert check({"ex": spy}, "ex").message() == ("cell 1:1: uses _nb_sys, a name of the grader's notebook runner: "
+                                                 "not allowed in a graded file")
+
+
+# -- names that lead out of the allowed modules (autograder/unreachable.py)
+
+SYS = ("a name that reaches the sys module (torch.sys), outside what a graded file may use (if it is your own "
+       "attribute, name it differently)")
+
+
+@pytest.mark.parametrize("source, expected", [
+    ('import torch\nf = torch.sys.modules["builtins"].exec\n', f"ex.py:2: uses .sys, {SYS}"),
+    ("import typing\nm = typing.sys.modules\n", f"ex.py:2: uses .sys, {SYS}"),
+    ("import torch\nm = [torch][0].sys\n", f"ex.py:2: uses .sys, {SYS}"),  # the object is unknown: the name is not
+    ('import torch\nop = torch.functional.operator.attrgetter("x")\n', "ex.py:2: uses .operator, a name that reaches "
+                                                                       "the operator module"),
+    ("import torch\nx = torch.autograd.profiler_util.attrgetter\n", "ex.py:2: uses .attrgetter, a name that reaches "
+                                                                    "operator.attrgetter"),
+    ("import torch\nt = torch.threading.Thread\n", "ex.py:2: uses .threading, a name that reaches the threading module"),
+    ("import torch\no = torch.os\n", "ex.py:2: uses .os, a name that reaches the os module"),
+    ("import torch\ng = torch.cuda.graphs.gc\n", "ex.py:2: uses .gc, a name that reaches the gc module"),
+    ("from torch.functional import operator\n", "ex.py:1: imports torch.functional.operator: operator reaches the "
+                                                "operator module"),
+    ("from typing import sys\n", "ex.py:1: imports typing.sys: sys reaches the sys module"),
+])
+def test_names_that_lead_out_of_the_allowed_modules_are_refused(source, expected):
+    assert (why(source) or "").startswith(expected), why(source)
+
+
+@pytest.mark.filterwarnings("ignore::FutureWarning")  # deprecated torch aliases warn when touched
+def test_nothing_dangerous_is_reachable_through_the_names_left():
+    """Walk every public name the policy leaves, from every allowed module, through modules and classes:
+    no dangerous module (sys, os, threading, builtins...) and no code-running callable is ever reached."""
+    import types
+
+    from autograder.forbidden import ALLOWED_IMPORTS
+    from autograder.unreachable import _HARD, DANGEROUS_MODULES, refused_names
+
+    refused = refused_names(ALLOWED_IMPORTS)
+    todo = [m for n, m in list(sys.modules.items()) if m is not None and n.split(".")[0] in ALLOWED_IMPORTS]
+    seen, reached = set(), []
+    while todo:
+        owner = todo.pop()
+        if id(owner) in seen:
+            continue
+        seen.add(id(owner))
+        try:
+            items = list(vars(owner).items())
+        except TypeError:
+            continue
+        for name, value in items:
+            if name.startswith("_") or name in refused:
+                continue
+            if isinstance(value, types.ModuleType):
+                if value.__name__.split(".")[0] in DANGEROUS_MODULES:
+                    reached.append(f"{getattr(owner, '__name__', owner)}.{name}")
+                todo.append(value)
+            elif isinstance(value, type):
+                todo.append(value)
+            elif callable(value) and getattr(value, "__name__", None) in _HARD and \
+                    str(getattr(value, "__module__", "")).split(".")[0] in DANGEROUS_MODULES:
+                reached.append(f"{getattr(owner, '__name__', owner)}.{name}")
+    assert not reached, reached[:20]
+
+
+@pytest.mark.parametrize("source", [
+    '__name__ = "__main__"\n',
+    "from exercise4 import MAIN as __name__\n",
+    "import exercise4 as __name__\n",
+    'for __name__ in ["__main__"]:\n    pass\n',
+    'if (__name__ := "__main__"):\n    pass\n',
+    "def f():\n    global __name__\n",
+    "del __name__\n",
+    "def f(__name__):\n    pass\n",
+    "f = lambda __name__: 0\n",
+    "import torch\nwith torch.no_grad() as __name__:\n    pass\n",
+    "try:\n    pass\nexcept ValueError as __name__:\n    pass\n",
+    "match 1:\n    case __name__:\n        pass\n",
+    "x = [1 for __name__ in range(2)]\n",
+    'if __name__ == "__main__":\n    __name__ = "x"\n',  # inside the block the policy skips: still read
+])
+def test_any_binding_of_the_module_name_is_refused(source):
+    finding, _ = check_file(source, filename="ex.py", siblings={"exercise4"})
+    assert finding is not None and finding.why.startswith("binds __name__"), finding
+
+
+@pytest.mark.parametrize("source, expected", [
+    ("import numpy as np\na = np.zeros(3)\nb = type(a)((2,), a.dtype, a, 0, (8,))\n",
+     "ex.py:3: uses type(x) other than as type(x).__name__ or in a comparison"),
+    ("import numpy as np\na = np.zeros(3)\nmake = type(a)\n", "ex.py:3: uses type(x) other than"),
+    ("import numpy as np\nmake = [np.ndarray][0]\n", "ex.py:2: uses numpy.ndarray other than in isinstance() or an "
+                                                    "annotation"),
+    ("from numpy import ndarray\nmake = ndarray\n", "ex.py:2: uses numpy.ndarray other than"),
+    ("import numpy as np\nr = np.recarray((2,), dtype=float)\n", "ex.py:2: uses numpy.recarray, which builds arrays "
+                                                                 "over other memory"),
+    ("import numpy as np\nr = np.rec.array([1.0])\n", "ex.py:2: uses numpy.rec, which builds"),
+    ("import numpy as np\nc = np.char.chararray((2,))\n", "ex.py:2: uses numpy.char.chararray, which builds"),
+    ("import numpy as np\nm = np.memmap\n", "ex.py:2: uses numpy.memmap, which builds"),
+    ("import numpy as np\nr = np.lib.stride_tricks.as_strided\n", "ex.py:2: uses numpy.lib.stride_tricks"),
+    ("from numpy.lib.stride_tricks import sliding_window_view\n", "ex.py:1: uses numpy.lib.stride_tricks, which"),
+    ("import numpy as np\nb = np.zeros(3).view(strides=(8,))\n", "ex.py:2: passes strides= (an array over memory"),
+    ('x = _nb_cell("a", "b")\n', "ex.py:1: uses _nb_cell, a name of the grader's notebook runner"),
+    ("x = _nb_sys.modules\n", "ex.py:1: uses _nb_sys, a name of the grader's notebook runner"),
+])
+def test_window_constructors_and_the_notebook_runner_are_refused(source, expected):
+    assert (why(source) or "").startswith(expected), why(source)
+
+
+HONEST_STYLES = [
+    # loops, list and dict methods, f-strings, comprehensions
+    """
+    import torch
+    def conv1d_single(x, w, stride=1):
+        out, cache = [], {}
+        for i in range(0, len(x) - len(w) + 1, stride):
+            total = 0.0
+            for k in range(len(w)):
+                total += float(x[i + k]) * float(w[k])
+            out.append(total)
+            cache.setdefault(i, []).append(total)
+        keys = sorted(cache.keys())
+        names = ", ".join(f"{k}:{v[0]:.2f}" for k, v in cache.items())
+        copied = out.copy(); copied.reverse(); copied.sort(); copied.pop(); copied.insert(0, 1.0)
+        print(names.upper().strip().split(","), keys.index(0) if keys else -1, {k: v for k, v in cache.items()})
+        return torch.tensor(out, dtype=x.dtype)
+    """,
+    # numpy, with ndarray in isinstance and annotations, type(x) in messages and comparisons
+    """
+    import numpy as np
+    from numpy import ndarray
+    def pad(a: np.ndarray, p: int) -> ndarray:
+        if not isinstance(a, (np.ndarray, list)):
+            raise TypeError(f"expected an array, got {type(a)} ({type(a).__name__})")
+        if type(a) is list or type(a) == tuple:
+            a = np.asarray(a)
+        out = np.zeros(a.shape[0] + 2 * p, dtype=a.dtype)
+        out[p:p + a.shape[0]] = a.copy()
+        s = a.strides[0]  # reading strides is fine
+        return np.copy(out) + np.dot(out, out) * 0 + np.einsum("i,i->", out, out) * 0 + s * 0
+    """,
+    # vectorised torch, nn.Module, typing and the allowed stdlib
+    """
+    from __future__ import annotations
+    import collections, functools, itertools, math, random
+    from typing import Optional, cast
+    import torch
+    from torch import nn
+    class Layer(nn.Module):
+        def __init__(self, w: torch.Tensor):
+            super().__init__()
+            self.weight = nn.Parameter(w.clone())
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            windows = torch.stack([x[..., i:i + self.weight.shape[-1]] for i in range(x.shape[-1] - self.weight.shape[-1] + 1)], -2)
+            return torch.einsum("...ik,k->...i", windows, self.weight).mul(1).abs().max(dim=-1).values
+    def total(xs: Optional[list] = None) -> float:
+        xs = cast(list, xs or [1, 2])
+        counts = collections.Counter(xs); dd = collections.defaultdict(list); dd[0].append(1)
+        rng = random.Random(0)
+        return functools.reduce(lambda a, b: a + b, xs) + math.floor(0.5) + len(list(itertools.product(xs, xs))) \\
+            + rng.random() * 0 + sum(counts.values()) + torch.zeros(3).numpy().sum().item()
+    """,
+]
+
+
+@pytest.mark.parametrize("source", HONEST_STYLES)
+def test_honest_styles_pass(source):
+    assert why(source) is None
+
+
+def test_the_course_solutions_and_stubs_pass():
+    for folder in ("solutions", "exercises"):
+        sources = {p.stem: p.read_text(encoding="utf-8") for p in (ROOT / folder).glob("exercise*.py")}
+        for name in sources:
+            assert check(sources, name) is None, (folder, name, check(sources, name))
+
+
+# -- threads and import time
+
+IMPORT_SCRIPT = r"""
+import json, os, sys
+sys.path.insert(0, os.path.join(sys.argv[1], "autograder", "sandbox"))
+import numpy, torch
+torch.set_num_threads(1)
+import guard
+guard.install(json.loads(sys.argv[2]))
+sys.path.insert(0, os.getcwd())
+try:
+    with guard.importing():
+        import routes
+    out = {"import": "ok"}
+except BaseException as e:
+    out = {"import": guard.hits[0] if guard.hits else f"raised {type(e).__name__}: {e}"}
+else:
+    for name in sorted(n for n in vars(routes) if n.startswith("route_")):
+        guard.hits.clear()
+        try:
+            with guard.armed():
+                getattr(routes, name)()
+            out[name] = guard.hits[0] if guard.hits else "ok"
+        except BaseException as e:
+            out[name] = guard.hits[0] if guard.hits else f"raised {type(e).__name__}: {e}"
+print(json.dumps(out))
+"""
+
+
+def imported(exercise: str, routes: str, tmp_path: Path) -> dict[str, str]:
+    (tmp_path / "routes.py").write_text(textwrap.dedent(routes))
+    rules = load_course(ROOT / "course.yml").forbidden_rules(exercise)
+    done = subprocess.run([sys.executable, "-c", IMPORT_SCRIPT, str(ROOT), json.dumps(rules)], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_windows_made_at_import_are_refused_convolutions_at_import_are_not(tmp_path):
+    routes = """\
+    import torch
+    import torch.nn.functional as F
+    print(F.conv1d(torch.ones(1, 1, 4), torch.ones(1, 1, 2)))  # a self-check at import: allowed
+    BUFFER = torch.zeros(64)
+    VIEW = torch.as_strided(BUFFER, (60, 5), (1, 1))
+    """
+    assert imported("exercise3", routes, tmp_path) == {
+        "import": "routes.py:5: aten.as_strided at import time (reached through Tensor.unfold, torch.as_strided or an "
+                  "equivalent) is not allowed in exercise3"}
+    numpy_routes = """\
+    import numpy as np
+    VIEW = np.lib.stride_tricks.sliding_window_view(np.zeros(10), 3)
+    """
+    assert imported("exercise3", numpy_routes, tmp_path) == {
+        "import": "routes.py:2: numpy.lib.stride_tricks.sliding_window_view is not allowed in exercise3"}
+    unfold_routes = "import torch\nVIEW = torch.zeros(10).unfold(0, 3, 1)\ndef route_ok(): return VIEW.sum()\n"
+    assert imported("exercise8", unfold_routes, tmp_path) == {"import": "ok", "route_ok": "ok"}  # ex8 allows windows
+
+
+def test_no_thread_can_be_started_beside_the_guard(tmp_path):
+    """The dispatch mode is thread-local: a thread would run F.conv1d unguarded, so none may start,
+    graded call or import time alike (a thread started at import could serve the graded call)."""
+    routes = """\
+    import threading
+    import torch
+    import torch.nn.functional as F
+    x, w = torch.randn(1, 1, 10), torch.randn(1, 1, 3)
+    def route_thread():
+        box = []
+        worker = threading.Thread(target=lambda: box.append(F.conv1d(x, w)))
+        worker.start()
+        worker.join()
+        return box[0]
+    """
+    assert imported("exercise3", routes, tmp_path) == {
+        "import": "ok", "route_thread": "routes.py:8: starting a thread (reached through threading) is not allowed "
+                                        "in exercise3"}
+    at_import = "import threading\nthreading.Thread(target=print).start()\n"
+    assert imported("exercise3", at_import, tmp_path) == {
+        "import": "routes.py:2: starting a thread (reached through threading) is not allowed in exercise3"}
+
+
+def test_the_guard_holds_on_every_thread_and_judges_windows_by_their_strides(tmp_path):
+    """The kernels sit in torch's dispatcher, not in a thread's state: a thread that exists anyway (started
+    before the guard, as none can be after) is refused too. Views made inside honest ops (slicing, repeat,
+    diagonal) pass; as_strided from Python is refused; inference mode is refused."""
+    script = r"""
+import json, os, queue, sys, threading
+sys.path[:0] = [sys.argv[1], os.path.join(sys.argv[1], "autograder", "sandbox")]
+import torch
+import torch.nn.functional as F
+jobs, done = queue.Queue(), queue.Queue()
+def serve():
+    job = jobs.get()
+    try:
+        done.put(str(job()))
+    except Exception as e:
+        done.put(str(e))
+worker = threading.Thread(target=serve, daemon=True)
+worker.start()  # before the guard: install() refuses new threads
+import guard
+from autograder.course import load_course
+guard.install(load_course(os.path.join(sys.argv[1], "course.yml")).forbidden_rules("exercise3"))
+x, w = torch.randn(1, 1, 10), torch.randn(1, 1, 3)
+def armed(f):
+    guard.hits.clear()
+    try:
+        with guard.armed():
+            return str(f())[:0] or "ok"
+    except Exception:
+        return guard.hits[0]
+out = {}
+with guard.armed():
+    jobs.put(lambda: F.conv1d(x, w))
+    out["thread"] = done.get(timeout=60)
+worker.join()
+out["honest"] = armed(lambda: (x[..., 1:9:2] + x.repeat(1, 1, 2)[..., :4].sum() + torch.randn(3, 3).diagonal().sum(),
+                               x.reshape(2, 5).T.contiguous()))
+out["window"] = armed(lambda: x.as_strided((8, 3), (1, 1)))
+out["inference"] = armed(lambda: torch.inference_mode().__enter__())
+print(json.dumps(out))
+"""
+    done = subprocess.run([sys.executable, "-c", script, str(ROOT)], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    got = json.loads(done.stdout.strip().splitlines()[-1])
+    assert got["thread"].endswith("aten.conv1d (reached through F.conv1d, F.conv2d, torch.nn.Conv1d, F.unfold or an "
+                                  "equivalent) is not allowed in exercise3"), got
+    assert got["honest"] == "ok", got
+    assert got["window"].startswith("<string>:33: aten.as_strided (reached through Tensor.unfold"), got
+    assert got["inference"] == "<string>:34: torch.inference_mode is not allowed in exercise3", got

@@ -3,15 +3,19 @@
 Loaded by child.py (never by the grader); only the stdlib and torch are used.
 
 Torch: every route to an op (F.conv1d, torch._C._VariableFunctionsClass, torch.ops.aten, a
-Tensor method, vmap, functionalize, inference mode) meets at the dispatcher, so one
-TorchDispatchMode, pushed only while a graded function runs, sees each op the student's code
-calls, after CompositeImplicit decomposition (F.conv1d arrives as aten.convolution) and
-without the ops a kernel calls inside (so slicing, which never reaches the mode as
-as_strided, keeps working). Ops are matched by name against course.yml's patterns.
-For autograd rules: no op whose tensor inputs require grad under grad mode (no graph is
-built), none inside the autograd engine (no backward of a graph built at import), none at
-a forward-AD level; torch.func's gradient transforms are guarded by name (they work on
-wrapped tensors the mode never sees).
+Tensor method, vmap, functionalize, inference mode) meets at the dispatcher. Each forbidden op
+(course.yml's patterns, matched against every registered op name, and every op outside the
+aten namespace) gets a kernel at the BackendSelect key, which every call of it passes on its
+way to the backend, on any thread, in inference mode or under vmap, after CompositeImplicit
+decomposition (F.conv1d arrives as aten.convolution). The kernel refuses while armed and
+otherwise hands the call on: global, and free for every op that is not forbidden.
+Window ops (as_strided, set_, _reshape_alias, unfold) are judged only in their autograd slot,
+which calls from Python reach but honest ops' kernels (slicing, repeat, diagonal: views made
+through as_strided) do not. Inference mode skips that slot, so entering it is refused while armed.
+For autograd rules a TorchDispatchMode, pushed only while a graded function runs, refuses any
+op whose tensor inputs require grad under grad mode (no graph is built), any inside the
+autograd engine (no backward of a graph built at import) and any at a forward-AD level;
+torch.func's gradient transforms are guarded by name (they work on wrapped tensors).
 
 Other libraries (numpy) have no dispatcher: their functions are replaced by name, in every
 loaded module that holds them, by a wrapper that refuses only while armed. Reaching the
@@ -19,23 +23,35 @@ originals needs private attributes, gc or frames, which the static policy (forbi
 refuses before anything runs.
 
 A refusal raises Refused and is recorded in `hits`, so a student who catches the exception
-is still refused. Module-level code (import time) runs unguarded.
+is still refused. Module-level code (import time) runs unguarded, except for the groups marked
+`at_import` (window ops: a window made at import would be sliced during the graded call), which
+importing() refuses too.
+
+The autograd mode is thread-local, so no thread may exist beside the student's: install() makes
+starting a thread fail for the rest of the process (threading and _thread are reached only
+through names the static policy refuses, so the originals cannot be put back).
 """
 from __future__ import annotations
 
 import contextlib
 import fnmatch
 import os
+import re
 import sys
+import warnings
 
 hits: list[str] = []
-_state = {"armed": False, "exercise": "this exercise"}
+_state = {"armed": False, "importing": False, "exercise": "this exercise"}
 _ops: list[tuple[str, str]] = []  # (pattern, what it is reached through)
+_import_ops: list[tuple[str, str]] = []  # refused at import time too
 _autograd = False
-_verdicts: dict[object, str | None] = {}  # OpOverload -> refusal text or None, cached
 _mode = None
-_UNSEEN = object()
+_libraries: dict = {}  # namespace -> torch.library.Library holding our kernels (kept alive)
 _ALLOWED_NAMESPACES = ("aten", "prims")
+# ops that make a view from explicit sizes and strides (or unfold's windows): refused only when
+# called from Python, never from inside an honest op's kernel (see _install_kernels)
+_VIEW_MAKERS = ("as_strided", "as_strided_", "as_strided_copy", "as_strided_scatter", "_reshape_alias",
+                "_reshape_alias_copy", "set_", "unfold")
 
 # torch.func's gradient transforms all enter these (torch._functorch.eager_transforms)
 _GRAD_TRANSFORMS = ("_grad_increment_nesting", "_jvp_increment_nesting")
@@ -52,13 +68,44 @@ def install(rules: dict | None) -> None:
         return
     _state["exercise"] = rules.get("exercise") or "this exercise"
     _ops[:] = [(str(p), str(via)) for p, via in rules.get("ops", [])]
+    _import_ops[:] = [(str(p), str(via)) for p, via in rules.get("import_ops", [])]
     _autograd = bool(rules.get("autograd"))
+    at_import = {str(d) for d in rules.get("import_names", [])}
     for dotted, via in rules.get("names", []):
-        _guard_name(str(dotted), str(via))
+        _guard_name(str(dotted), str(via), str(dotted) in at_import)
     if _autograd:
         _guard_grad_transforms()
-    if _ops or _autograd:
         _mode = _make_mode()
+    if _ops:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            _install_kernels()
+        _guard_inference_mode()
+    _no_threads()
+
+
+@contextlib.contextmanager
+def importing():
+    """While the submission is imported: only the `at_import` groups (window ops) are refused."""
+    _state["importing"] = True
+    try:
+        yield
+    finally:
+        _state["importing"] = False
+
+
+def _no_threads() -> None:
+    """Starting a thread fails from now on: the dispatch mode would not be on it."""
+    import _thread
+    import threading
+
+    def refused(*args, **kwargs):
+        refuse("starting a thread", "threading")
+
+    for owner, name in ((_thread, "start_new_thread"), (_thread, "start_new"), (_thread, "start_joinable_thread"),
+                        (threading, "_start_new_thread"), (threading, "_start_joinable_thread")):
+        if hasattr(owner, name):
+            setattr(owner, name, refused)
 
 
 @contextlib.contextmanager
@@ -102,27 +149,93 @@ def _student_line() -> str:
 # -- torch: the dispatcher
 
 
-def _verdict(func) -> str | None:
-    """Why this op is refused (its pattern's `via`), or None; cached per op overload."""
-    try:
-        return _verdicts[func]
-    except KeyError:
-        pass
-    namespace, name = func.namespace, func._opname
-    verdict = None
-    if namespace not in _ALLOWED_NAMESPACES:
-        verdict = f"torch.ops.{namespace}"
-    else:
-        verdict = next((via for pattern, via in _ops if fnmatch.fnmatchcase(name, pattern)), None)
-    _verdicts[func] = verdict
-    return verdict
+def _matcher(ops):
+    """(namespace, name) -> the `via` of the first pattern that matches, or None; one regex per pattern."""
+    compiled = [(re.compile(fnmatch.translate(pattern)), via) for pattern, via in ops]
+
+    def match(namespace: str, name: str) -> str | None:
+        if namespace not in _ALLOWED_NAMESPACES:
+            return f"torch.ops.{namespace}"
+        return next((via for pattern, via in compiled if pattern.match(name)), None)
+
+    return match
+
+
+def _install_kernels() -> None:
+    """A BackendSelect kernel for every registered op the rules forbid (see the module docstring)."""
+    import torch
+
+    after = torch._C._dispatch_keyset_full_after(torch._C.DispatchKey.BackendSelect)
+    below_autograd = torch._C._after_autograd_keyset
+    forbidden, at_import_too = _matcher(_ops), _matcher(_import_ops)
+    has_kernel = torch._C._dispatch_has_kernel_for_dispatch_key
+    for qualified in torch._C._dispatch_get_all_op_names():
+        namespace, _, rest = qualified.partition("::")
+        name, _, overload = rest.partition(".")
+        if namespace == "prims":
+            continue
+        via = forbidden(namespace, name)
+        at_import = at_import_too(namespace, name) if _import_ops and namespace in _ALLOWED_NAMESPACES else None
+        if via is None and at_import is None:
+            continue
+        if has_kernel(qualified, "BackendSelect"):
+            continue  # a factory (fft_fftfreq): its own BackendSelect kernel picks the backend
+        if name in _VIEW_MAKERS:
+            # honest ops (slicing, repeat) call these inside their kernels, below autograd: only the
+            # calls made from Python (and from CompositeImplicit ops) reach the autograd slot
+            keys = [("AutogradCPU", below_autograd)]
+        else:
+            # a CompositeImplicit op (max_pool1d) may compute without calling another op: it is caught
+            # in its autograd slot too (and at BackendSelect in inference mode, which skips autograd)
+            keys = [("BackendSelect", after)]
+            if has_kernel(qualified, "CompositeImplicitAutograd"):
+                keys.append(("AutogradCPU", below_autograd))  # direct: the Autograd alias loses to CompositeImplicit
+        try:
+            library = _libraries.get(namespace) or _libraries.setdefault(namespace, torch.library.Library(namespace, "IMPL"))
+            for key, below in keys:  # (overriding CompositeImplicit's autograd slot warns: silenced by install)
+                library.impl(rest, _kernel(namespace, name, overload or "default", via, at_import, below), key,
+                             with_keyset=True)
+        except RuntimeError:
+            continue  # an op torch cannot take a Python kernel for: not reachable from Python either
+
+
+def _kernel(namespace: str, name: str, overload: str, via: str | None, at_import: str | None, below):
+    state = _state
+    found = []  # the OpOverload, resolved at the first call (resolving ~700 at install costs 0.2 s)
+
+    def kernel(keyset, *args, **kwargs):
+        if state["armed"] or (at_import is not None and state["importing"]):
+            suffix = "" if state["armed"] else " at import time"
+            refuse(f"{namespace}.{name}{suffix}", via if state["armed"] else at_import)
+        if not found:
+            import torch
+
+            found.append(getattr(getattr(getattr(torch.ops, namespace), name), overload))
+        return found[0].redispatch(keyset & below, *args, **kwargs)
+
+    return kernel
+
+
+def _guard_inference_mode() -> None:
+    """Inference mode skips the autograd slot, where the view makers are judged, and its tensors lack
+    that slot for good: entering it is refused while armed (and at import when windows are)."""
+    from torch.autograd import grad_mode
+
+    original = grad_mode.inference_mode.__enter__
+
+    def enter(self):
+        if self.mode and (_state["armed"] or (_import_ops and _state["importing"])):
+            refuse("torch.inference_mode", "")
+        return original(self)
+
+    grad_mode.inference_mode.__enter__ = enter
 
 
 def _make_mode():
+    """The autograd rules (exercise9): no graph, no engine, no forward AD while armed."""
     import torch
     from torch.utils._python_dispatch import TorchDispatchMode
 
-    verdicts = _verdicts
     current_node = torch._C._current_autograd_node
     grad_enabled = torch.is_grad_enabled
     tensor = torch.Tensor
@@ -138,20 +251,13 @@ def _make_mode():
             return False
 
         def __torch_dispatch__(self, func, types, args=(), kwargs=None):
-            via = verdicts.get(func, _UNSEEN)  # the fast path: one dict lookup per op
-            if via is _UNSEEN:
-                via = _verdict(func)
-            if via is not None:
-                refuse(f"{func.namespace}.{func._opname}", via)
-            if _autograd:
-                if current_node() is not None:
-                    refuse("the autograd engine (backward, torch.autograd.grad)", "a graph built earlier")
-                if forward_ad_level() >= 0:
-                    refuse("forward-mode autograd (dual tensors)", "torch.autograd.forward_ad or torch.func.jvp")
-                if grad_enabled() and any(isinstance(a, tensor) and a.requires_grad
-                                          for a in _flat(args, kwargs)):
-                    refuse(f"building an autograd graph ({func.namespace}.{func._opname} on a tensor that "
-                           f"requires grad)", "requires_grad=True")
+            if current_node() is not None:
+                refuse("the autograd engine (backward, torch.autograd.grad)", "a graph built earlier")
+            if forward_ad_level() >= 0:
+                refuse("forward-mode autograd (dual tensors)", "torch.autograd.forward_ad or torch.func.jvp")
+            if grad_enabled() and any(isinstance(a, tensor) and a.requires_grad for a in _flat(args, kwargs)):
+                refuse(f"building an autograd graph ({func.namespace}.{func._opname} on a tensor that "
+                       f"requires grad)", "requires_grad=True")
             return func(*args, **(kwargs or {}))
 
     return Guard
@@ -178,9 +284,9 @@ def _guard_grad_transforms() -> None:
 # -- other libraries: by name
 
 
-def _wrapper(original, what: str, via: str):
+def _wrapper(original, what: str, via: str, at_import: bool = False):
     def guarded(*args, **kwargs):
-        if _state["armed"]:
+        if _state["armed"] or (at_import and _state["importing"]):
             refuse(what, via)
         return original(*args, **kwargs)
     guarded.__name__ = getattr(original, "__name__", "guarded")
@@ -207,7 +313,7 @@ def resolve(dotted: str):
     return None
 
 
-def _guard_name(dotted: str, via: str) -> None:
+def _guard_name(dotted: str, via: str, at_import: bool = False) -> None:
     """Replace a function (or every public function of a module, `module.*`) by an armed wrapper,
     in every loaded module of its package that holds it; a module not imported is imported now
     (numpy's are, at the zygote's start), so `from x import f` at import time binds the wrapper."""
@@ -230,7 +336,7 @@ def _guard_name(dotted: str, via: str) -> None:
     for name, value in targets.items():
         if getattr(value, "__guarded__", False) or id(value) in guards:
             continue
-        guards[id(value)] = _wrapper(value, name, via)
+        guards[id(value)] = _wrapper(value, name, via, at_import)
     _replace_everywhere(guards, (base.split(".")[0],))
 
 
