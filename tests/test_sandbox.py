@@ -125,7 +125,7 @@ def test_forbidden_at_run_time_and_in_a_timed_run_where_only_the_grader_keeps_ti
     mine = Submission("student", {"student": torch_only})
     refused = sandbox.time(mine, "my_conv", inputs, baseline="torch.nn.functional.conv1d", check=check,
                            forbidden=rules)
-    assert refused.status == "forbidden" and "aten.convolution (reached through F.conv1d" in refused.message
+    assert refused.status == "forbidden" and "aten.conv1d (reached through F.conv1d" in refused.message
     checked.clear()
     timing = sandbox.time(mine, "loop_conv", inputs, baseline="torch.nn.functional.conv1d", check=check,
                           forbidden=rules)
