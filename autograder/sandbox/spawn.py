@@ -78,8 +78,11 @@ class ZygoteGone(Exception):
 def child_env(home: str) -> dict[str, str]:
     """Nothing of the grader's environment but locale and PATH: no tokens, salts or seeds."""
     env = {k: os.environ[k] for k in ENV_KEEP if k in os.environ}
-    env.update({"HOME": home, "TMPDIR": home, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-                "PYTHONDONTWRITEBYTECODE": "1"})
+    env.update({"HOME": home, "TMPDIR": home, "PYTHONDONTWRITEBYTECODE": "1"})
+    # one thread in every pool, from the start: seccomp refuses new threads in the student's process
+    # (OpenBLAS would otherwise start its pool again lazily, after the fork)
+    env.update(dict.fromkeys(("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS",
+                              "BLIS_NUM_THREADS", "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS"), "1"))
     return env
 
 
