@@ -65,9 +65,9 @@ def sandbox_user() -> tuple[tuple[int, int] | None, str | None]:
 
 def landlock_rules(box: str) -> dict | None:
     """What the zygote may read and write under Landlock without bubblewrap (None: no Landlock)."""
-    python = bwrap.python_dirs()
+    python = bwrap.python_homes()  # granted each on its own: one may lie inside a hidden folder
     read = [*bwrap.SYSTEM, *bwrap.ETC, "/proc", *SYS, *python]
-    return {"read": read, "write": [box], "devices": list(DEVICES), "hidden": bwrap.hidden(read),
+    return {"read": read, "write": [box], "devices": list(DEVICES), "hidden": bwrap.hidden(),
             "keep_read_search": not all(_others_can_read(d) for d in python)}
 
 
@@ -81,8 +81,7 @@ def child_env(home: str) -> dict[str, str]:
     env.update({"HOME": home, "TMPDIR": home, "PYTHONDONTWRITEBYTECODE": "1"})
     # one thread in every pool, from the start: seccomp refuses new threads in the student's process
     # (OpenBLAS would otherwise start its pool again lazily, after the fork)
-    env.update(dict.fromkeys(("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS",
-                              "BLIS_NUM_THREADS", "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS"), "1"))
+    env.update(dict.fromkeys(("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"), "1"))
     return env
 
 
