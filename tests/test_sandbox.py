@@ -313,8 +313,7 @@ def test_the_grader_paths_are_hidden_wherever_they_lie(tmp_path, monkeypatch):
     found = bwrap.grader_paths(argv)
     assert found == sorted({bwrap.PACKAGE, str(course), str(course / "solutions"), str(cls), str(out),
                             str(tmp_path / "secret"), "/usr", "/", bwrap.python_homes()[0]})
-    assert bwrap.hidden(found) == sorted({bwrap.PACKAGE, str(course), str(course / "solutions"), str(cls), str(out),
-                                          str(tmp_path / "secret")})
+    assert bwrap.hidden(found) == sorted({bwrap.PACKAGE, str(course), str(cls), str(out), str(tmp_path / "secret")})
     from autograder import seeding
     from autograder.course import COURSE_FILE, find_root
 
@@ -322,7 +321,7 @@ def test_the_grader_paths_are_hidden_wherever_they_lie(tmp_path, monkeypatch):
     assert bwrap._course_root() == str(find_root()) == str(course)
 
 
-def test_a_virtual_environment_inside_a_hidden_course_stays_visible(tmp_path):
+def test_a_virtual_environment_inside_a_hidden_course_stays_visible(tmp_path, monkeypatch):
     """uv and others keep .venv inside the project: the course is hidden entry by entry around it."""
     from autograder.sandbox import bwrap
 
@@ -340,6 +339,11 @@ def test_a_virtual_environment_inside_a_hidden_course_stays_visible(tmp_path):
         ".venv/bin", ".venv/lib/python3.11/other", ".venv/pyvenv.cfg", "course.yml", "exercises", "solutions")]
     assert bwrap.masks(str(course), []) == [str(course)]
     assert bwrap.masks(str(site), [str(site)]) == []
+    # a regular install into that environment: the package is hidden too, inside what stays visible
+    package = str(site / "autograder")
+    os.mkdir(package)
+    monkeypatch.setattr(bwrap, "python_homes", lambda: keep)
+    assert bwrap.hidden([str(course), str(course / "solutions"), package]) == [str(course), package]
 
 
 def test_the_bubblewrap_command_covers_a_course_kept_under_usr(monkeypatch, tmp_path):

@@ -67,7 +67,10 @@ def _course_root() -> str | None:
     """The root course.find_root() gives (not imported: pydantic would delay the zygote's start)."""
     if os.environ.get(COURSE_ROOT_ENV):
         return os.environ[COURSE_ROOT_ENV]
-    here = Path.cwd().resolve()
+    try:
+        here = Path.cwd().resolve()
+    except OSError:
+        here = Path(PACKAGE)
     for folder in (here, *here.parents, Path(PACKAGE).parent):
         if (folder / COURSE_FILE).is_file():
             return str(folder)
@@ -80,7 +83,11 @@ def grader_paths(argv: list[str] | None = None) -> list[str]:
     the submissions, the class, the gradebook, the report: a file stands for its folder) and the
     salt file's folder. Nothing of these is needed inside; the command line is readable by anyone
     in /proc, so a path named there is the first place a student looks. Run once per zygote start."""
-    found = [PACKAGE, os.getcwd(), _course_root(), os.environ.get(SALT_FILE_ENV)]
+    try:
+        here = os.getcwd()
+    except OSError:
+        here = None
+    found = [PACKAGE, here, _course_root(), os.environ.get(SALT_FILE_ENV)]
     for arg in sys.argv[1:] if argv is None else argv:
         found.append(arg.partition("=")[2] if arg.startswith("--") else arg)  # --opt=path, or a path
     out = set()
@@ -99,12 +106,16 @@ def grader_paths(argv: list[str] | None = None) -> list[str]:
 
 
 def hidden(paths: list[str] | None = None) -> list[str]:
-    """The grader's paths that can be hidden: never a system folder, one that holds one, or a Python
-    home itself (a Python home inside one stays visible: see masks)."""
+    """The grader's paths that can be hidden, outermost first: never a system folder, one that holds one,
+    or a Python home itself (a Python home inside one stays visible: see masks)."""
     system = [os.path.realpath(s) for s in SYSTEM if os.path.isdir(s)]
     homes = python_homes()
-    return [p for p in (grader_paths() if paths is None else paths)
-            if not any(_within(s, p) for s in system) and p not in homes]
+    found = [p for p in (grader_paths() if paths is None else paths)
+             if not any(_within(s, p) for s in system) and p not in homes]
+    # nothing can be mounted inside a folder already covered read-only: one inside another is left out,
+    # unless a Python home lies between them (the outer one is covered around it, the inner one is not)
+    return [p for p in found if not any(_within(p, q) and p != q and not any(_within(p, h) and _within(h, q)
+                                                                             for h in homes) for q in found)]
 
 
 def masks(path: str, keep: list[str]) -> list[str]:
@@ -114,8 +125,12 @@ def masks(path: str, keep: list[str]) -> list[str]:
         return []
     if not any(_within(k, path) for k in keep):
         return [path]
+    try:
+        names = sorted(os.listdir(path))
+    except OSError:
+        return []  # not even ours to list: covering it would hide what must stay (and bwrap sees as we do)
     out = []
-    for name in sorted(os.listdir(path)):
+    for name in names:
         entry = os.path.join(path, name)
         if any(_within(k, entry) for k in keep):
             out += masks(entry, keep)
