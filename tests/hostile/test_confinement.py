@@ -329,6 +329,37 @@ def test_every_writable_place_is_capped_and_emptied(sandbox):
     assert look[0].value == []
 
 
+def test_many_files_are_capped_in_total_and_never_on_the_host_disk(sandbox):
+    """RLIMIT_FSIZE bounds one file, not how many: 40 files of 16 MiB stop at the box's cap in total.
+    Without bubblewrap, as root, the box is a tmpfs in the zygote's own mount namespace: the host
+    folder under it stays empty while the student writes."""
+    source = '''
+        import os, time
+        def fill():
+            written = 0
+            try:
+                for i in range(40):
+                    with open(f"f{i}", "wb", buffering=0) as f:
+                        for _ in range(16):
+                            written += f.write(b"\\0" * (1 << 20))
+            except OSError as e:
+                time.sleep(3)  # the grader looks at its side meanwhile
+                return [os.strerror(e.errno), written]
+            return ["no error", written]
+    '''
+    seen = {}
+    worker = threading.Thread(target=lambda: seen.setdefault("out", run(sandbox, source, [Call("fill", ())],
+                                                                         time_per_case=30.0)))
+    worker.start()
+    time.sleep(2.0)
+    box = sandbox._zygote.box
+    on_host = None if box is None else os.listdir(box)
+    worker.join()
+    error, written = seen["out"][0].value
+    assert error == "No space left on device" and written <= sandbox.disk_mb << 20
+    assert on_host in (None, [])  # bwrap: no host folder at all
+
+
 # -- 4. seccomp
 
 
