@@ -40,6 +40,7 @@ class BatchError(Exception):
 class Student:
     id: str
     path: Path
+    refused: str = ""  # why this entry is not graded as the student's folder (a row says so)
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class Job:
     path: str
     exercise: str
     course_arg: str | None = None
+    refused: str = ""
 
 
 @dataclass
@@ -69,12 +71,20 @@ def student_seed(course_seed: int, student: str, salt: str | None = None) -> int
 
 
 def find_students(folder: Path) -> list[Student]:
-    """One student per sub-folder (hidden ones skipped), sorted by id."""
+    """One student per sub-folder (hidden ones skipped), sorted by id. An entry that is a link is
+    refused, never followed: it would grade the course's solutions or a classmate's folder as this
+    student's work. (The class folder itself is the user's to name, links on the way included.)"""
     folder = Path(folder)
     if not folder.is_dir():
         raise BatchError(f"{folder}: no such folder of submissions")
-    students = [Student(p.name, p.resolve()) for p in sorted(folder.iterdir())
-                if p.is_dir() and not p.name.startswith((".", "_"))]
+    students = []
+    for p in sorted(Path(os.path.abspath(folder)).iterdir()):
+        if p.name.startswith((".", "_")):
+            continue
+        if p.is_symlink():
+            students.append(Student(p.name, p, f"{p}: a symbolic link; put the student's own folder here"))
+        elif p.is_dir():
+            students.append(Student(p.name, p))
     if not students:
         raise BatchError(f"{folder}: no student folders in it (one folder per student)")
     return students
@@ -83,7 +93,8 @@ def find_students(folder: Path) -> list[Student]:
 def plan_jobs(students: Sequence[Student], names: Sequence[str], done: set[tuple[str, str]],
               course_arg: Path | None) -> list[Job]:
     course = str(Path(course_arg).resolve()) if course_arg is not None else None
-    return [Job(s.id, str(s.path), name, course) for s in students for name in names if (s.id, name) not in done]
+    return [Job(s.id, str(s.path), name, course, s.refused) for s in students for name in names
+            if (s.id, name) not in done]
 
 
 def reproduce_line(job: Job, seed: int) -> str:
@@ -256,7 +267,7 @@ def _grade_one(job: Job):
     from autograder.contain import GRADER_FAILED, crash_report, unreadable_report
     from autograder.grading import grade_exercise
     from autograder.safe_text import one_line
-    from autograder.submission import SubmissionError, load_submission
+    from autograder.submission import SubmissionError, SubmissionRefused, load_submission
 
     started = time.monotonic()
     try:
@@ -267,6 +278,8 @@ def _grade_one(job: Job):
     error = None
     seed = seeds.seed_for({})
     try:
+        if job.refused:
+            raise SubmissionRefused(job.refused)
         submission = load_submission(_course, ex, Path(job.path))
         seed = seeds.seed_for(submission.sources)  # the code graded is the code hashed
         limits = _course.limits_for(job.exercise)

@@ -197,3 +197,34 @@ def _alive(pid: int) -> bool:
         return state != b"Z"
     except OSError:
         return False
+
+
+@pytest.mark.slow
+def test_a_student_folder_that_is_a_link_is_refused_not_followed(tmp_path):
+    """A class folder entry that links to the course's solutions/ or to a classmate's folder would be
+    graded as that student's own work if followed: it is a crash row with one line saying why."""
+    from autograder.batch import find_students
+
+    subs = tmp_path / "subs"
+    make_class(subs, 1, kinds=["correct"])
+    solutions = tmp_path / "course-solutions"
+    solutions.mkdir()
+    (solutions / "exercise1.py").write_text(exercise1_source("correct"))
+    os.symlink(solutions, subs / "student02")
+    os.symlink(subs / "student01", subs / "student03")
+    os.symlink("student01", subs / "student04")  # relative, the same
+    found = {s.id: (s.path, s.refused) for s in find_students(subs)}
+    assert found["student01"] == (subs / "student01", "")
+    for student in ("student02", "student03", "student04"):
+        assert found[student] == (subs / student, f"{subs / student}: a symbolic link; put the student's own "
+                                                  "folder here")
+    course = small_course(tmp_path / "course", time_per_case=0.5, time_per_exercise=20.0)
+    done = grade("batch", subs, "--course", course, "--gradebook", tmp_path / "gb.db", "--jobs", 1, "--no-progress")
+    assert done.returncode == 0, done.stderr
+    with Gradebook(tmp_path / "gb.db", create=False) as book:
+        results = {r.student: (r.score, r.status) for r in book.results()}
+        concepts = book.concept_rows()
+    assert results == {"student01": (10.0, "passed"), "student02": (0.0, "crash"), "student03": (0.0, "crash"),
+                       "student04": (0.0, "crash")}
+    messages = {c["message"] for c in concepts if c["student"] == "student03"}
+    assert messages == {f"{subs / 'student03'}: a symbolic link; put the student's own folder here"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import shutil
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -92,7 +93,7 @@ def test_the_student_sees_no_secrets_and_when_confined_no_host(sandbox, monkeypa
     hostname, pid, env = sandbox.run(SUBMISSION, [Call("where", ())])[0].value
     assert not [k for k in env if "SECRET" in k or "TOKEN" in k or "SALT" in k]
     assert set(env) <= {"PATH", "LANG", "LC_ALL", "LC_CTYPE", "HOME", "TMPDIR", "OMP_NUM_THREADS",
-                        "MKL_NUM_THREADS", "PYTHONDONTWRITEBYTECODE", "PWD"}
+                        "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "PYTHONDONTWRITEBYTECODE", "PWD"}
     if sandbox._zygote.bwrap:
         assert hostname == "sandbox" and pid > 1  # its own pid namespace; pid 1 is the zygote
 
@@ -283,9 +284,10 @@ def _bpf(program: bytes, nr: int, arch: int, args=(0,) * 6) -> int:
 
 @pytest.mark.parametrize("arch, audit, numbers", [
     ("x86_64", 0xC000003E, {"read": 0, "execve": 59, "clone": 56, "clone3": 435, "kill": 62, "socket": 41,
-                            "ptrace": 101, "fork": 57}),
+                            "ptrace": 101, "fork": 57, "shmget": 29, "msgget": 68, "semget": 64, "mq_open": 240}),
     ("aarch64", 0xC00000B7, {"read": 63, "execve": 221, "clone": 220, "clone3": 435, "kill": 129, "socket": 198,
-                             "ptrace": 117, "fork": None}),
+                             "ptrace": 117, "fork": None, "shmget": 194, "msgget": 186, "semget": 190,
+                             "mq_open": 180}),
 ])
 def test_the_seccomp_program_decides_as_documented(arch, audit, numbers):
     """Run here on x86_64 only, so aarch64's program is checked by interpreting it."""
@@ -298,7 +300,7 @@ def test_the_seccomp_program_decides_as_documented(arch, audit, numbers):
     assert _bpf(prog, numbers["read"], 0x40000003) == kill  # another architecture's syscall
     assert _bpf(prog, numbers["execve"], audit) == eperm
     assert _bpf(prog, numbers["clone3"], audit) == enosys
-    assert _bpf(prog, numbers["clone"], audit, (0x3D0F00, 0, 0, 0, 0, 0)) == allow  # glibc's pthread_create flags
+    assert _bpf(prog, numbers["clone"], audit, (0x3D0F00, 0, 0, 0, 0, 0)) == eperm  # glibc's pthread_create flags
     assert _bpf(prog, numbers["clone"], audit, (0x01200011, 0, 0, 0, 0, 0)) == eperm  # glibc's fork flags
     assert _bpf(prog, numbers["kill"], audit, (4242, 9, 0, 0, 0, 0)) == allow
     assert _bpf(prog, numbers["kill"], audit, (1, 9, 0, 0, 0, 0)) == eperm
@@ -306,6 +308,87 @@ def test_the_seccomp_program_decides_as_documented(arch, audit, numbers):
     assert _bpf(prog, numbers["socket"], audit, (2, 1, 0, 0, 0, 0)) == eperm  # AF_INET
     assert _bpf(prog, numbers["socket"], audit, (1, 1, 0, 0, 0, 0)) == allow  # AF_UNIX
     assert _bpf(prog, numbers["ptrace"], audit) == eperm
+    for ipc in ("shmget", "msgget", "semget", "mq_open"):  # no IPC object outlives the run
+        assert _bpf(prog, numbers[ipc], audit) == eperm
     if numbers["fork"] is not None:
         assert _bpf(prog, numbers["fork"], audit) == eperm
         assert _bpf(prog, 0x40000000 + numbers["read"], audit) == kill  # x32
+
+
+def test_the_grader_paths_are_hidden_wherever_they_lie(tmp_path, monkeypatch):
+    """What the grader's process names as its own (working folder, command line, salt file) is hidden,
+    a file by its folder; never a system folder or a Python home, which the sandbox needs."""
+    from autograder.sandbox import bwrap
+
+    course, cls, out = tmp_path / "app", tmp_path / "class", tmp_path / "results"
+    for d in (course / "solutions", cls / "alice", out, tmp_path / "secret"):
+        d.mkdir(parents=True)
+    (course / "course.yml").write_text("title: x\n")
+    (tmp_path / "secret" / "salt").write_text("s\n")
+    monkeypatch.chdir(course / "solutions")
+    monkeypatch.setenv("CONV_COURSE_SALT_FILE", str(tmp_path / "secret" / "salt"))
+    monkeypatch.delenv("CONV_COURSE_ROOT", raising=False)
+    argv = ["batch", str(cls), "--gradebook", str(tmp_path / "nowhere" / "gb.db"), f"--output={out}/r.json",
+            "--course", "../course.yml", "/usr", "/", bwrap.python_homes()[0], "exercise1"]
+    found = bwrap.grader_paths(argv)
+    assert found == sorted({bwrap.PACKAGE, str(course), str(course / "solutions"), str(cls), str(out),
+                            str(tmp_path / "secret"), "/usr", "/", bwrap.python_homes()[0]})
+    assert bwrap.hidden(found) == sorted({bwrap.PACKAGE, str(course), str(cls), str(out), str(tmp_path / "secret")})
+    from autograder import seeding
+    from autograder.course import COURSE_FILE, find_root
+
+    assert (bwrap.SALT_FILE_ENV, bwrap.COURSE_FILE) == (seeding.SALT_FILE_ENV, COURSE_FILE)  # kept in step
+    assert bwrap._course_root() == str(find_root()) == str(course)
+
+
+def test_a_virtual_environment_inside_a_hidden_course_stays_visible(tmp_path, monkeypatch):
+    """uv and others keep .venv inside the project: the course is hidden entry by entry around it."""
+    from autograder.sandbox import bwrap
+
+    course = tmp_path / "app"
+    site = course / ".venv" / "lib" / "python3.11" / "site-packages"
+    site.mkdir(parents=True)
+    for d in ("solutions", "exercises", ".venv/bin", ".venv/lib/python3.11/other"):
+        (course / d).mkdir()
+    (course / "course.yml").write_text("x")
+    (course / ".venv" / "pyvenv.cfg").write_text("x")
+    os.symlink("solutions", course / "answers")
+    keep = [str(course / ".venv"), str(site)]
+    assert bwrap.masks(str(course), keep) == [str(course / d) for d in ("course.yml", "exercises", "solutions")]
+    assert bwrap.masks(str(course), [str(site)]) == [str(course / p) for p in (
+        ".venv/bin", ".venv/lib/python3.11/other", ".venv/pyvenv.cfg", "course.yml", "exercises", "solutions")]
+    assert bwrap.masks(str(course), []) == [str(course)]
+    assert bwrap.masks(str(site), [str(site)]) == []
+    # a regular install into that environment: the package is hidden too, inside what stays visible
+    package = str(site / "autograder")
+    os.mkdir(package)
+    monkeypatch.setattr(bwrap, "python_homes", lambda: keep)
+    assert bwrap.hidden([str(course), str(course / "solutions"), package]) == [str(course), package]
+
+
+def test_the_bubblewrap_command_covers_a_course_kept_under_usr(monkeypatch, tmp_path):
+    """A course in /usr/src/app (Docker's usual WORKDIR) is under the /usr bind: an empty read-only tmpfs
+    covers it, a file of the grader's there is covered by /dev/null; a folder no bind shows (/tmp here)
+    gets nothing."""
+    import tempfile
+
+    from autograder.sandbox import bwrap
+
+    if not os.access("/usr/src", os.W_OK):
+        pytest.skip("needs a folder under /usr/src")
+    app = tempfile.mkdtemp(prefix="grade-test-app-", dir="/usr/src")
+    try:
+        (Path(app) / "course.yml").write_text("x")
+        monkeypatch.setattr(bwrap, "grader_paths", lambda: [app, str(tmp_path), bwrap.PACKAGE])
+        argv = bwrap.command("bwrap", "/lib-here", disk_mb=8)
+        homes = bwrap.python_homes()
+        monkeypatch.setattr(bwrap, "python_homes", lambda: [*homes, f"{app}/.venv"])
+        os.mkdir(f"{app}/.venv")
+        around = bwrap.command("bwrap", "/lib-here", disk_mb=8)
+    finally:
+        shutil.rmtree(app)
+    at = argv.index(app)
+    assert argv[at - 3:at + 3] == ["--size", "4096", "--tmpfs", app, "--remount-ro", app]
+    assert at > argv.index("--ro-bind") and str(tmp_path) not in argv
+    at = around.index(f"{app}/course.yml")  # a virtual environment inside: the rest is covered around it
+    assert around[at - 2:at + 1] == ["--ro-bind", "/dev/null", f"{app}/course.yml"] and app not in around

@@ -1,4 +1,4 @@
-"""A seccomp filter for the student's process: no new program, no new process, no one else touched.
+"""A seccomp filter for the student's process: no new program, process or thread, no one else touched.
 
 Self-contained (stdlib only): the zygote loads this file and the forked child calls
 install() before the submission is imported. The filter is a few classic-BPF instructions
@@ -6,8 +6,11 @@ written here (no libseccomp), for x86_64 and aarch64; any other architecture fie
 syscall on x86_64, say) kills the process. What it refuses, with EPERM unless said:
 
 - execve, execveat: no fresh interpreter without the harness (`python -I` was an attack);
-- fork, vfork, and clone without CLONE_THREAD: threads only; clone3 gets ENOSYS so libc falls
-  back to clone, where the flags can be checked;
+- fork, vfork, clone: no new process and no new thread (the forbidden-call guard is per thread,
+  and numpy's and torch's pools are one thread here: see spawn.child_env); clone3 gets ENOSYS so
+  libc falls back to clone, which is refused;
+- System V IPC and POSIX message queues: without an IPC namespace (no bubblewrap) their objects
+  outlive the run and join every student of a batch, who all run as the same user;
 - ptrace, process_vm_readv/writev, pidfd_open/getfd/send_signal, kcmp, process_madvise;
 - kill, tgkill, rt_(tg)sigqueueinfo aimed at any process but itself, and tkill;
 - socket() of any family but AF_UNIX and AF_NETLINK (no network where namespaces are missing);
@@ -23,7 +26,7 @@ import platform
 import struct
 
 # BPF opcodes, seccomp return values and offsets in struct seccomp_data
-LD_ABS, JEQ, JSET, JGE, RET = 0x20, 0x15, 0x45, 0x35, 0x06
+LD_ABS, JEQ, JGE, RET = 0x20, 0x15, 0x35, 0x06
 KILL_PROCESS, ALLOW = 0x80000000, 0x7FFF0000
 NR, ARCH = 0, 4
 
@@ -36,7 +39,6 @@ def _arg_low(i: int) -> int:
     return 16 + 8 * i  # the low 32 bits of argument i (both architectures are little-endian)
 
 
-CLONE_THREAD = 0x00010000
 AF_UNIX, AF_NETLINK = 1, 16
 TIOCSTI, TIOCLINUX = 0x5412, 0x541C
 PR_SET_NO_NEW_PRIVS, PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 38, 22, 2
@@ -64,8 +66,13 @@ SYSCALLS = {
     "sethostname": (170, 161), "setdomainname": (171, 162), "settimeofday": (164, 170),
     "clock_settime": (227, 112), "clock_adjtime": (305, 266), "adjtimex": (159, 171),
     "iopl": (172, None), "ioperm": (173, None), "seccomp": (317, 277),
+    "shmget": (29, 194), "shmat": (30, 196), "shmctl": (31, 195), "semget": (64, 190), "semop": (65, 193),
+    "semctl": (66, 191), "semtimedop": (220, 192), "msgget": (68, 186), "msgsnd": (69, 189),
+    "msgrcv": (70, 188), "msgctl": (71, 187), "mq_open": (240, 180), "mq_unlink": (241, 181),
+    "mq_timedsend": (242, 182), "mq_timedreceive": (243, 183), "mq_notify": (244, 184),
+    "mq_getsetattr": (245, 185),
 }
-REFUSED = ("execve", "execveat", "fork", "vfork", "ptrace", "process_vm_readv", "process_vm_writev",
+REFUSED = ("execve", "execveat", "fork", "vfork", "clone", "ptrace", "process_vm_readv", "process_vm_writev",
            "tkill", "pidfd_send_signal", "pidfd_getfd", "pidfd_open", "kcmp", "process_madvise",
            "io_uring_setup", "io_uring_enter", "io_uring_register", "mount", "umount2", "pivot_root",
            "chroot", "unshare", "setns", "open_tree", "move_mount", "fsopen", "fsconfig", "fsmount",
@@ -73,7 +80,9 @@ REFUSED = ("execve", "execveat", "fork", "vfork", "ptrace", "process_vm_readv", 
            "userfaultfd", "kexec_load", "kexec_file_load", "init_module", "finit_module",
            "delete_module", "reboot", "swapon", "swapoff", "acct", "quotactl", "name_to_handle_at",
            "open_by_handle_at", "sethostname", "setdomainname", "settimeofday", "clock_settime",
-           "clock_adjtime", "adjtimex", "iopl", "ioperm")
+           "clock_adjtime", "adjtimex", "iopl", "ioperm", "shmget", "shmat", "shmctl", "semget", "semop",
+           "semctl", "semtimedop", "msgget", "msgsnd", "msgrcv", "msgctl", "mq_open", "mq_unlink", "mq_timedsend",
+           "mq_timedreceive", "mq_notify", "mq_getsetattr")
 SIGNALS_TO_SELF = ("kill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo")  # first argument: a pid
 ARCHES = {"x86_64": (0xC000003E, 0), "amd64": (0xC000003E, 0), "aarch64": (0xC00000B7, 1),
           "arm64": (0xC00000B7, 1)}
@@ -123,15 +132,11 @@ def program(arch: str, pid: int) -> bytes:
         if name in nr:
             p.op(JEQ, nr[name], "eperm", None)
     p.op(JEQ, nr["clone3"], "enosys", None)
-    p.op(JEQ, nr["clone"], "clone", None)
     for name in SIGNALS_TO_SELF:
         p.op(JEQ, nr[name], "to_self", None)
     p.op(JEQ, nr["socket"], "socket", None)
     p.op(JEQ, nr["ioctl"], "ioctl", None)
     p.ret(ALLOW)
-    p.label("clone")
-    p.op(LD_ABS, _arg_low(0))
-    p.op(JSET, CLONE_THREAD, "allow", "eperm")
     p.label("to_self")  # the kernel reads a pid_t, so the low 32 bits are the whole argument
     p.op(LD_ABS, _arg_low(0))
     p.op(JEQ, pid, "allow", "eperm")

@@ -7,14 +7,16 @@ interpreter start and torch import (seconds).
 Where there is no bubblewrap and the grader is root (Docker, Gradescope), the zygote drops
 to an unprivileged user (GRADE_SANDBOX_USER, "uid" or "uid:gid", default 65534 `nobody`)
 with no supplementary groups, after restricting itself with Landlock where the kernel has it;
-its box is a host folder owned by that user, which only the zygote empties between runs and
-only the grader removes (clean.remove: no link followed) at the end.
+its box is a host folder owned by that user, with a size-capped tmpfs over it in a mount
+namespace of the zygote's own where the system allows one (capped_box_launcher), which only the
+zygote empties between runs and only the grader removes (clean.remove: no link followed) at the end.
 """
 from __future__ import annotations
 
 import json
 import os
 import select
+import shutil
 import signal
 import socket
 import subprocess
@@ -65,10 +67,39 @@ def sandbox_user() -> tuple[tuple[int, int] | None, str | None]:
 
 def landlock_rules(box: str) -> dict | None:
     """What the zygote may read and write under Landlock without bubblewrap (None: no Landlock)."""
-    python = bwrap.python_dirs()
+    python = bwrap.python_homes()  # granted each on its own: one may lie inside a hidden folder
     read = [*bwrap.SYSTEM, *bwrap.ETC, "/proc", *SYS, *python]
-    return {"read": read, "write": [box], "devices": list(DEVICES), "hidden": bwrap.hidden(read),
+    return {"read": read, "write": [box], "devices": list(DEVICES), "hidden": bwrap.hidden(),
             "keep_read_search": not all(_others_can_read(d) for d in python)}
+
+
+_can_mount: bool | None = None
+
+
+def capped_box_launcher(box: str, user: tuple[int, int], disk_mb: int) -> list[str] | None:
+    """As root without bubblewrap: argv that starts the zygote in a mount namespace of its own with a
+    tmpfs of `disk_mb` MiB over `box` (only its processes see it, and it goes with them), so a
+    student cannot fill the host's disk (RLIMIT_FSIZE bounds one file, not how many). None where
+    namespaces are refused (Docker's default capabilities): the box is then the host folder."""
+    global _can_mount
+    unshare, mount = shutil.which("unshare"), shutil.which("mount")
+    if not (unshare and mount):
+        return None
+    prefix = [unshare, "--mount", "--propagation", "private"]
+    if _can_mount is None:
+        probe = tempfile.mkdtemp(prefix="grade-probe-")
+        try:
+            _can_mount = subprocess.run([*prefix, mount, "-t", "tmpfs", "-o", "size=4k", "tmpfs", probe],
+                                        capture_output=True, timeout=20).returncode == 0
+        except (OSError, subprocess.SubprocessError):
+            _can_mount = False
+        finally:
+            os.rmdir(probe)
+    if not _can_mount:
+        return None
+    options = f"size={disk_mb}m,mode=0700,uid={user[0]},gid={user[1]},nosuid,nodev,noexec"
+    return [*prefix, "/bin/sh", "-c", '"$1" -t tmpfs -o "$2" tmpfs "$3" && shift 3 && exec "$@"', "sh",
+            mount, options, box]
 
 
 class ZygoteGone(Exception):
@@ -78,8 +109,10 @@ class ZygoteGone(Exception):
 def child_env(home: str) -> dict[str, str]:
     """Nothing of the grader's environment but locale and PATH: no tokens, salts or seeds."""
     env = {k: os.environ[k] for k in ENV_KEEP if k in os.environ}
-    env.update({"HOME": home, "TMPDIR": home, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-                "PYTHONDONTWRITEBYTECODE": "1"})
+    env.update({"HOME": home, "TMPDIR": home, "PYTHONDONTWRITEBYTECODE": "1"})
+    # one thread in every pool, from the start: seccomp refuses new threads in the student's process
+    # (OpenBLAS would otherwise start its pool again lazily, after the fork)
+    env.update(dict.fromkeys(("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"), "1"))
     return env
 
 
@@ -102,10 +135,14 @@ class Zygote:
         else:
             self.box = cwd = tempfile.mkdtemp(prefix="grade-box-")
             config.update(box=self.box, empty=[])  # the grader empties it: see kill()
+            argv = [sys.executable, "-I", "-B", str(HERE / "zygote.py"), str(theirs.fileno()), "plain"]
             if self.user:
                 os.chown(self.box, *self.user)
                 config.update(user=list(self.user), landlock=landlock_rules(self.box))
-            argv = [sys.executable, "-I", "-B", str(HERE / "zygote.py"), str(theirs.fileno()), "plain"]
+                launcher = capped_box_launcher(self.box, self.user, disk_mb)
+                if launcher:  # the box is a tmpfs only the zygote's processes see: the zygote empties it
+                    argv = launcher + argv
+                    config.update(empty=[self.box])
         argv.append(json.dumps(config))
         self.inside = config["box"]
         self.proc = subprocess.Popen(argv, pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,

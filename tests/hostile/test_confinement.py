@@ -329,6 +329,37 @@ def test_every_writable_place_is_capped_and_emptied(sandbox):
     assert look[0].value == []
 
 
+def test_many_files_are_capped_in_total_and_never_on_the_host_disk(sandbox):
+    """RLIMIT_FSIZE bounds one file, not how many: 40 files of 16 MiB stop at the box's cap in total.
+    Without bubblewrap, as root, the box is a tmpfs in the zygote's own mount namespace: the host
+    folder under it stays empty while the student writes."""
+    source = '''
+        import os, time
+        def fill():
+            written = 0
+            try:
+                for i in range(40):
+                    with open(f"f{i}", "wb", buffering=0) as f:
+                        for _ in range(16):
+                            written += f.write(b"\\0" * (1 << 20))
+            except OSError as e:
+                time.sleep(3)  # the grader looks at its side meanwhile
+                return [os.strerror(e.errno), written]
+            return ["no error", written]
+    '''
+    seen = {}
+    worker = threading.Thread(target=lambda: seen.setdefault("out", run(sandbox, source, [Call("fill", ())],
+                                                                         time_per_case=30.0)))
+    worker.start()
+    time.sleep(2.0)
+    box = sandbox._zygote.box
+    on_host = None if box is None else os.listdir(box)
+    worker.join()
+    error, written = seen["out"][0].value
+    assert error == "No space left on device" and written <= sandbox.disk_mb << 20
+    assert on_host in (None, [])  # bwrap: no host folder at all
+
+
 # -- 4. seccomp
 
 
@@ -339,7 +370,9 @@ SYSCALLS = '''
     X86 = platform.machine() == "x86_64"
     NR = {"ptrace": 101 if X86 else 117, "process_vm_readv": 310 if X86 else 270, "unshare": 272 if X86 else 97,
           "mount": 165 if X86 else 40, "io_uring_setup": 425, "clone3": 435, "bpf": 321 if X86 else 280,
-          "keyctl": 250 if X86 else 219, "pidfd_open": 434, "setns": 308 if X86 else 268}
+          "keyctl": 250 if X86 else 219, "pidfd_open": 434, "setns": 308 if X86 else 268,
+          "shmget": 29 if X86 else 194, "msgget": 68 if X86 else 186, "semget": 64 if X86 else 190,
+          "mq_open": 240 if X86 else 180}
 
     def _raw(name, *args):
         if libc.syscall(ctypes.c_long(NR[name]), *[ctypes.c_long(a) for a in args]) == -1:
@@ -381,10 +414,18 @@ SYSCALLS = '''
             "keyctl": _raw("keyctl", 0, 0),
             "pidfd_open": _raw("pidfd_open", parent, 0),
             "setns": _raw("setns", 0, 0),
+            "shmget": _raw("shmget", 0x5EC0DE, 4096, 0o1666),  # IPC_CREAT | 0666: a segment for classmates
+            "msgget": _raw("msgget", 0x5EC0DE, 0o1666),
+            "semget": _raw("semget", 0x5EC0DE, 1, 0o1666),
+            "mq_open": _raw("mq_open", ctypes.addressof(ctypes.create_string_buffer(b"grade-test-mq")), 0o100 | 2,
+                            0o666, 0),
         }
-        t = threading.Thread(target=lambda: got.setdefault("thread", "ok"))
-        t.start()
-        t.join()
+        try:
+            t = threading.Thread(target=lambda: got.setdefault("thread", "ran"))
+            t.start()
+            t.join()
+        except RuntimeError as e:
+            got["thread"] = str(e)
         return sorted(got.items())
 '''
 
@@ -394,16 +435,22 @@ def test_seccomp_refuses_new_programs_processes_and_reaching_others(sandbox):
     assert out[0].status == "returned"
     eperm = ["execv", "python -I", "fork", "posix_spawn", "kill zygote", "kill everyone", "kill my group",
              "inet", "inet6", "packet", "ptrace attach", "process_vm_readv", "unshare user", "mount",
-             "io_uring_setup", "bpf", "keyctl", "pidfd_open", "setns"]
+             "io_uring_setup", "bpf", "keyctl", "pidfd_open", "setns", "shmget", "msgget", "semget", "mq_open"]
     assert dict(out[0].value) == {**{k: "EPERM" for k in eperm}, "clone3": "ENOSYS", "kill self 0": "ok",
-                            "signal own thread": "ok", "unix": "ok", "thread": "ok"}
+                                  "signal own thread": "ok", "unix": "ok", "thread": "can't start new thread"}
+    assert not [line for line in Path("/proc/sysvipc/shm").read_text().splitlines()[1:]
+                if int(line.split()[0]) == 0x5EC0DE]  # nothing left for the next student of a batch
 
 
-def test_torch_works_under_the_filter(sandbox):
+def test_torch_and_numpy_work_on_one_thread_under_the_filter(sandbox):
+    """Threads are refused (a guard kept per thread would not be on a thread the student starts), so
+    every pool is one thread from the zygote's start: convolution, matmul, einsum, linalg, FFT,
+    backward and numpy's BLAS all run; a student who asks torch for more threads crashes their case."""
     out = run(sandbox, '''
+        import numpy as np
         import torch
-        def train():
-            torch.set_num_threads(2)  # threads are clone(CLONE_THREAD): allowed
+        import torch.nn.functional as F
+        def work():
             torch.manual_seed(0)
             conv = torch.nn.Conv2d(3, 4, 3)
             opt = torch.optim.SGD(conv.parameters(), lr=0.1)
@@ -413,9 +460,53 @@ def test_torch_works_under_the_filter(sandbox):
                 loss = conv(x).pow(2).mean()
                 loss.backward()
                 opt.step()
-            return float(loss)
-    ''', [Call("train", ())], time_per_case=30.0)
-    assert out[0].status == "returned" and 0 < out[0].value < 10
+            m = torch.randn(256, 256)
+            a = np.random.default_rng(0).random((300, 300))
+            return [float(loss), float(torch.einsum("ij,jk->ik", m, m).sum()), float((m @ m).sum()),
+                    float(torch.linalg.solve(torch.eye(64) * 2, torch.ones(64)).sum()),
+                    float(torch.linalg.svd(torch.randn(64, 32)).S.sum()), float(torch.fft.rfft(m).abs().sum()),
+                    float(F.max_pool2d(x, 2).sum()), float(np.dot(a, a.T).sum()), float(np.linalg.inv(a + 300 * np.eye(300)).sum()),
+                    torch.get_num_threads()]
+        def more_threads():
+            torch.set_num_threads(2)
+            return float((torch.randn(512, 512) @ torch.randn(512, 512)).sum())
+    ''', [Call("work", ()), Call("more_threads", ())], time_per_case=30.0)
+    assert out[0].status == "returned", out[0]
+    assert 0 < out[0].value[0] < 10 and all(v == v for v in out[0].value) and out[0].value[-1] == 1
+    assert (out[1].status, out[1].message) == ("crash", "the process ended (exit status 1) before returning: "
+                                                        "os._exit or a crash in C code?")
+    assert "libgomp: Thread creation failed: Operation not permitted" in out[1].output
+
+
+def test_no_thread_starts_so_no_forbidden_call_runs_unguarded(sandbox):
+    """The guard is a per-thread dispatch mode: a thread the student starts would run F.conv1d
+    unguarded. No thread starts, by any route (threading, torch's own name for it, _thread), with
+    or without an exercise's rules (the static policy refuses `import threading`, not torch.threading)."""
+    routes = '''
+        import torch
+        import torch.nn.functional as F
+        def _on_a_thread(start):
+            box = []
+            try:
+                start(lambda: box.append(F.conv1d(torch.ones(1, 1, 5), torch.ones(1, 1, 3))))
+            except RuntimeError as e:
+                return str(e)
+            return "started"
+        def via_torch():
+            return _on_a_thread(lambda f: torch.threading.Thread(target=f).start())
+    '''
+    rules = {"exercise": "exercise0", "ops": [["*conv*", "F.conv1d"]], "names": [], "autograd": False}
+    guarded = run(sandbox, routes, [Call("via_torch", ())], forbidden=rules)
+    assert [(o.status, o.value) for o in guarded] == [("returned", "can't start new thread")]
+    out = run(sandbox, routes + '''
+        def via_threading():
+            import threading
+            return _on_a_thread(lambda f: threading.Thread(target=f).start())
+        def via_thread_module():
+            import _thread
+            return _on_a_thread(lambda f: _thread.start_new_thread(f, ()))
+    ''', [Call("via_torch", ()), Call("via_threading", ()), Call("via_thread_module", ())])
+    assert [(o.status, o.value) for o in out] == [("returned", "can't start new thread")] * 3
 
 
 @pytest.mark.skipif(platform.machine() != "x86_64", reason="the 32-bit syscall gate is x86's")
@@ -569,6 +660,64 @@ def test_the_grader_package_is_hidden_in_a_regular_install(sandbox, tmp_path):
         assert got == '["ModuleNotFoundError", [], 1]'
     else:  # the name is still listed (site-packages' listing was cached before Landlock), its files refused
         assert got == '["PermissionError", "PermissionError", 1]'
+
+
+def test_a_course_kept_under_usr_is_hidden_with_what_the_grader_names(sandbox, monkeypatch):
+    """Docker images keep the course in /usr/src/app, inside the /usr the sandbox must show (bwrap binds
+    it, Landlock grants it), and the grader's command line, readable by anyone in /proc, names it: the
+    course root (solutions/, course.yml, the package), the class, the gradebook's folder and the salt
+    file's folder are hidden wherever they are; a file beside them is not (the check is not vacuous)."""
+    import tempfile
+
+    if not os.access("/usr/src", os.W_OK):
+        pytest.skip("needs a folder under /usr/src")
+    top = Path(tempfile.mkdtemp(prefix="grade-test-", dir="/usr/src"))
+    try:
+        files = {"app/course.yml": "title: x\n", "app/solutions/exercise1.py": "ANSWER = 1\n",
+                 "app/books/gradebook.db": "rows", "class/alice/exercise1.py": "MINE = 1\n",
+                 "secret/salt": "pepper\n", "visible.txt": "shown\n"}
+        for rel, text in files.items():
+            (top / rel).parent.mkdir(parents=True, exist_ok=True)
+            (top / rel).write_text(text)
+        for folder, dirs, names in os.walk(top):  # readable by anyone: only the sandbox may refuse
+            os.chmod(folder, 0o755)
+            for name in names:
+                os.chmod(os.path.join(folder, name), 0o644)
+        monkeypatch.chdir(top / "app")
+        monkeypatch.setattr(sys, "argv", ["grade", "batch", str(top / "class"), "--gradebook",
+                                          str(top / "app" / "books" / "gradebook.db"), "--course=course.yml"])
+        monkeypatch.setenv("CONV_COURSE_SALT_FILE", str(top / "secret" / "salt"))
+        with Sandbox(time_per_case=PER_CASE) as box:
+            out = run(box, f'''
+                import os
+                TOP = {str(top)!r}
+                def _read(rel):
+                    try:
+                        with open(os.path.join(TOP, rel)) as f:
+                            return f.read()
+                    except OSError as e:
+                        return type(e).__name__
+                def _list(rel):
+                    try:
+                        return sorted(os.listdir(os.path.join(TOP, rel)))
+                    except OSError as e:
+                        return type(e).__name__
+                def look():
+                    return [[rel, _read(rel)] for rel in {sorted(files)!r}] + [[rel + "/", _list(rel)] for rel in (
+                        "", "app", "class", "secret")]
+            ''', [Call("look", ())])
+    finally:
+        shutil.rmtree(top)
+    got = dict(out[0].value)
+    assert box.confine and not box.notes[1:], box.notes  # bubblewrap did not fail on the extra mounts
+    listing = ["app", "class", "secret", "visible.txt"] if sandbox.mode == "bwrap" else "PermissionError"
+    assert (got.pop("visible.txt"), got.pop("/")) == ("shown\n", listing)  # (Landlock grants its entries only)
+    if sandbox.mode == "bwrap":  # empty read-only folders in their place
+        assert got == {**{rel: "FileNotFoundError" for rel in files if rel != "visible.txt"},
+                       "app/": [], "class/": [], "secret/": []}
+    else:  # Landlock: not granted
+        assert got == {**{rel: "PermissionError" for rel in files if rel != "visible.txt"},
+                       "app/": "PermissionError", "class/": "PermissionError", "secret/": "PermissionError"}
 
 
 def test_grade_as_docker_runs_it(sandbox, tmp_path):

@@ -155,13 +155,22 @@ def test_work_at_import_is_cut_off(small, sandbox):
 # -- leftovers: threads and processes
 
 
-def test_leftovers_die_with_the_run(small, sandbox):
-    report, _, _ = grade(small, sandbox, "thread_after_return")
-    assert report.score == report.max_score  # the answers are right; what they left behind is gone
+def test_no_thread_can_be_left_behind(small, sandbox):
+    """The seccomp filter refuses new threads (the forbidden-call guard is per thread): the function
+    that starts one raises, and nothing is left running."""
+    report, first, _ = grade(small, sandbox, "thread_after_return")
+    line = line_of("thread_after_return", "threading.Thread(target=_spin).start()")
+    starting = [o for call, o in first if call.function == "conv_output_length"]
+    assert starting and {(o.status, o.error) for o in starting} == {("raised", "RuntimeError")}
+    assert {o.message.splitlines()[-1] for o in starting} == {"RuntimeError: can't start new thread"}
+    assert all(f'File "exercise1.py", line {line}, in conv_output_length' in o.message for o in starting)
+    assert {o.message.splitlines()[-1] for _, o in first if o.status != "returned"} == {  # (callers of it too)
+        "RuntimeError: can't start new thread"}
+    assert report.score < report.max_score
 
 
 def test_no_process_can_be_started(small, sandbox):
-    """The seccomp filter refuses fork, vfork, clone without CLONE_THREAD and execve: nothing is left behind."""
+    """The seccomp filter refuses fork, vfork, clone and execve: nothing is left behind."""
     report, first, _ = grade(small, sandbox, "sleeping_children")
     assert report.score == 0.0 and statuses(report) == {"crash"}
     line = line_of("sleeping_children", "subprocess.Popen(")
