@@ -497,7 +497,8 @@ def test_no_thread_starts_so_no_forbidden_call_runs_unguarded(sandbox):
     '''
     rules = {"exercise": "exercise0", "ops": [["*conv*", "F.conv1d"]], "names": [], "autograd": False}
     guarded = run(sandbox, routes, [Call("via_torch", ())], forbidden=rules)
-    assert [(o.status, o.value) for o in guarded] == [("returned", "can't start new thread")]
+    # with an exercise's rules the static policy refuses the name itself (autograder/unreachable.py)
+    assert [o.status for o in guarded] == ["forbidden"] and "threading" in guarded[0].message, guarded
     out = run(sandbox, routes + '''
         def via_threading():
             import threading

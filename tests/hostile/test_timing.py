@@ -153,7 +153,7 @@ ATTACK_OUTCOMES = {
     "slow_baseline_dispatch_mode": ({"returned", "crash"}, "ATTACK-RAN slow_baseline_dispatch_mode entered"),
     "forged_lines": ({"wrong", "crash"}, '"timing": {"student": 1e-09'),
     "saved_originals": ({"returned"}, "ATTACK-RAN saved_originals False"),  # none is kept any more
-    "fork_worker": ({"returned", "crash"}, "ATTACK-RAN fork_worker"),  # crash: where fork is refused
+    "fork_worker": ({"returned", "crash", "raised"}, "ATTACK-RAN fork_worker"),  # crash or raised: fork is refused (seccomp)
 }
 
 
