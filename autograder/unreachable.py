@@ -30,6 +30,8 @@ DANGEROUS_MODULES = frozenset({
     "unittest", "atexit", "faulthandler", "resource", "mmap", "io", "_io", "operator", "_operator",
     "traceback", "zipimport", "pydoc", "site", "selectors", "select", "urllib", "http", "shelve",
     "sqlite3", "copyreg", "weakref", "_weakref", "linecache", "tokenize", "dis", "ast",
+    # torch imports these lazily; sympy.sympify evaluates strings, and both wrap exec and import_module
+    "sympy", "mpmath",
 })
 # builtins that evaluate, introspect or open (the builtins module itself is dangerous, but its
 # classes are the student's everyday types: int, bytes, object)

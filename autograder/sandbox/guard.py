@@ -9,7 +9,7 @@ aten namespace) gets a kernel at the BackendSelect key, which every call of it p
 way to the backend, on any thread, in inference mode or under vmap, after CompositeImplicit
 decomposition (F.conv1d arrives as aten.convolution). The kernel refuses while armed and
 otherwise hands the call on: global, and free for every op that is not forbidden.
-Window ops (as_strided, set_, _reshape_alias, unfold) are judged only in their autograd slot,
+Window ops (as_strided, set_, unfold) are judged only in their autograd slot,
 which calls from Python reach but honest ops' kernels (slicing, repeat, diagonal: views made
 through as_strided) do not. Inference mode skips that slot, so entering it is refused while armed.
 For autograd rules a TorchDispatchMode, pushed only while a graded function runs, refuses any
@@ -50,8 +50,7 @@ _libraries: dict = {}  # namespace -> torch.library.Library holding our kernels 
 _ALLOWED_NAMESPACES = ("aten", "prims")
 # ops that make a view from explicit sizes and strides (or unfold's windows): refused only when
 # called from Python, never from inside an honest op's kernel (see _install_kernels)
-_VIEW_MAKERS = ("as_strided", "as_strided_", "as_strided_copy", "as_strided_scatter", "_reshape_alias",
-                "_reshape_alias_copy", "set_", "unfold")
+_VIEW_MAKERS = ("as_strided", "as_strided_", "as_strided_copy", "as_strided_scatter", "set_", "unfold")
 
 # torch.func's gradient transforms all enter these (torch._functorch.eager_transforms)
 _GRAD_TRANSFORMS = ("_grad_increment_nesting", "_jvp_increment_nesting")
