@@ -225,11 +225,11 @@ print(json.dumps(out))
 """
 
 
-def guarded(exercise: str, routes: str, tmp_path: Path) -> dict[str, str]:
+def guarded(exercise: str, routes: str, tmp_path: Path, script: str = GUARD_SCRIPT) -> dict[str, str]:
     """Each route_* function of `routes` run with the exercise's guard armed: its refusal or "ok"."""
     (tmp_path / "routes.py").write_text(textwrap.dedent(routes))
     rules = load_course(ROOT / "course.yml").forbidden_rules(exercise)
-    done = subprocess.run([sys.executable, "-c", GUARD_SCRIPT, str(ROOT), json.dumps(rules)], cwd=tmp_path,
+    done = subprocess.run([sys.executable, "-c", script, str(ROOT), json.dumps(rules)], cwd=tmp_path,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -636,12 +636,8 @@ print(json.dumps(out))
 
 
 def imported(exercise: str, routes: str, tmp_path: Path) -> dict[str, str]:
-    (tmp_path / "routes.py").write_text(textwrap.dedent(routes))
-    rules = load_course(ROOT / "course.yml").forbidden_rules(exercise)
-    done = subprocess.run([sys.executable, "-c", IMPORT_SCRIPT, str(ROOT), json.dumps(rules)], cwd=tmp_path,
-                          capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    """As guarded(), with `routes` imported under the import-time guard first."""
+    return guarded(exercise, routes, tmp_path, IMPORT_SCRIPT)
 
 
 def test_windows_made_at_import_are_refused_convolutions_at_import_are_not(tmp_path):
