@@ -73,15 +73,32 @@ def _verdict(value, allowed: tuple[str, ...]) -> str | None:
     return "dangerous" if root in DANGEROUS_MODULES else None
 
 
-@functools.lru_cache(maxsize=None)
+# modules torch loads lazily in the student's process (the dispatcher guard and gradcheck load
+# symbolic_shapes, which binds sympy): walked up front, so the verdict does not depend on what
+# the grader process happened to run before
+LAZY_MODULES = ("torch.fx.experimental.symbolic_shapes",)
+
+
 def refused_names(allowed: tuple[str, ...]) -> dict[str, str]:
     """name -> what it reaches ('the sys module (torch.sys)'), walking every loaded module of the
-    allowed packages and the classes they define, through names that stay allowed."""
+    allowed packages and the classes they define, through names that stay allowed. Walked again
+    whenever more modules have been loaded since: a name bound in a newly loaded module counts."""
     import importlib
 
     for name in allowed:
         if name != "__future__":
             importlib.import_module(name)
+    for name in LAZY_MODULES:
+        if _root(name) in allowed:
+            try:
+                importlib.import_module(name)
+            except Exception:  # noqa: BLE001  (an older torch without it: nothing to walk)
+                pass
+    return _refused(allowed, len(sys.modules))
+
+
+@functools.lru_cache(maxsize=4)
+def _refused(allowed: tuple[str, ...], _loaded: int) -> dict[str, str]:
     honest = honest_names()
     refused: dict[str, str] = {}
     kept: set[str] = set()  # names bound to an allowed object somewhere: honest too

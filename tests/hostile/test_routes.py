@@ -204,7 +204,7 @@ def instructor_course(tmp_path_factory):
     from autograder.nbgrader_course import build_course_dir
 
     root = tmp_path_factory.mktemp("instructor") / "course"
-    shutil.copytree(ROOT, root, ignore=shutil.ignore_patterns(".git", "__pycache__", ".pytest_cache", "*.db"))
+    shutil.copytree(ROOT, root, ignore=shutil.ignore_patterns(".git", ".venv", "out", "__pycache__", ".pytest_cache", "*.db"))
     (root / ".venv" / "lib").mkdir(parents=True)
     (root / ".venv" / "lib" / "site.py").write_text((ROOT / "solutions" / "exercise3.py").read_text())
     (root / "out").mkdir()
