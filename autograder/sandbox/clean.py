@@ -139,3 +139,48 @@ def _empty_fd(top: int, until: float) -> bool:
                 return False  # a folder that could not be emptied: no point in going on
     finally:
         os.close(here)
+
+
+def usage(path: str, *, cap: int, max_entries: int = 100_000) -> int:
+    """Bytes the tree under `path` holds on disk (allocated blocks, links not followed), stopping
+    once past `cap`; a tree of more than `max_entries` entries counts as past it (inodes are disk
+    too). For a box on the host's disk, which no tmpfs bounds."""
+    total, entries, todo = 0, 0, [path]
+    while todo and total <= cap:
+        try:
+            listing = list(os.scandir(todo.pop()))
+        except OSError:
+            continue
+        for entry in listing:
+            entries += 1
+            if entries > max_entries:
+                return cap + 1
+            try:
+                st = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            total += st.st_blocks * 512
+            if stat.S_ISDIR(st.st_mode):
+                todo.append(entry.path)
+    return total
+
+
+def open_files(pids) -> int:
+    """Bytes held by regular files the processes have open, each file once: a file written and
+    unlinked stays on disk while it is open, and no walk of a folder sees it."""
+    seen: set[tuple[int, int]] = set()
+    total = 0
+    for pid in pids:
+        try:
+            fds = os.listdir(f"/proc/{pid}/fd")
+        except OSError:
+            continue
+        for fd in fds:
+            try:
+                st = os.stat(f"/proc/{pid}/fd/{fd}")  # the magic link leads to the open file itself
+            except OSError:
+                continue
+            if stat.S_ISREG(st.st_mode) and (st.st_dev, st.st_ino) not in seen:
+                seen.add((st.st_dev, st.st_ino))
+                total += st.st_blocks * 512
+    return total

@@ -325,6 +325,9 @@ class _Run:
             if zygote.exit_status is not None:
                 self.output.drain(output_r)
                 why = _death(zygote.exit_status)
+                if zygote.disk_mb is not None:
+                    why = (f"the process was stopped: it had written {zygote.disk_mb} MiB to disk, "
+                           f"past the {zygote.disk_cap} MiB it may use")
                 if importing:
                     self._all("crash", f"importing {self.submission.module}.py failed: {why}")
                 else:

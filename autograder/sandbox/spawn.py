@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 from autograder.sandbox import bwrap, clean
+from autograder.sandbox.disk_watch import DiskWatch
 
 HERE = Path(__file__).resolve().parent
 ENV_KEEP = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "SYSTEMROOT")
@@ -149,10 +150,15 @@ class Zygote:
                                      stdout=self.log, stderr=self.log, cwd=cwd, start_new_session=True,
                                      env=child_env(self.inside))
         theirs.close()
+        # a host folder no tmpfs bounds: measured while runs go on (disk_watch.py)
+        self.disk = DiskWatch(self.proc.pid, self.box, disk_mb) if not config["empty"] else None
+        if self.disk is not None:
+            self.disk.start()
         self.ready = False
         self.namespaced = False
         self.protections: dict = {}  # what the zygote applied to itself (user, landlock), once ready
         self.exit_status: int | None = None  # of the last forked process, once it ended
+        self.disk_cap = disk_mb
 
     # -- messages
 
@@ -198,6 +204,8 @@ class Zygote:
         "time" (fds [request, socket, output], options as zygote.py lists them)."""
         self.wait_ready()
         self.exit_status = None
+        if self.disk is not None:
+            self.disk.tripped_mb = None
         msg = {**options, "op": op, "memory_mb": memory_mb}
         try:
             socket.send_fds(self.sock, [json.dumps(msg).encode()], fds)
@@ -233,7 +241,14 @@ class Zygote:
     def alive(self) -> bool:
         return self.proc.poll() is None
 
+    @property
+    def disk_mb(self) -> int | None:
+        """What the last run held on disk when it was killed for it (a host-folder box only)."""
+        return None if self.disk is None else self.disk.tripped_mb
+
     def close(self) -> None:
+        if self.disk is not None:
+            self.disk.stop()
         try:
             self.sock.close()  # the zygote kills what is left and exits
             if not self.bwrap:  # (in bwrap's pid namespace, killing bwrap below does it at once)

@@ -784,3 +784,4 @@ def test_the_sandbox_user_is_configurable_but_never_root(sandbox, monkeypatch, s
         notes = list(box.notes)
     assert out[0].value == uid
     assert (notes[0] if note else notes[0].startswith("bubblewrap")) == (note or True)
+
