@@ -1,7 +1,7 @@
 """Compare what the student's code did with what torch says. Pure: no files, no processes.
 
 The expected value decides the kind: an int wants an integral value; a tuple wants a
-sequence of the same length; a float64 array wants numbers of exactly its shape; a bool
+sequence of the same length (a tuple, list, or 1-d integer array or tensor); a float64 array wants numbers of exactly its shape; a bool
 array wants bools. A result of the wrong kind is wrong, never converted into points.
 """
 from __future__ import annotations
@@ -63,6 +63,8 @@ def normalize(value: Any, like: Any) -> Any:
     if isinstance(like, (int, np.integer)):
         return _integral(value)
     if isinstance(like, tuple):
+        if isinstance(value, TaggedArray) and value.array.ndim == 1:  # an integer array or tensor of sizes
+            value = [TaggedArray(v, value.src) for v in value.array]
         if not isinstance(value, (tuple, list)):
             raise KindError(f"returned {_kind(value)}, expected a pair/tuple of {len(like)} values")
         if len(value) != len(like):
@@ -112,6 +114,11 @@ def judge(expected: Any, outcome: Outcome, tol: Tol) -> Verdict:
     if outcome.status == "raised":
         what = "raised ValueError on a valid configuration" if outcome.error == "ValueError" else "raised"
         return Verdict("crash", f"{what}:\n{outcome.message}", "crash")
+    if outcome.changed:
+        names = ", ".join(outcome.changed)
+        return Verdict("failed", f"changed its input {names} in place; the caller's tensors must stay as they were "
+                                 f"(use out-of-place operations: x.transpose(1, 2), not x.transpose_(1, 2); "
+                                 f"x = x + 1, not x += 1; or work on x.clone())", "input-changed")
     try:
         got = normalize(outcome.value, expected)
     except KindError as e:

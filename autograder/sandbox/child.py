@@ -82,9 +82,46 @@ def run_call(fn, call: dict) -> dict:
     if guard.hits:  # refused even if the student caught the exception
         return _forbidden_result()
     try:
-        return {"status": "returned", "value": wire.encode(value)}
+        result = {"status": "returned", "value": wire.encode(value)}
     except BaseException as e:
         return {"status": "crash", "error": type(e).__name__, "message": f"the result could not be read: {e}"[:500]}
+    changed = _changed_inputs(fn, call, args, kwargs)
+    if changed:
+        result["changed"] = changed
+    return result
+
+
+def _changed_inputs(fn, call: dict, args: list, kwargs: dict) -> list[str]:
+    """The parameters whose tensor or array the call changed in place (values, shape or dtype),
+    judged against a second decoding of the request: the caller's inputs are the caller's."""
+    import inspect
+
+    try:
+        names = list(inspect.signature(fn).parameters)
+    except Exception:  # noqa: BLE001  (a callable without a readable signature: positions instead)
+        names = []
+    given = [(names[i] if i < len(names) else f"argument {i + 1}", a, call["args"][i]) for i, a in enumerate(args)]
+    given += [(k, v, call["kwargs"][k]) for k, v in kwargs.items()]
+    return [name for name, now, sent in given if not _same(now, wire.decode(sent))][:10]
+
+
+def _same(now, before) -> bool:
+    import numpy as np
+    import torch
+
+    try:
+        if isinstance(before, wire.TaggedArray):
+            if isinstance(now, torch.Tensor):
+                now = now.detach().numpy() if now.dtype != torch.bfloat16 else now.detach().float().numpy()
+            return (isinstance(now, np.ndarray) and now.shape == before.array.shape and now.dtype == before.array.dtype
+                    and bool(np.array_equal(now, before.array, equal_nan=True)))
+        if isinstance(before, (tuple, list)):
+            return type(now) is type(before) and len(now) == len(before) and all(map(_same, now, before))
+        if type(before) in (int, float, bool, str) or before is None:
+            return type(now) is type(before) and (now == before or now != now and before != before)
+    except Exception:  # noqa: BLE001  (an input the student broke so far it cannot be read: changed)
+        return False
+    return True
 
 
 def _flush() -> None:

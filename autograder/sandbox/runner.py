@@ -57,6 +57,7 @@ class Outcome:
     output: str = ""
     seconds: float = 0.0
     timing: "Timing | None" = None  # for calls with time_repeats: set by the grader's timed run (Sandbox.time)
+    changed: tuple[str, ...] = ()  # parameters whose tensor or array the call changed in place
 
 
 @dataclass(frozen=True)
@@ -471,7 +472,9 @@ def _outcome(msg: dict, output: str) -> Outcome:
             value = wire.decode(msg.get("value"))
         except (wire.WireError, ValueError, TypeError) as e:
             return Outcome("crash", message=f"the result could not be read: {e}", output=output)
-        return Outcome("returned", value=value, output=output, seconds=seconds)
+        changed = msg.get("changed")
+        changed = tuple(str(c)[:60] for c in changed[:10]) if isinstance(changed, list) else ()
+        return Outcome("returned", value=value, output=output, seconds=seconds, changed=changed)
     if status in ("raised", "not-implemented", "forbidden", "crash"):
         return Outcome(status, error=str(msg.get("error") or "")[:100] or None,
                        message=str(msg.get("message", ""))[:4000], output=output, seconds=seconds)

@@ -1,0 +1,51 @@
+"""Verdicts on code written outside the grader's own mutants (issue 12): inputs changed in place
+cost their concept with a message that says so; sizes in any reasonable container count."""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from conftest import run_grade
+from exercise_checks import ROOT
+
+
+def _graded(tmp_path, name: str, text: str) -> dict:
+    path = tmp_path / f"{name}.py"
+    path.write_text(text, encoding="utf-8")
+    done = run_grade(name, "--submission", path, "--format", "json")
+    assert done.returncode in (0, 1), done.stderr
+    return json.loads(done.stdout)
+
+
+def _reference(name: str) -> str:
+    return (ROOT / "solutions" / f"{name}.py").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_a_transpose_in_place_costs_its_concept_and_says_the_input_changed(tmp_path):
+    text = _reference("exercise3").replace(
+        "out = conv1d(x.permute(0, 2, 1), weight, bias, stride, padding, dilation)",
+        "out = conv1d(x.transpose_(1, 2), weight, bias, stride, padding, dilation)")
+    assert "transpose_" in text
+    report = _graded(tmp_path, "exercise3", text)
+    lost = {c["name"]: c for c in report["concepts"] if c["score"] < c["max_score"]}
+    assert list(lost) == ["layout"], {c["name"]: c["score"] for c in report["concepts"]}
+    assert lost["layout"]["misconception"] == "input-changed"
+    assert "changed its input x in place" in lost["layout"]["message"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("container", ["np.array([{0}, {1}])", "torch.tensor([{0}, {1}])", "[{0}, {1}]"])
+def test_sizes_returned_in_an_integer_array_tensor_or_list_get_full_marks(tmp_path, container):
+    text = _reference("exercise1")
+    pattern = re.compile(r"return \(conv_output_length\(height, (.*?)\),\s*conv_output_length\(width, (.*?)\)\)",
+                         re.S)
+    match = pattern.search(text)
+    assert match, "the reference's conv2d_output_shape return changed: update this test"
+    first = f"conv_output_length(height, {match.group(1)})"
+    second = f"conv_output_length(width, {match.group(2)})"
+    text = text[:match.start()] + "return " + container.format(first, second) + text[match.end():]
+    text = "import numpy as np\nimport torch\n" + text
+    report = _graded(tmp_path, "exercise1", text)
+    assert report["score"] == report["max_score"], [(c["name"], c["message"]) for c in report["concepts"]]
