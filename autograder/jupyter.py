@@ -182,11 +182,39 @@ def _graded(course, name, submission, seed, reproduce, *, budget):
         # nothing may reach stderr: nbgrader scores a test cell with stderr output 0
         with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):
             warnings.simplefilter("ignore")
-            with Sandbox(time_per_case=limits.time_per_case, time_total=total) as sandbox:
-                left = total - (time.monotonic() - started)  # loading torch and the sandbox are in the budget
-                _cache[key] = grade_exercise(course, name, submission, seed=seed,
-                                             sandbox=_Budgeted(sandbox, max(1.0, left)), reproduce=reproduce)
+            sandbox = warm_sandbox()
+            left = total - (time.monotonic() - started)  # loading torch and the sandbox are in the budget
+            _cache[key] = grade_exercise(course, name, submission, seed=seed,
+                                         sandbox=_Budgeted(sandbox, max(1.0, left)), reproduce=reproduce)
     return _cache[key]
+
+
+_warm = None
+
+
+def warm_sandbox():
+    """The kernel's sandbox: started by the first check() and kept, so later checks skip starting
+    Python and importing torch. Each run still gets a fresh process forked from it, with the same
+    limits as `grade` (passed per run from course.yml); a zygote that died is replaced by
+    Sandbox itself on the next run. Closed when the kernel exits."""
+    global _warm
+    if _warm is None:
+        import atexit
+
+        from autograder.sandbox.runner import Sandbox
+
+        _warm = Sandbox()
+        _warm.__enter__()
+        atexit.register(close_warm_sandbox)
+    return _warm
+
+
+def close_warm_sandbox() -> None:
+    """Stop the kernel's sandbox (its processes and folders go); the next check() starts another."""
+    global _warm
+    if _warm is not None:
+        _warm.close()
+        _warm = None
 
 
 class _Budgeted:

@@ -34,3 +34,15 @@ def one_torch_thread():
 
     with one_thread():
         yield
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _no_warm_sandbox_left():
+    """check() keeps a warm sandbox for the kernel's life; a test module's ends with the module,
+    so tests that count the processes under pytest see only their own."""
+    yield
+    import sys
+
+    jupyter = sys.modules.get("autograder.jupyter")
+    if jupyter is not None:
+        jupyter.close_warm_sandbox()
