@@ -65,10 +65,9 @@ def check(exercise: str, *, seed: int | None = None, notebook: str | Path | None
     Outside a kernel, or with `notebook=`, the saved .ipynb file is graded instead
     (default `<exercise>.ipynb` here, else the course's exercises/ file, like `grade`).
     """
-    from autograder.course import load_course
     from autograder.report import CourseReport
 
-    course = load_course()
+    course = _course()
     ex = course.exercise(exercise)
     submission, where = _submission(course, ex, notebook)
     seed = grading_seed(course, submission.sources) if seed is None else seed
@@ -80,9 +79,7 @@ def check(exercise: str, *, seed: int | None = None, notebook: str | Path | None
 def concept_score(exercise: str, concept: str, *, points: float) -> float:
     """For an nbgrader test cell: print the concept's feedback, return its score in [0, points]."""
     started = time.monotonic()  # the cell's clock: loading torch and the sandbox count too
-    from autograder.course import load_course
-
-    course = load_course()
+    course = _course()
     ex = course.exercise(exercise)
     submission, where = _submission(course, ex, None)
     seed = grading_seed(course, submission.sources)
@@ -95,6 +92,25 @@ def concept_score(exercise: str, concept: str, *, points: float) -> float:
         return 0.0
     print(concept_text(found[0]))
     return float(min(max(float(found[0].score), 0.0), float(points)))
+
+
+_courses: dict[tuple, object] = {}
+
+
+def _course():
+    """course.yml, read again only when the file changed: a kernel checks many times."""
+    from autograder.course import COURSE_FILE, find_root, load_course
+
+    path = find_root() / COURSE_FILE
+    try:
+        st = path.stat()
+        key = (str(path), st.st_mtime_ns, st.st_size)
+    except OSError:
+        return load_course(path)  # its error names the file
+    if key not in _courses:
+        _courses.clear()
+        _courses[key] = load_course(path)
+    return _courses[key]
 
 
 def grading_seed(course, sources) -> int:
