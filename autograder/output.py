@@ -32,3 +32,17 @@ def write_text(text: str, path: Path | None) -> None:
 
 def write_report(report, fmt: str, path: Path | None) -> None:
     write_text(render(report, fmt), path)
+
+
+def append_text(text: str, path: Path) -> None:
+    """Append to a file others write too ($GITHUB_STEP_SUMMARY): one write, never a partial line."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            data = text.encode("utf-8")
+            while data:
+                data = data[os.write(fd, data):]
+        finally:
+            os.close(fd)
+    except OSError as e:
+        raise OutputError(f"{path}: cannot write: {e.strerror or e}") from None
