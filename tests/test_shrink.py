@@ -5,18 +5,17 @@ import pytest
 
 from autograder import shrink as shrinking
 from autograder.cases import registry
-from autograder.compare import Tol, judge
+from autograder.compare import judge
 from autograder.diagnose import matches
-from autograder.grading import Trial
 from autograder.mutants import mutants_for, mutants_of
 from autograder.mutants.base import as_student, call_in_process
-from autograder.sandbox.runner import Outcome
+from autograder.pipeline import Outcome, Tolerance, Trial
 
 SPEC = registry.spec("exercise1")
 
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
-TOL = Tol()
+TOL = Tolerance()
 SEEDS = range(5)
 
 
@@ -57,7 +56,7 @@ def test_a_known_mistake_shrinks_in_one_run_to_a_local_minimum_that_still_shows_
     for seed in SEEDS:
         original = largest_failure(run, concept_of(m), seed)
         assert original is not None
-        small = shrinking.shrink(original, run)
+        small = shrinking.shrink(original, run, tol=TOL)
         assert len(run.calls) <= 1  # the search ran on the mutant; one run checks it on the "student"
         run.calls.clear()
         assert not small.verdict.passed and matches(small, m, TOL)
@@ -75,7 +74,7 @@ def test_an_unknown_mistake_shrinks_by_real_runs_within_the_round_limit():
     off_by_seven = lambda *a, **k: as_student(SPEC.oracles["conv_output_length"])(*a, **k) + 7  # noqa: E731
     run = Runner({"conv_output_length": off_by_seven})
     original = largest_failure(run, "kernel", seed=4)
-    small = shrinking.shrink(original, run)
+    small = shrinking.shrink(original, run, tol=TOL)
     assert 1 <= len(run.calls) <= shrinking.MAX_ROUNDS
     assert not small.verdict.passed and small.outcome.value == small.expected + 7
     assert small.case.size < original.case.size
@@ -92,7 +91,7 @@ def test_a_student_who_leaves_the_predicted_path_is_still_shrunk_honestly():
     original = largest_failure(run, "kernel", seed=2)
     if original is None or original.case.arguments["length"] <= 6:
         pytest.skip("this seed has no long kernel case")
-    small = shrinking.shrink(original, run)
+    small = shrinking.shrink(original, run, tol=TOL)
     assert len(run.calls) <= shrinking.MAX_ROUNDS
     assert not small.verdict.passed and small.case.arguments["length"] > 6
 
@@ -102,7 +101,7 @@ def test_nothing_to_learn_is_not_shrunk(status):
     case = SPEC.cases("kernel", seed=1, count=8)[-1]
     t = trial(case, Outcome(status, message="x"))
     run = Runner({})
-    assert shrinking.shrink(t, run) is t and run.calls == []
+    assert shrinking.shrink(t, run, tol=TOL) is t and run.calls == []
 
 
 def test_candidates_go_down_toward_each_minimum():
