@@ -129,7 +129,7 @@ def _concept_report(concept: str, cfg, trials: list[Trial], spec: ExerciseSpec, 
         return ConceptReport(concept, score, cfg.points, passed, total, Status.PASSED, hint=cfg.hint, output=output)
     failing = [t for t in trials if not t.verdict.passed]
     if _worth_shrinking(failing[0]):
-        smallest = shrink.shrink(failing[0], run, tol=Tolerance())
+        smallest = shrink.shrink(failing[0], run, tol=tol)
     else:
         smallest = failing[0]
     found = diagnose.diagnose(spec, failing, smallest, tol)

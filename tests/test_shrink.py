@@ -9,7 +9,7 @@ from autograder.compare import judge
 from autograder.diagnose import matches
 from autograder.mutants import mutants_for, mutants_of
 from autograder.mutants.base import as_student, call_in_process
-from autograder.pipeline import Outcome, Tolerance, Trial
+from autograder.pipeline import Outcome, Submission, Tolerance, Trial
 
 SPEC = registry.spec("exercise1")
 
@@ -114,3 +114,28 @@ def test_candidates_go_down_toward_each_minimum():
     lowest = {k: lo for k, (lo, _) in case.space.params.items()}
     if sum(case.params[k] > lo for k, lo in lowest.items()) > 1:
         assert any(all(c.params[k] == lo for k, lo in lowest.items()) for c in cands)
+
+
+def test_an_exercise_with_a_loose_tolerance_shrinks_with_that_tolerance(course):
+    """grade_exercise shrinks with the exercise's own tolerance, not compare's default: under the
+    default, the mutant's path descends into cases the exercise's tolerance counts as right, and the
+    example shown is a larger one found by plain runs."""
+    from autograder import grading
+    from autograder.audit import MutantSandbox
+
+    name = "exercise3"
+    loose = Tolerance(rtol=0.0, atol=1.0)
+    assert course.tolerance_for(name) != loose
+    ex = course.exercises[name].model_copy(update={"tolerance": loose})
+    loose_course = course.model_copy(update={"exercises": {**course.exercises, name: ex}})
+    mutant = next(m for m in mutants_for(name) if m.id == "bias-per-tap" and m.function == "conv1d")
+    sandbox = MutantSandbox(registry.spec(name), mutant)
+    report = grading.grade_exercise(loose_course, name, Submission(name, {}), seed=0, sandbox=sandbox,
+                                    reproduce="grade exercise3 --seed 0")
+    bias = next(c for c in report.concepts if c.name == "bias")
+    assert bias.status == "failed" and bias.misconception == "bias-per-tap"
+    assert bias.message.endswith("including the example below.")
+    # the smallest case that shows a bias added once per tap: two taps, one output value
+    x, weight = bias.example.inputs["x"], bias.example.inputs["weight"]
+    assert len(weight[0][0]) == 2 and len(x[0][0]) == 2, bias.example
+    assert bias.example.expected != bias.example.got
