@@ -1,4 +1,5 @@
-"""A mutant: a misconception from shared/misconceptions.md as a wrong implementation.
+"""A mutant: a misconception (a mistake students make) as a wrong implementation; its id is the
+misconception id reports name.
 
 Also how the grader runs one in its own process (mutants are ours, never the student's): the
 arguments and the result cross the same plain-data boundary (sandbox/wire.py) as a student's,

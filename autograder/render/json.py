@@ -1,4 +1,7 @@
-"""The JSON report of design.md: strict JSON, stable field names."""
+"""`grade --format json`: strict JSON (NaN and infinities as strings), stable field names.
+
+The contract is tests/report.schema.json (test_cli checks every report against it); the fields
+and status words come from report.exercise_dict and pipeline.Status."""
 from __future__ import annotations
 
 import json

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 from autograder.pipeline import Outcome, Status, Submission, Timing
 from autograder.sandbox.channels import READ_BURST, Limits, Output, death, sealed
-from autograder.sandbox.spawn import Zygote, ZygoteGone
+from autograder.sandbox.spawn import ZygoteGone, ZygoteHandle
 
 if TYPE_CHECKING:  # numpy (through these) is not on the path to starting the zygote
     from autograder.cases.space import Call
@@ -54,7 +54,7 @@ class Sandbox:
     notes: list[str] = field(default_factory=list)
 
     def __post_init__(self):
-        self._zygote: Zygote | None = None
+        self._zygote: ZygoteHandle | None = None
         self._why_unconfined: str | None = None  # bubblewrap was there but failed
 
     def __enter__(self) -> "Sandbox":
@@ -69,14 +69,14 @@ class Sandbox:
             self._zygote.close()  # and removes its box, if it has one on the host
             self._zygote = None
 
-    def _start(self) -> Zygote:
+    def _start(self) -> ZygoteHandle:
         if self._zygote is None or not self._zygote.alive():
             if self._zygote is not None:
                 self._zygote.close()
-            self._zygote = Zygote(confine=self.confine, disk_mb=self.disk_mb)
+            self._zygote = ZygoteHandle(confine=self.confine, disk_mb=self.disk_mb)
         return self._zygote
 
-    def _ready(self) -> Zygote:
+    def _ready(self) -> ZygoteHandle:
         """A started, warmed-up zygote; falls back to an unconfined one if bubblewrap fails here."""
         zygote = self._start()
         try:
@@ -146,7 +146,7 @@ class Sandbox:
                                    forbidden=dict(forbidden or self.forbidden or {}) or None, limit=limit)
 
 
-def _unconfined_note(zygote: Zygote, why: str | None) -> str:
+def _unconfined_note(zygote: ZygoteHandle, why: str | None) -> str:
     """One line: which protections apply without bubblewrap, and which do not."""
     head = f"{why or 'bubblewrap (bwrap) is not available'}: "
     if not zygote.user:
@@ -224,7 +224,7 @@ class _Run:
             os.close(results_r)
             os.close(output_r)
 
-    def _watch(self, zygote: Zygote, results_r: int, output_r: int) -> None:
+    def _watch(self, zygote: ZygoteHandle, results_r: int, output_r: int) -> None:
         """Results first, then output, each read bounded: the child sends a result only once we
         have read all output before it, so what we read before a result is that call's output."""
         importing = True
