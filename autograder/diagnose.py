@@ -1,13 +1,14 @@
 """Name what went wrong in a failing concept.
 
-The grader keeps each misconception it knows as a mutant (autograder/mutants/: an id, an explanation
-and the line that differs). When a concept fails, the exercise's mutants for the functions involved run here, in the grader's
-process (they are ours), on the same failing cases. A misconception explains a case when one of its
-mutants' result on that very case equals the student's (within the tolerance) while PyTorch's does
-not. The one explaining the most failing cases is named (ties: the example shown, then declared
-order), with its explanation and the line that differs. When none does, the message says so and
-describes the pattern of the difference instead (localise.py). Statuses that are not mistakes in
-the code's arithmetic (not-implemented, forbidden, timeout, crash) keep their own ids and messages.
+The grader keeps each misconception it knows as a mutant (autograder/mutants/: an id, an
+explanation and the line that differs). When a concept fails, the exercise's mutants for the
+functions involved run here, in the grader's process (they are ours), on the same failing cases.
+A misconception explains a case when one of its mutants' result on that very case equals the
+student's (within the tolerance) while PyTorch's does not. The one explaining the most failing
+cases is named (ties: the example shown, then declared order), with its explanation and the line
+that differs. When none does, the message says so and describes the pattern of the difference
+instead (localise.py). Statuses that are not mistakes in the code's arithmetic (not-implemented,
+forbidden, timeout, crash) keep their own ids and messages.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import numpy as np
 
 from autograder import localise
 from autograder.cases.space import Case
+from autograder.cases.spec import ExerciseSpec
 from autograder.compare import KindError, close, judge, normalize
 from autograder.mutants import mutants_for
 from autograder.mutants.base import Mutant, call_in_process
@@ -33,7 +35,7 @@ class Diagnosis:
     message: str
 
 
-def diagnose(spec, failing: Sequence[Trial], smallest: Trial, tol: Tolerance) -> Diagnosis:
+def diagnose(spec: ExerciseSpec, failing: Sequence[Trial], smallest: Trial, tol: Tolerance) -> Diagnosis:
     """`failing`: the concept's failing trials, smallest first; `smallest`: the shrunk one to show."""
     verdict = smallest.verdict
     if verdict.status in NOT_ARITHMETIC:  # they say what happened better than any mutant could

@@ -20,10 +20,14 @@ shown has Case.size <= MAX_SHOWN_SIZE.
 """
 from __future__ import annotations
 
+from typing import Sequence
+
 import numpy as np
 
 from autograder.cases.space import SEED_MAX, Case
+from autograder.cases.spec import ExerciseSpec
 from autograder.compare import judge
+from autograder.mutants.base import Mutant
 from autograder.pipeline import (COMPARABLE, NOT_ARITHMETIC, Outcome, Runner, Status, Tolerance, Trial, Verdict,
                                  one_thread)
 
@@ -46,7 +50,7 @@ def shrink(trial: Trial, run: Runner, *, tol: Tolerance) -> Trial:
         return _shrink(trial, run, tol)
 
 
-def _shrink(trial: Trial, run, tol: Tolerance) -> Trial:
+def _shrink(trial: Trial, run: Runner, tol: Tolerance) -> Trial:
     known = _known(trial, tol)
     if known:
         path = _mutant_path(trial, known, tol)
@@ -85,7 +89,7 @@ def candidates(case: Case, *, seeds: bool = False) -> list[Case]:
     return sorted(out.values(), key=lambda c: (c.size, _weight(c)))
 
 
-def _by_runs(trial: Trial, run, known, tol: Tolerance, rounds: int) -> Trial:
+def _by_runs(trial: Trial, run: Runner, known: Sequence[Mutant], tol: Tolerance, rounds: int) -> Trial:
     current = trial
     for r in range(rounds):
         cands = [c for c in candidates(current.case, seeds=r == rounds - 1) if _smaller(c, current.case)]
@@ -98,7 +102,7 @@ def _by_runs(trial: Trial, run, known, tol: Tolerance, rounds: int) -> Trial:
     return current
 
 
-def _mutant_path(trial: Trial, known, tol: Tolerance) -> list[Case]:
+def _mutant_path(trial: Trial, known: Sequence[Mutant], tol: Tolerance) -> list[Case]:
     """Greedy descent on the mutants' own results: each step the smallest candidate they still fail."""
     from autograder.cases import registry
     from autograder.mutants import exercise_of
@@ -116,7 +120,7 @@ def _mutant_path(trial: Trial, known, tol: Tolerance) -> list[Case]:
     return path
 
 
-def predicted(case: Case, spec, trial: Trial, known, tol: Tolerance) -> bool:
+def predicted(case: Case, spec: ExerciseSpec, trial: Trial, known: Sequence[Mutant], tol: Tolerance) -> bool:
     """Would a student making these mistakes still fail this case, the same way? Every mistake that
     explained the original case must fail here with one same result, so that the example keeps
     every explanation the original had (the diagnosis may pick any of them)."""
@@ -131,7 +135,7 @@ def predicted(case: Case, spec, trial: Trial, known, tol: Tolerance) -> bool:
     return all(agrees(o, outcomes[0], expected, tol) for o in outcomes[1:])
 
 
-def _known(trial: Trial, tol: Tolerance) -> list:
+def _known(trial: Trial, tol: Tolerance) -> list[Mutant]:
     from autograder.diagnose import matches
     from autograder.mutants import mutants_of
 
@@ -140,7 +144,7 @@ def _known(trial: Trial, tol: Tolerance) -> list:
     return [m for m in mutants_of(trial.case.function) if matches(trial, m, tol)]
 
 
-def _shows(trial: Trial, known, tol: Tolerance) -> bool:
+def _shows(trial: Trial, known: Sequence[Mutant], tol: Tolerance) -> bool:
     from autograder.diagnose import matches
 
     return any(matches(trial, m, tol) for m in known)
