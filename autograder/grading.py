@@ -8,7 +8,7 @@ from __future__ import annotations
 import secrets
 import time
 import weakref
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -17,23 +17,10 @@ from autograder import diagnose, shrink
 from autograder.cases import registry
 from autograder.cases.space import Case, Invalid
 from autograder.cases.spec import ExerciseSpec
-from autograder.compare import Tol, Verdict, judge, worst
+from autograder.compare import judge
 from autograder.course import Course
+from autograder.pipeline import Outcome, Runner, Status, Submission, Timing, Tolerance, Trial, one_thread, worst
 from autograder.report import ConceptReport, Example, ExerciseReport
-from autograder.sandbox.runner import Outcome, Submission, Timing
-
-
-@dataclass(frozen=True)
-class Trial:
-    """One case run: what torch gives, what the student's code did, and the verdict."""
-
-    case: Case
-    expected: Any
-    outcome: Outcome
-    verdict: Verdict
-
-
-Runner = Callable[[Sequence[Case]], list[Trial]]
 
 
 def plan(course: Course, name: str, seed: int) -> dict[str, list[Case]]:
@@ -63,8 +50,6 @@ def expected_of(spec: ExerciseSpec, case: Case) -> Any:
 
 def grade_exercise(course: Course, name: str, submission: Submission, *, seed: int, sandbox,
                    reproduce: str) -> ExerciseReport:
-    from autograder.mutants.base import one_thread
-
     with one_thread():  # oracles and mutants are thousands of tiny torch calls
         return _grade_exercise(course, name, submission, seed=seed, sandbox=sandbox, reproduce=reproduce)
 
@@ -73,7 +58,7 @@ def _grade_exercise(course: Course, name: str, submission: Submission, *, seed: 
                     reproduce: str) -> ExerciseReport:
     ex = course.exercise(name)
     spec = registry.spec(name)
-    tol = Tol(**course.tolerance_for(name).model_dump())
+    tol = course.tolerance_for(name)
     forbidden = course.forbidden_rules(name)
     limits = course.limits_for(name)  # course.yml's per-exercise limits (exercise8's timed case needs more)
     # one budget for the whole exercise: the first run and every shrinking run after it
@@ -83,7 +68,8 @@ def _grade_exercise(course: Course, name: str, submission: Submission, *, seed: 
         expected = [expected_of(spec, c) for c in cases]
         left = deadline - time.monotonic()
         if left <= 0:
-            spent = Outcome("timeout", message=f"not run: the exercise's {limits.time_per_exercise:g} s budget ran out")
+            spent = Outcome(Status.TIMEOUT,
+                            message=f"not run: the exercise's {limits.time_per_exercise:g} s budget ran out")
             outcomes = [spent] * len(cases)
         else:
             outcomes = sandbox.run(submission, [c.call for c in cases], forbidden=forbidden, limits=limits,
@@ -98,7 +84,7 @@ def _grade_exercise(course: Course, name: str, submission: Submission, *, seed: 
             return outcome
         left = deadline - time.monotonic()
         if left <= 0:
-            return replace(outcome, timing=Timing("timeout", message="the exercise's time budget ran out"))
+            return replace(outcome, timing=Timing(Status.TIMEOUT, message="the exercise's time budget ran out"))
         return replace(outcome, timing=time_case(sandbox, submission, spec, case, tol, forbidden=forbidden,
                                                  limits=limits, time_total=left))
 
@@ -116,7 +102,7 @@ def _grade_exercise(course: Course, name: str, submission: Submission, *, seed: 
                           concepts=reports, reproduce=reproduce)
 
 
-def time_case(sandbox, submission: Submission, spec: ExerciseSpec, case: Case, tol: Tol, **limits) -> Timing:
+def time_case(sandbox, submission: Submission, spec: ExerciseSpec, case: Case, tol: Tolerance, **limits) -> Timing:
     """The case's function and its baseline timed on time_repeats + 1 fresh inputs (the first a
     warm-up), drawn from a secret seed so that nothing can be computed before an input arrives;
     every result is compared with the oracle's."""
@@ -125,38 +111,39 @@ def time_case(sandbox, submission: Submission, spec: ExerciseSpec, case: Case, t
     oracle = spec.oracles[case.function]
 
     def check(k: int, value: Any) -> str:
-        verdict = judge(oracle(**arguments[k]), Outcome("returned", value=value), tol)
+        verdict = judge(oracle(**arguments[k]), Outcome(Status.RETURNED, value=value), tol)
         return "" if verdict.passed else verdict.message
 
     return sandbox.time(submission, case.function, [case.split(a) for a in arguments], baseline=case.call.baseline,
                         check=check, **limits)
 
 
-def _concept_report(concept: str, cfg, trials: list[Trial], spec: ExerciseSpec, tol: Tol, run: Runner) -> ConceptReport:
+def _concept_report(concept: str, cfg, trials: list[Trial], spec: ExerciseSpec, tol: Tolerance,
+                    run: Runner) -> ConceptReport:
     passed = sum(t.verdict.passed for t in trials)
     total = len(trials)
     status = worst(t.verdict.status for t in trials)
     score = round(cfg.points * sum(t.verdict.earned for t in trials) / total, 4) if total else 0.0
     output = next((t.outcome.output for t in trials if t.outcome.output), "")
     if passed == total and all(t.verdict.earned >= 1.0 for t in trials):
-        return ConceptReport(concept, score, cfg.points, passed, total, "passed", hint=cfg.hint, output=output)
+        return ConceptReport(concept, score, cfg.points, passed, total, Status.PASSED, hint=cfg.hint, output=output)
     failing = [t for t in trials if not t.verdict.passed]
     if _worth_shrinking(failing[0]):
-        smallest = shrink.shrink(failing[0], run)
+        smallest = shrink.shrink(failing[0], run, tol=tol)
     else:
         smallest = failing[0]
     found = diagnose.diagnose(spec, failing, smallest, tol)
     return ConceptReport(
         name=concept, score=score, max_score=cfg.points, passed=passed, total=total, status=status,
         misconception=found.misconception, message=found.message,
-        example=None if smallest.verdict.status == "not-implemented" else example(smallest),
+        example=None if smallest.verdict.status == Status.NOT_IMPLEMENTED else example(smallest),
         hint=cfg.hint, output=output,
     )
 
 
 def _worth_shrinking(trial: Trial) -> bool:
     # a timed case is slow by design: shrinking it would rerun the workload for nothing
-    return trial.verdict.status in ("failed", "crash") and not trial.case.call.time_repeats
+    return trial.verdict.status in (Status.FAILED, Status.CRASH) and not trial.case.call.time_repeats
 
 
 def example(trial: Trial) -> Example:
@@ -165,9 +152,9 @@ def example(trial: Trial) -> Example:
         expected: Any = f"ValueError ({trial.expected})"
     else:
         expected = plain(trial.expected)
-    if outcome.status == "returned":
+    if outcome.status == Status.RETURNED:
         got = plain(trial.verdict.got) if trial.verdict.got is not None else plain(outcome.value)
-    elif outcome.status == "raised":
+    elif outcome.status == Status.RAISED:
         got = f"raised {outcome.error}"
     else:
         got = outcome.status
@@ -248,9 +235,3 @@ def grade_course(course: Course, names: Sequence[str], submission_path, *, seeds
         whole = reproduce(None, None)  # one seed per exercise: the salt derives them again
     return CourseReport(tuple(reports), requested=requested, reproduce=whole)
 
-
-def missing_report(course: Course, name: str, seed: int, reproduce: str, why: str) -> ExerciseReport:
-    ex = course.exercise(name)
-    concepts = tuple(ConceptReport(c, 0.0, cfg.points, 0, cfg.cases, "not-implemented", "not-implemented",
-                                   f"not submitted: {why}", hint=cfg.hint) for c, cfg in ex.concepts.items())
-    return ExerciseReport(name, ex.title, seed, 0.0, ex.points, concepts, reproduce, notes=(f"not submitted: {why}",))

@@ -154,7 +154,7 @@ def _short(v) -> str:
 def _submission(course, ex, notebook):
     """The Submission to grade and where it came from (for the reproduce line)."""
     from autograder.notebook import history_source, notebook_source
-    from autograder.sandbox.runner import Submission
+    from autograder.pipeline import Submission
 
     inputs = None if notebook is not None else _kernel_inputs()
     sources = {}

@@ -82,7 +82,7 @@ def grade_notebook(course, ex, nb, *, student: str, where: str):
 
     from autograder.grading import grade_exercise
     from autograder.notebook import notebook_source
-    from autograder.sandbox.runner import Submission
+    from autograder.pipeline import Submission
     from autograder.seeding import policy
 
     with tempfile.TemporaryDirectory(prefix="conv-nbgrader-") as tmp:

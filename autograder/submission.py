@@ -16,7 +16,7 @@ import stat
 from pathlib import Path
 
 from autograder.course import Course, Exercise
-from autograder.sandbox.runner import Submission
+from autograder.pipeline import Submission
 
 LIMITS = {".py": 1 << 20, ".ipynb": 16 << 20}  # bytes: far above any honest answer, far below harm
 _OPEN_FILE = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC  # a FIFO must not block

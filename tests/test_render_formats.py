@@ -284,3 +284,25 @@ def _grade_shim(tmp_path) -> Path:
     shim.write_text(f"#!/bin/sh\nPYTHONPATH={ROOT} exec {sys.executable} -m autograder \"$@\"\n")
     shim.chmod(0o755)
     return shim
+
+
+def test_the_report_status_words_are_the_json_contracts():
+    from autograder.pipeline import STATUS_ORDER, Status
+
+    schema = json.loads((ROOT / "tests" / "report.schema.json").read_text())
+    assert list(STATUS_ORDER) == ["not-implemented", "forbidden", "timeout", "crash", "failed", "passed"]
+    assert set(STATUS_ORDER) == set(schema["$defs"]["concept"]["properties"]["status"]["enum"])
+    # a member is its string, byte for byte, wherever a report is written
+    assert json.dumps({"status": Status.NOT_IMPLEMENTED}) == '{"status": "not-implemented"}'
+
+
+def test_a_forbidden_concept_is_not_presented_as_a_misconception():
+    from autograder.report import ConceptReport, ExerciseReport
+
+    refused = ConceptReport("kernel", 0.0, 1.0, 0, 8, "forbidden", "forbidden-call",
+                            "torch.nn.functional.conv1d is not allowed in this exercise")
+    mistaken = ConceptReport("stride", 0.0, 1.0, 0, 8, "failed", "missing-plus-one", "one short")
+    report = CourseReport((ExerciseReport("exercise2", "Conv", 1, 0.0, 2.0, (refused, mistaken), "grade"),))
+    tests = json.loads(render(report, "gradescope"))["tests"]
+    assert "Looks like" not in tests[0]["output"] and "(forbidden)" in tests[0]["output"]
+    assert "Looks like: `missing-plus-one`" in tests[1]["output"]

@@ -17,9 +17,10 @@ from __future__ import annotations
 import base64
 import json
 
+from autograder.pipeline import Status
 from autograder.report import ConceptReport, CourseReport, ExerciseReport
 
-ERRORS = ("crash", "timeout")
+ERRORS = (Status.CRASH, Status.TIMEOUT)
 
 
 SHOWN = 10  # annotations of one kind GitHub shows per step

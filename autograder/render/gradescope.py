@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 
+from autograder.pipeline import STATUS_MISCONCEPTION
 from autograder.report import ConceptReport, CourseReport
 
 VISIBILITY = "visible"
@@ -23,7 +24,7 @@ def render(report: CourseReport) -> str:
                 "number": f"{i}.{j}",
                 "score": c.score,
                 "max_score": c.max_score,
-                "status": "passed" if c.ok else "failed",
+                "status": "passed" if c.ok else "failed",  # Gradescope's words for a test
                 "output": concept_markdown(c),
                 "output_format": "md",
                 "tags": [t for t in (ex.exercise, c.name, c.status, c.misconception) if t],
@@ -60,7 +61,7 @@ def concept_markdown(c: ConceptReport) -> str:
     if c.ok:
         return f"All {c.total} cases passed."
     parts = [f"**{c.passed} / {c.total} cases passed** ({c.status})."]
-    if c.misconception and c.misconception not in ("crash", "timeout", "not-implemented", "forbidden"):
+    if c.misconception and c.misconception not in STATUS_MISCONCEPTION.values():  # a status, not a mistake
         parts.append(f"Looks like: `{c.misconception}`")
     if c.message:
         parts.append(_fence(c.message))

@@ -13,11 +13,12 @@ import json
 import struct
 import zlib
 
+from autograder.pipeline import Status
 from autograder.report import ConceptReport, CourseReport, ExerciseReport
 from autograder.safe_text import safe_report
 
-COLOR = {"passed": "#1a7f37", "failed": "#cf222e", "not-implemented": "#9a6700", "forbidden": "#8250df",
-         "timeout": "#cf222e", "crash": "#cf222e"}
+COLOR = {Status.PASSED: "#1a7f37", Status.FAILED: "#cf222e", Status.NOT_IMPLEMENTED: "#9a6700",
+         Status.FORBIDDEN: "#8250df", Status.TIMEOUT: "#cf222e", Status.CRASH: "#cf222e"}
 _STYLE = ("<style>.conv-report table{border-collapse:collapse;margin:.4em 0}"
           ".conv-report td,.conv-report th{border:1px solid #d0d7de;padding:2px 8px;text-align:left;"
           "vertical-align:top}.conv-report pre{margin:0;white-space:pre-wrap}"
@@ -44,10 +45,10 @@ def _exercise(ex: ExerciseReport) -> str:
            "<table><tr><th>concept</th><th>score</th><th>cases</th><th>status</th><th>misconception</th></tr>"
            f"{rows}</table>"]
     out += [f"<p><i>note: {_e(n)}</i></p>" for n in ex.notes]
-    if all(c.status == "not-implemented" for c in ex.concepts):
+    if all(c.status == Status.NOT_IMPLEMENTED for c in ex.concepts):
         out.append(f"<p>Not started: fill in the functions of {_e(ex.exercise)}.</p>")
     else:
-        out += [concept_html(c) for c in ex.concepts if not c.ok and c.status != "not-implemented"]
+        out += [concept_html(c) for c in ex.concepts if not c.ok and c.status != Status.NOT_IMPLEMENTED]
     out.append(f"<p><small>Reproduce: <code>{_e(ex.reproduce)}</code></small></p>")
     return "\n".join(out)
 

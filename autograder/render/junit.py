@@ -9,10 +9,11 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 
+from autograder.pipeline import Status
 from autograder.report import ConceptReport, CourseReport, ExerciseReport
 from autograder.safe_text import safe_report
 
-ERRORS = ("crash", "timeout")
+ERRORS = (Status.CRASH, Status.TIMEOUT)
 
 
 def render(report: CourseReport) -> str:

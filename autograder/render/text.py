@@ -9,11 +9,12 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from autograder.pipeline import Status
 from autograder.report import ConceptReport, CourseReport, ExerciseReport
 from autograder.safe_text import safe_report
 
-STYLE = {"passed": "green", "failed": "red", "not-implemented": "yellow", "forbidden": "magenta",
-         "timeout": "red", "crash": "red"}
+STYLE = {Status.PASSED: "green", Status.FAILED: "red", Status.NOT_IMPLEMENTED: "yellow", Status.FORBIDDEN: "magenta",
+         Status.TIMEOUT: "red", Status.CRASH: "red"}
 
 
 def render(report: CourseReport, *, width: int | None = None, color: bool | None = None) -> str:
@@ -45,13 +46,13 @@ def _exercise(console: Console, ex: ExerciseReport) -> None:
     console.print(table)
     for note in ex.notes:
         console.print(Text(f"note: {note}", style="yellow"))
-    stubs = [c for c in ex.concepts if c.status == "not-implemented"]
+    stubs = [c for c in ex.concepts if c.status == Status.NOT_IMPLEMENTED]
     if stubs and len(stubs) == len(ex.concepts):
         console.print(Text(f"Not started: fill in the functions of {ex.exercise}.py.\n"))
     else:
         explained: set[str] = set()  # a mistake seen in several concepts is explained once
         for c in ex.concepts:
-            if not c.ok and c.status != "not-implemented":
+            if not c.ok and c.status != Status.NOT_IMPLEMENTED:
                 _failure(console, c, again=c.misconception in explained)
                 explained.add(c.misconception)
     console.print(Text(f"Reproduce: {ex.reproduce}\n"))  # Text: a path is never read as rich markup
