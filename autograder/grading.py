@@ -13,13 +13,14 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from autograder import diagnose, shrink
+from autograder import crashes, diagnose, shrink
 from autograder.cases import registry
 from autograder.cases.space import Case, Invalid
 from autograder.cases.spec import ExerciseSpec
 from autograder.compare import Tol, Verdict, judge, worst
 from autograder.course import Course
 from autograder.report import ConceptReport, Example, ExerciseReport
+from autograder.show import Shown, value_text
 from autograder.sandbox.runner import Outcome, Submission, Timing
 
 
@@ -137,21 +138,29 @@ def _concept_report(concept: str, cfg, trials: list[Trial], spec: ExerciseSpec, 
     total = len(trials)
     status = worst(t.verdict.status for t in trials)
     score = round(cfg.points * sum(t.verdict.earned for t in trials) / total, 4) if total else 0.0
-    output = next((t.outcome.output for t in trials if t.outcome.output), "")
     if passed == total and all(t.verdict.earned >= 1.0 for t in trials):
-        return ConceptReport(concept, score, cfg.points, passed, total, "passed", hint=cfg.hint, output=output)
+        return ConceptReport(concept, score, cfg.points, passed, total, "passed", hint=cfg.hint)
     failing = [t for t in trials if not t.verdict.passed]
     if _worth_shrinking(failing[0]):
         smallest = shrink.shrink(failing[0], run)
     else:
         smallest = failing[0]
+    if not _ran(smallest):  # a case skipped after a timeout never ran: show the one that did, else none
+        smallest = next((t for t in failing if _ran(t)), smallest)
     found = diagnose.diagnose(spec, failing, smallest, tol)
+    shown = smallest.verdict.status != "not-implemented" and _ran(smallest)
     return ConceptReport(
         name=concept, score=score, max_score=cfg.points, passed=passed, total=total, status=status,
         misconception=found.misconception, message=found.message,
-        example=None if smallest.verdict.status == "not-implemented" else example(smallest),
-        hint=cfg.hint, output=output,
+        example=example(smallest) if shown else None,
+        hint=cfg.hint, output=smallest.outcome.output,  # the example's own prints, never another case's
+        shown=show_trial(smallest) if shown else None,
+        crashes=crashes.distinct(t.verdict.message for t in failing if t.verdict.status == "crash"),
     )
+
+
+def _ran(trial: Trial) -> bool:
+    return not trial.outcome.message.startswith("not run:")
 
 
 def _worth_shrinking(trial: Trial) -> bool:
@@ -177,6 +186,26 @@ def example(trial: Trial) -> Example:
                        expected=_shape_of(trial.expected), got=shown_got)
     return Example(call=case.describe(), inputs={k: plain(v) for k, v in case.arguments.items()},
                    expected=expected, got=got)
+
+
+def show_trial(trial: Trial) -> Shown:
+    """The example as a student would type it (show.py); the JSON keeps example()'s plain values."""
+    case, outcome = trial.case, trial.outcome
+    if case.call.time_repeats:
+        inputs = tuple((k, str(_shape_of(v))) for k, v in case.arguments.items())
+        return Shown(inputs, str(_shape_of(trial.expected)), str(_shape_of(outcome.value)))
+    inputs = tuple((k, value_text(v)) for k, v in case.arguments.items())
+    if isinstance(trial.expected, Invalid):
+        expected = f"raises ValueError ({trial.expected})"
+    else:
+        expected = value_text(trial.expected)
+    if outcome.status == "returned":
+        got = value_text(outcome.value)
+    elif outcome.status == "raised":
+        got = "raised " + crashes.crash(outcome.message).headline if outcome.message else f"raised {outcome.error}"
+    else:
+        got = f"{outcome.status}: {outcome.message}" if outcome.message else outcome.status
+    return Shown(inputs, expected, got)
 
 
 def _shape_of(value: Any) -> Any:
