@@ -49,3 +49,16 @@ def distinct(messages: Iterable[str]) -> tuple[str, ...]:
         if m:
             seen.setdefault(crash(m).key, m)
     return tuple(seen.values())
+
+
+def grouped(concepts) -> dict[tuple[str, str], tuple[int, Crash, list[str]]]:
+    """Each distinct crash (exception, place) -> (its number E1, E2..., the Crash, the concepts it hit)."""
+    found: dict[tuple[str, str], tuple[int, Crash, list[str]]] = {}
+    for c in concepts:
+        for message in c.crashes:
+            info = crash(message)
+            if info.key not in found:
+                found[info.key] = (len(found) + 1, info, [])
+            if c.name not in found[info.key][2]:
+                found[info.key][2].append(c.name)
+    return found

@@ -150,4 +150,7 @@ def _unexplained(smallest: Any, known: bool, tol: Tol) -> str:
     if smallest.outcome.status == "returned":
         where = localise.describe(smallest.expected, smallest.outcome.value, tol)
     parts = [p for p in (head, verdict.message, where) if p]
-    return "\n".join(dict.fromkeys(parts))
+    kept = {}  # "12 of 12 values differ" once, with or without its period
+    for p in parts:
+        kept.setdefault(p.rstrip("."), p)
+    return "\n".join(kept.values())

@@ -115,3 +115,13 @@ def _json(value: Any) -> str:
     if isinstance(value, str) and value in ("nan", "inf", "-inf"):
         return value
     return repr(value)
+
+
+def example_texts(c) -> tuple[list[tuple[str, str]], str, str]:
+    """A failing ConceptReport's (inputs, expected, got) as Python text: the grader's Shown when it has one, else the JSON
+    values read as Python (a report read back from the gradebook)."""
+    if c.shown is not None:
+        return [tuple(p) for p in c.shown.inputs], c.shown.expected, c.shown.got
+    e = c.example
+    return ([(k, json_text(v)) for k, v in e.inputs.items()], json_text(e.expected, prose=True),
+            json_text(e.got, prose=True))

@@ -16,10 +16,10 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from autograder.crashes import crash
+from autograder.crashes import crash, grouped
 from autograder.report import ConceptReport, CourseReport, ExerciseReport
 from autograder.safe_text import safe_report
-from autograder.show import json_text
+from autograder.show import example_texts
 
 STYLE = {"passed": "green", "failed": "red", "not-implemented": "yellow", "forbidden": "magenta",
          "timeout": "red", "crash": "red"}
@@ -72,21 +72,8 @@ def _exercise(console: Console, ex: ExerciseReport) -> None:
         console.print(Text(f"Reproduce: {ex.reproduce}\n"))  # Text: a path is never read as rich markup
 
 
-def errors_of(concepts) -> dict[tuple[str, str], tuple[int, object, list[str]]]:
-    """Each distinct crash (exception, place) -> (its number, crashes.Crash, the concepts it hit)."""
-    found: dict[tuple[str, str], tuple[int, object, list[str]]] = {}
-    for c in concepts:
-        for message in c.crashes:
-            info = crash(message)
-            if info.key not in found:
-                found[info.key] = (len(found) + 1, info, [])
-            if c.name not in found[info.key][2]:
-                found[info.key][2].append(c.name)
-    return found
-
-
 def _errors(console: Console, concepts) -> dict:
-    errors = errors_of(concepts)
+    errors = grouped(concepts)
     if not errors:
         return errors
     head = "Your code raised an error" if len(errors) == 1 else f"Your code raised {len(errors)} different errors"
@@ -132,16 +119,6 @@ def _example(console: Console, c: ConceptReport) -> None:
     grid.add_row(Text("expected:", style="bold"), Text(expected))
     grid.add_row(Text("got:", style="bold"), Text(got))
     console.print(Padding(grid, (0, 0, 0, 2)))
-
-
-def example_texts(c: ConceptReport) -> tuple[list[tuple[str, str]], str, str]:
-    """(inputs, expected, got) as Python text: the grader's Shown when it has one, else the JSON
-    values read as Python (a report read back from the gradebook)."""
-    if c.shown is not None:
-        return [tuple(p) for p in c.shown.inputs], c.shown.expected, c.shown.got
-    e = c.example
-    return ([(k, json_text(v)) for k, v in e.inputs.items()], json_text(e.expected, prose=True),
-            json_text(e.got, prose=True))
 
 
 def _num(x: float) -> str:
