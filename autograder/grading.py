@@ -20,6 +20,7 @@ from autograder.cases.spec import ExerciseSpec
 from autograder.compare import Tol, Verdict, judge, worst
 from autograder.course import Course
 from autograder.report import ConceptReport, Example, ExerciseReport
+from autograder.result_names import named_items, result_names
 from autograder.show import Shown, value_text
 from autograder.sandbox.runner import Outcome, Submission, Timing
 
@@ -110,7 +111,8 @@ def _grade_exercise(course: Course, name: str, submission: Submission, *, seed: 
     for t in trials:
         by_concept[t.case.concept].append(t)
 
-    reports = tuple(_concept_report(concept, ex.concepts[concept], by_concept[concept], spec, tol, run)
+    reports = tuple(_concept_report(concept, ex.concepts[concept], by_concept[concept], spec, tol, run,
+                                    source=course.exercises_dir / ex.file)
                     for concept in ex.concepts)
     score = round(sum(r.score for r in reports), 4)
     return ExerciseReport(exercise=name, title=ex.title, seed=seed, score=score, max_score=ex.points,
@@ -133,7 +135,9 @@ def time_case(sandbox, submission: Submission, spec: ExerciseSpec, case: Case, t
                         check=check, **limits)
 
 
-def _concept_report(concept: str, cfg, trials: list[Trial], spec: ExerciseSpec, tol: Tol, run: Runner) -> ConceptReport:
+def _concept_report(concept: str, cfg, trials: list[Trial], spec: ExerciseSpec, tol: Tol, run: Runner, *,
+                    source=None) -> ConceptReport:
+    """`source`: the student's copy of the exercise (exercises/), whose docstrings name the results."""
     passed = sum(t.verdict.passed for t in trials)
     total = len(trials)
     status = worst(t.verdict.status for t in trials)
@@ -149,12 +153,15 @@ def _concept_report(concept: str, cfg, trials: list[Trial], spec: ExerciseSpec, 
         smallest = next((t for t in failing if _ran(t)), smallest)
     found = diagnose.diagnose(spec, failing, smallest, tol)
     shown = smallest.verdict.status != "not-implemented" and _ran(smallest)
+    names = None
+    if source is not None and isinstance(smallest.expected, tuple):
+        names = result_names(source, smallest.case.function, len(smallest.expected))
     return ConceptReport(
         name=concept, score=score, max_score=cfg.points, passed=passed, total=total, status=status,
-        misconception=found.misconception, message=found.message,
+        misconception=found.misconception, message=named_items(found.message, names),
         example=example(smallest) if shown else None,
         hint=cfg.hint, output=smallest.outcome.output,  # the example's own prints, never another case's
-        shown=show_trial(smallest) if shown else None,
+        shown=show_trial(smallest, names) if shown else None,
         crashes=crashes.distinct(t.verdict.message for t in failing if t.verdict.status == "crash"),
     )
 
@@ -188,8 +195,9 @@ def example(trial: Trial) -> Example:
                    expected=expected, got=got)
 
 
-def show_trial(trial: Trial) -> Shown:
-    """The example as a student would type it (show.py); the JSON keeps example()'s plain values."""
+def show_trial(trial: Trial, names: tuple[str, ...] | None = None) -> Shown:
+    """The example as a student would type it (show.py); the JSON keeps example()'s plain values.
+    `names`: the results' names, when the function returns several arrays (gx, gy)."""
     case, outcome = trial.case, trial.outcome
     if case.call.time_repeats:
         inputs = tuple((k, str(_shape_of(v))) for k, v in case.arguments.items())
@@ -198,14 +206,28 @@ def show_trial(trial: Trial) -> Shown:
     if isinstance(trial.expected, Invalid):
         expected = f"raises ValueError ({trial.expected})"
     else:
-        expected = value_text(trial.expected)
+        expected = _named_text(trial.expected, names)
     if outcome.status == "returned":
-        got = value_text(outcome.value)
+        got = _named_text(outcome.value, names)
     elif outcome.status == "raised":
         got = "raised " + crashes.crash(outcome.message).headline if outcome.message else f"raised {outcome.error}"
     else:
         got = f"{outcome.status}: {outcome.message}" if outcome.message else outcome.status
     return Shown(inputs, expected, got)
+
+
+def _named_text(value: Any, names: tuple[str, ...] | None) -> str:
+    """Several arrays one per line, each by its name (`gy = tensor(...)`); anything else as one value."""
+    items = list(value) if isinstance(value, (tuple, list)) else None
+    if names and items is not None and len(items) == len(names) and all(np.ndim(_array_of(v)) for v in items):
+        return "\n".join(f"{n} = {value_text(v)}" for n, v in zip(names, items))
+    return value_text(value)
+
+
+def _array_of(value: Any) -> Any:
+    from autograder.sandbox.wire import TaggedArray
+
+    return value.array if isinstance(value, TaggedArray) else value if isinstance(value, np.ndarray) else 0
 
 
 def _shape_of(value: Any) -> Any:

@@ -90,15 +90,15 @@ def _number(value: Any) -> str:
 
 
 def _float(v: float, *, short: bool) -> str:
-    """As torch prints inside a tensor (`2.`, `-0.5`, `nan`), or as Python does alone (`2.0`)."""
+    """As torch prints inside a tensor (`2.`, `-0.5`, `nan`), or as Python does alone (`2.0`, `0.1`)."""
     if math.isnan(v):
         return "nan"
     if math.isinf(v):
         return "inf" if v > 0 else "-inf"
-    text = f"{v:.6g}"
-    if any(c in text for c in ".e"):
-        return text
-    return text + ("." if short else ".0")
+    if not short:
+        return repr(v)  # alone: exactly the number the call had
+    text = f"{v:.8g}"  # in a tensor: short, still finer than the tolerance
+    return text if any(c in text for c in ".e") else text + "."
 
 
 def _json(value: Any) -> str:

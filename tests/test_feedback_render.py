@@ -151,6 +151,7 @@ def test_values_are_shown_as_python(graded):
     from autograder.show import json_text, value_text
     from autograder.sandbox.wire import TaggedArray
 
+    assert value_text(4.357388321059432) == "4.357388321059432"  # a threshold exactly as the call had it
     assert value_text(True) == "True" and value_text(None) == "None" and value_text("same") == "'same'"
     assert value_text((2, 3)) == "(2, 3)" and value_text((4,)) == "(4,)" and value_text(2.0) == "2.0"
     assert value_text(np.array([[1.0, -0.5]])) == "tensor([[1., -0.5]]) of shape (1, 2)"
@@ -335,3 +336,42 @@ def test_the_html_report_renders_in_chromium(graded, tmp_path, width):
     for key in ("[E1]", "[E2]", "TypeError: dilation is not supported", "smallest failing case",
                 "tensor([[[", "printed on this case", "x has shape"):
         assert key in dom, key
+
+
+SOBEL_GY_SHIFTED = '''import torch
+import torch.nn.functional as F
+
+
+def sobel_kernels():
+    kx = torch.tensor([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]], dtype=torch.float64)
+    return kx, kx.T.contiguous()
+
+
+def sobel_gradients(image):
+    if image.ndim != 2 or image.shape[0] < 3 or image.shape[1] < 3:
+        raise ValueError("image must be (height, width), at least 3x3")
+    kx, ky = sobel_kernels()
+    x = image.to(torch.float64)[None, None]
+    return F.conv2d(x, kx[None, None])[0, 0], F.conv2d(x, ky[None, None])[0, 0] + 0.5
+
+
+def gradient_magnitude(gx, gy):
+    return torch.sqrt(gx ** 2 + gy ** 2)
+
+
+def detect_edges(image, threshold):
+    gx, gy = sobel_gradients(image)
+    return gradient_magnitude(gx, gy) > threshold
+'''
+
+
+def test_results_are_named_not_numbered(tmp_path):
+    """A pair (gx, gy) is shown and discussed by its names, as the exercise's docstring gives them."""
+    sub = tmp_path / "exercise4.py"
+    sub.write_text(SOBEL_GY_SHIFTED)
+    done = run_grade("exercise4", "--submission", sub, env={"COLUMNS": "100"})
+    assert done.returncode == 1, done.stderr
+    assert "item 0" not in done.stdout and "item 1" not in done.stdout
+    assert re.search(r"^\s+expected: gx = tensor\(\[\[.*\]\]\) of shape \(\d+, \d+\)$", done.stdout, re.MULTILINE)
+    assert re.search(r"^\s+gy = tensor\(", done.stdout, re.MULTILINE)
+    assert re.search(r"^gy: \d+ of \d+ values differ", done.stdout, re.MULTILINE), done.stdout

@@ -95,7 +95,9 @@ def _failure(console: Console, c: ConceptReport, errors: dict, *, again: bool = 
         console.print(Text.assemble(("Crashed: ", "bold"), (f"[E{number}] ", "bold red"), info.headline,
                                     " (traceback above)"))
     if c.message and not again and not any(c.message == m or c.message.endswith(m) for m in c.crashes):
-        console.print(Text(c.message))
+        for line in c.message.splitlines():  # an indented line (the line that differs) keeps its indent when wrapped
+            indent = len(line) - len(line.lstrip(" "))
+            console.print(Padding(Text(line.lstrip(" ")), (0, 0, 0, min(indent, 8))))
     if c.example is not None:
         _example(console, c)
     if c.output:
