@@ -40,7 +40,7 @@ def render(report: CourseReport, *, width: int | None = None, color: bool | None
         _exercise(console, ex)
     if report.requested is None and len(report.exercises) > 1:
         console.print(Text(f"Total: {_num(report.score)} / {_num(report.max_score)}", style="bold"))
-        console.print(Text(f"Reproduce: {report.reproduce}"))
+        console.print(Text(f"Reproduce: {report.reproduce}"), soft_wrap=True)
     return _TRAILING.sub(r"\1", buf.getvalue())  # rich pads cells to the width: no trailing blanks
 
 
@@ -69,7 +69,8 @@ def _exercise(console: Console, ex: ExerciseReport) -> None:
             _failure(console, c, errors, again=c.misconception in explained and c.misconception != "crash")
             explained.add(c.misconception)
     if ex.reproducible:
-        console.print(Text(f"Reproduce: {ex.reproduce}\n"))  # Text: a path is never read as rich markup
+        # one line however long: a command wrapped at a space would not paste back as one
+        console.print(Text(f"Reproduce: {ex.reproduce}\n"), soft_wrap=True)  # Text: a path is never markup
 
 
 def _errors(console: Console, concepts) -> dict:
