@@ -377,3 +377,8 @@ def test_results_are_named_not_numbered(tmp_path):
     assert re.search(r"^\s+expected: gx = tensor\(\[\[.*\]\]\) of shape \(\d+, \d+\)$", done.stdout, re.MULTILINE)
     assert re.search(r"^\s+gy = tensor\(", done.stdout, re.MULTILINE)
     assert re.search(r"^gy: \d+ of \d+ values differ", done.stdout, re.MULTILINE), done.stdout
+    sections = _sections(done.stdout)
+    unnamed = [name for name, c in sections.items() if "Looks like" not in c]
+    assert len(unnamed) >= 2  # each unexplained concept says what differs, not only the first one
+    for name in unnamed:
+        assert "None of the mistakes the grader knows" in sections[name], name

@@ -66,8 +66,9 @@ def _exercise(console: Console, ex: ExerciseReport) -> None:
         errors = _errors(console, failing)
         explained: set[str] = set()  # a mistake seen in several concepts is explained once
         for c in failing:
-            _failure(console, c, errors, again=c.misconception in explained and c.misconception != "crash")
-            explained.add(c.misconception)
+            _failure(console, c, errors, again=c.misconception in explained)
+            if c.misconception not in (None, "crash"):  # no name, or a crash: nothing was explained
+                explained.add(c.misconception)
     if ex.reproducible:
         # one line however long: a command wrapped at a space would not paste back as one
         console.print(Text(f"Reproduce: {ex.reproduce}\n"), soft_wrap=True)  # Text: a path is never markup
