@@ -28,7 +28,7 @@ class Crash:
 
 def crash(message: str) -> Crash:
     body = _LEAD.sub("", message.strip("\n"), count=1)
-    lines = body.splitlines() or [message]
+    lines = body.split("\n") or [message]  # not splitlines(): a student's \r is text, not a line end
     where = ""
     for line in lines:
         m = _FILE.match(line)

@@ -143,7 +143,8 @@ def _concept_report(concept: str, cfg, trials: list[Trial], spec: ExerciseSpec, 
     status = worst(t.verdict.status for t in trials)
     score = round(cfg.points * sum(t.verdict.earned for t in trials) / total, 4) if total else 0.0
     if passed == total and all(t.verdict.earned >= 1.0 for t in trials):
-        return ConceptReport(concept, score, cfg.points, passed, total, "passed", hint=cfg.hint)
+        output = next((t.outcome.output for t in trials if t.outcome.output), "")  # not shown; kept for tools
+        return ConceptReport(concept, score, cfg.points, passed, total, "passed", hint=cfg.hint, output=output)
     failing = [t for t in trials if not t.verdict.passed]
     if _worth_shrinking(failing[0]):
         smallest = shrink.shrink(failing[0], run)
