@@ -149,4 +149,7 @@ def _unexplained(smallest: Trial, known: bool, tol: Tolerance) -> str:
     if smallest.outcome.status == Status.RETURNED:
         where = localise.describe(smallest.expected, smallest.outcome.value, tol)
     parts = [p for p in (head, verdict.message, where) if p]
-    return "\n".join(dict.fromkeys(parts))
+    kept = {}  # "12 of 12 values differ" once, with or without its period
+    for p in parts:
+        kept.setdefault(p.rstrip("."), p)
+    return "\n".join(kept.values())

@@ -13,7 +13,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from autograder import diagnose, shrink
+from autograder import crashes, diagnose, shrink
 from autograder.cases import registry
 from autograder.cases.space import Case, Invalid
 from autograder.cases.spec import ExerciseSpec
@@ -21,6 +21,8 @@ from autograder.compare import judge
 from autograder.course import Course
 from autograder.pipeline import Outcome, Runner, Status, Submission, Timing, Tolerance, Trial, one_thread, worst
 from autograder.report import ConceptReport, Example, ExerciseReport
+from autograder.result_names import named_items, result_names
+from autograder.show import Shown, value_text
 
 
 def plan(course: Course, name: str, seed: int) -> dict[str, list[Case]]:
@@ -95,7 +97,8 @@ def _grade_exercise(course: Course, name: str, submission: Submission, *, seed: 
     for t in trials:
         by_concept[t.case.concept].append(t)
 
-    reports = tuple(_concept_report(concept, ex.concepts[concept], by_concept[concept], spec, tol, run)
+    reports = tuple(_concept_report(concept, ex.concepts[concept], by_concept[concept], spec, tol, run,
+                                    source=course.exercises_dir / ex.file)
                     for concept in ex.concepts)
     score = round(sum(r.score for r in reports), 4)
     return ExerciseReport(exercise=name, title=ex.title, seed=seed, score=score, max_score=ex.points,
@@ -118,27 +121,40 @@ def time_case(sandbox, submission: Submission, spec: ExerciseSpec, case: Case, t
                         check=check, **limits)
 
 
-def _concept_report(concept: str, cfg, trials: list[Trial], spec: ExerciseSpec, tol: Tolerance,
-                    run: Runner) -> ConceptReport:
+def _concept_report(concept: str, cfg, trials: list[Trial], spec: ExerciseSpec, tol: Tolerance, run: Runner, *,
+                    source=None) -> ConceptReport:
+    """`source`: the student's copy of the exercise (exercises/), whose docstrings name the results."""
     passed = sum(t.verdict.passed for t in trials)
     total = len(trials)
     status = worst(t.verdict.status for t in trials)
     score = round(cfg.points * sum(t.verdict.earned for t in trials) / total, 4) if total else 0.0
-    output = next((t.outcome.output for t in trials if t.outcome.output), "")
     if passed == total and all(t.verdict.earned >= 1.0 for t in trials):
+        output = next((t.outcome.output for t in trials if t.outcome.output), "")  # not shown; kept for tools
         return ConceptReport(concept, score, cfg.points, passed, total, Status.PASSED, hint=cfg.hint, output=output)
     failing = [t for t in trials if not t.verdict.passed]
     if _worth_shrinking(failing[0]):
         smallest = shrink.shrink(failing[0], run, tol=tol)
     else:
         smallest = failing[0]
+    if not _ran(smallest):  # a case skipped after a timeout never ran: show the one that did, else none
+        smallest = next((t for t in failing if _ran(t)), smallest)
     found = diagnose.diagnose(spec, failing, smallest, tol)
+    shown = smallest.verdict.status != Status.NOT_IMPLEMENTED and _ran(smallest)
+    names = None
+    if source is not None and isinstance(smallest.expected, tuple):
+        names = result_names(source, smallest.case.function, len(smallest.expected))
     return ConceptReport(
         name=concept, score=score, max_score=cfg.points, passed=passed, total=total, status=status,
-        misconception=found.misconception, message=found.message,
-        example=None if smallest.verdict.status == Status.NOT_IMPLEMENTED else example(smallest),
-        hint=cfg.hint, output=output,
+        misconception=found.misconception, message=named_items(found.message, names),
+        example=example(smallest) if shown else None,
+        hint=cfg.hint, output=smallest.outcome.output,  # the example's own prints, never another case's
+        shown=show_trial(smallest, names) if shown else None,
+        crashes=crashes.distinct(t.verdict.message for t in failing if t.verdict.status == Status.CRASH),
     )
+
+
+def _ran(trial: Trial) -> bool:
+    return not trial.outcome.message.startswith("not run:")
 
 
 def _worth_shrinking(trial: Trial) -> bool:
@@ -164,6 +180,41 @@ def example(trial: Trial) -> Example:
                        expected=_shape_of(trial.expected), got=shown_got)
     return Example(call=case.describe(), inputs={k: plain(v) for k, v in case.arguments.items()},
                    expected=expected, got=got)
+
+
+def show_trial(trial: Trial, names: tuple[str, ...] | None = None) -> Shown:
+    """The example as a student would type it (show.py); the JSON keeps example()'s plain values.
+    `names`: the results' names, when the function returns several arrays (gx, gy)."""
+    case, outcome = trial.case, trial.outcome
+    if case.call.time_repeats:
+        inputs = tuple((k, str(_shape_of(v))) for k, v in case.arguments.items())
+        return Shown(inputs, str(_shape_of(trial.expected)), str(_shape_of(outcome.value)))
+    inputs = tuple((k, value_text(v)) for k, v in case.arguments.items())
+    if isinstance(trial.expected, Invalid):
+        expected = f"raises ValueError ({trial.expected})"
+    else:
+        expected = _named_text(trial.expected, names)
+    if outcome.status == "returned":
+        got = _named_text(outcome.value, names)
+    elif outcome.status == "raised":
+        got = "raised " + crashes.crash(outcome.message).headline if outcome.message else f"raised {outcome.error}"
+    else:
+        got = f"{outcome.status}: {outcome.message}" if outcome.message else outcome.status
+    return Shown(inputs, expected, got)
+
+
+def _named_text(value: Any, names: tuple[str, ...] | None) -> str:
+    """Several arrays one per line, each by its name (`gy = tensor(...)`); anything else as one value."""
+    items = list(value) if isinstance(value, (tuple, list)) else None
+    if names and items is not None and len(items) == len(names) and all(np.ndim(_array_of(v)) for v in items):
+        return "\n".join(f"{n} = {value_text(v)}" for n, v in zip(names, items))
+    return value_text(value)
+
+
+def _array_of(value: Any) -> Any:
+    from autograder.sandbox.wire import TaggedArray
+
+    return value.array if isinstance(value, TaggedArray) else value if isinstance(value, np.ndarray) else 0
 
 
 def _shape_of(value: Any) -> Any:

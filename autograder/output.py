@@ -1,6 +1,7 @@
 """Write a rendered report: to standard output, or atomically to a file (never half-written)."""
 from __future__ import annotations
 
+import io
 import os
 import sys
 import tempfile
@@ -31,7 +32,10 @@ def write_text(text: str, path: Path | None) -> None:
 
 
 def write_report(report, fmt: str, path: Path | None) -> None:
-    write_text(render(report, fmt), path)
+    # text: width and colour as rich detects them where it goes (a file is no terminal: no colour
+    # unless $FORCE_COLOR asks)
+    options = {"stream": io.StringIO() if path is not None else sys.stdout} if fmt == "text" else {}
+    write_text(render(report, fmt, **options), path)
 
 
 def append_text(text: str, path: Path) -> None:

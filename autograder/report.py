@@ -31,7 +31,11 @@ class ConceptReport:
     message: str = ""
     example: Example | None = None
     hint: str = ""
-    output: str = ""
+    output: str = ""  # what the code printed while running the example shown (its own case's prints)
+    # for people, not the JSON contract: the example as Python (show.Shown), and each distinct crash's
+    # traceback among the concept's cases (crashes.py groups them across concepts)
+    shown: Any = None
+    crashes: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -48,6 +52,8 @@ class ExerciseReport:
     concepts: tuple[ConceptReport, ...]
     reproduce: str
     notes: tuple[str, ...] = field(default=())
+    # False when `reproduce` names a file that is not what was graded (a notebook kernel's cells as run)
+    reproducible: bool = True
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ import json
 
 from autograder.pipeline import Status
 from autograder.report import ConceptReport, CourseReport, ExerciseReport
+from autograder.show import example_texts
 
 ERRORS = (Status.CRASH, Status.TIMEOUT)
 
@@ -94,8 +95,8 @@ def _message(c: ConceptReport) -> str:
     if c.message:
         parts.append(c.message.strip())
     if c.example is not None:
-        parts.append(f"smallest failing case: {c.example.call} expected {json.dumps(c.example.expected)[:200]}"
-                     f" got {json.dumps(c.example.got)[:200]}")
+        _, expected, got = example_texts(c)
+        parts.append(f"smallest failing case: {c.example.call} expected {expected[:200]} got {got[:200]}")
     if c.hint:
         parts.append(f"hint: {c.hint}")
     return "; ".join(parts)

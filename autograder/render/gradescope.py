@@ -11,6 +11,7 @@ import os
 
 from autograder.pipeline import STATUS_MISCONCEPTION
 from autograder.report import ConceptReport, CourseReport
+from autograder.show import example_texts
 
 VISIBILITY = "visible"
 
@@ -66,10 +67,10 @@ def concept_markdown(c: ConceptReport) -> str:
     if c.message:
         parts.append(_fence(c.message))
     if c.example is not None:
-        e = c.example
+        inputs, expected, got = example_texts(c)  # as Python, like every screen a student reads
         parts.append("Smallest failing case:\n" + _fence(
-            f"{e.call}\n" + "".join(f"    {k} = {_short(v)}\n" for k, v in e.inputs.items())
-            + f"expected: {_short(e.expected)}\ngot:      {_short(e.got)}"))
+            f"{c.example.call}\n" + "".join(f"    {k} = {_short(v)}\n" for k, v in inputs)
+            + f"expected: {_short(expected)}\ngot:      {_short(got)}"))
     if c.hint:
         parts.append(f"Hint: {c.hint}")
     return "\n\n".join(parts)
@@ -82,8 +83,7 @@ def _fence(text: str) -> str:
     return f"{fence}\n{text}\n{fence}"
 
 
-def _short(v) -> str:
-    text = v if isinstance(v, str) else json.dumps(v)
+def _short(text: str) -> str:
     return text if len(text) <= 400 else text[:400] + " ..."
 
 
