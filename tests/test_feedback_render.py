@@ -89,7 +89,8 @@ def test_the_output_shown_is_the_shown_examples_own(graded):
 def test_after_a_timeout_the_example_is_a_case_that_ran_or_none(course):
     """Cases left unrun after another case's timeout are never shown as the smallest failing case."""
     from autograder.cases import registry
-    from autograder.compare import Tol, judge
+    from autograder.compare import judge
+    from autograder.pipeline import Tolerance as Tol
     from autograder.grading import Trial, _concept_report, expected_of, plan
     from autograder.sandbox.runner import Outcome
 
@@ -171,7 +172,8 @@ def test_values_are_shown_as_python(graded):
 def test_a_difference_is_said_once():
     from types import SimpleNamespace
 
-    from autograder.compare import Tol, difference
+    from autograder.compare import difference
+    from autograder.pipeline import Tolerance as Tol
     from autograder.diagnose import _unexplained
     from autograder.sandbox.runner import Outcome
     from autograder.sandbox.wire import TaggedArray
