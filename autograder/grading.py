@@ -14,10 +14,10 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from autograder import diagnose, shrink
-from autograder.cases import registry
 from autograder.cases.space import Case, Invalid
 from autograder.cases.spec import ExerciseSpec
 from autograder.compare import Tol, Verdict, judge, worst
+from autograder.content import definition
 from autograder.course import Course
 from autograder.report import ConceptReport, Example, ExerciseReport
 from autograder.sandbox.runner import Outcome, Submission, Timing
@@ -42,7 +42,7 @@ def plan(course: Course, name: str, seed: int) -> dict[str, list[Case]]:
     ex = course.exercise(name)
     key = (name, seed, ex.model_dump_json())
     if key not in _PLANS:
-        spec = registry.spec(name).for_exercise(ex)
+        spec = definition(course, name).spec  # configured by the exercise's exercise.yml
         _PLANS[key] = {concept: spec.cases(concept, seed=seed, count=cfg.cases)
                        for concept, cfg in ex.concepts.items()}
         while len(_PLANS) > 64:
@@ -72,7 +72,7 @@ def grade_exercise(course: Course, name: str, submission: Submission, *, seed: i
 def _grade_exercise(course: Course, name: str, submission: Submission, *, seed: int, sandbox,
                     reproduce: str) -> ExerciseReport:
     ex = course.exercise(name)
-    spec = registry.spec(name)
+    spec = definition(course, name).spec
     tol = Tol(**course.tolerance_for(name).model_dump())
     forbidden = course.forbidden_rules(name)
     limits = course.limits_for(name)  # course.yml's per-exercise limits (exercise8's timed case needs more)

@@ -1,4 +1,4 @@
-"""Build an exercise's notebook from solutions/: the student's (exercises/) and nbgrader's source.
+"""Build an exercise's notebook from its reference (solutions/<name>/): the student's (exercises/) and nbgrader's source.
 
 Pure: text in, notebook JSON text out. The cells, in order:
   markdown   the module docstring (the lesson), then per function its signature and docstring
@@ -39,7 +39,7 @@ def exercise_cells(course: Course, name: str, solution_text: str, *, flavor: Fla
     try:
         tree = ast.parse(solution_text)
     except SyntaxError as e:
-        raise CourseError(f"solutions/{ex.file}:{e.lineno}: {e.msg}") from None
+        raise CourseError(f"solutions/{name}/{ex.file}:{e.lineno}: {e.msg}") from None
     lines = solution_text.splitlines()
     doc = ast.get_docstring(tree, clean=True) or ex.title
     cells = [_lesson(name, ex.title, doc)]

@@ -34,8 +34,9 @@ def _array(v: Any) -> np.ndarray:
 
 
 def mutant_impls(exercise: str, function: str, ids: Iterable[str]) -> dict[str, Callable[..., Any]]:
-    """id -> the wrong implementation of `function` (imported late: the mutants import the cases)."""
-    from autograder.mutants import mutants_for
+    """id -> the wrong implementation of `function`, from the mutants the engine loaded for `exercise`
+    (autograder/content.py): a folder's cases.py never imports its mutants.py, which imports its oracles."""
+    from autograder.content import mutants_for
 
     wanted = set(ids)
     found = {m.id: m.impl for m in mutants_for(exercise) if m.function == function and m.id in wanted}

@@ -28,7 +28,7 @@ def grade(tmp_path, exercise: str, text: str, mode: str, budget: float = 150):
 
 
 def with_reference(exercise: str, attack: str) -> str:
-    return (ROOT / "solutions" / f"{exercise}.py").read_text() + "\n\n" + fixture(attack)
+    return (ROOT / "solutions" / exercise / f"{exercise}.py").read_text() + "\n\n" + fixture(attack)
 
 
 def with_stub(exercise: str, attack: str) -> str:
@@ -129,7 +129,7 @@ def test_adversary_private_tmpdir_keeps_honest_marks(tmp_path):
     private = tmp_path / "private"
     private.mkdir(mode=0o700)
     (private / "tmp").mkdir()
-    run.write("exercise1.py", (ROOT / "solutions" / "exercise1.py").read_text())
+    run.write("exercise1.py", (ROOT / "solutions" / "exercise1" / "exercise1.py").read_text())
     graded = run.grade("exercise1", "--submission", run.sub, "--format", "json", mode="nobwrap",
                        extra_env={"TMPDIR": str(private / "tmp")})
     assert graded.returncode in (0, 2), graded.describe()

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from autograder.compare import Tol
+from autograder.content import definition
 from autograder.grading import grade_exercise, plan, time_case
 from autograder.sandbox.runner import Sandbox, Submission
 
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
 ATTACKS = Path(__file__).parent / "timing"
 SLOW = (ROOT / "tests" / "submissions" / "exercise8" / "slow-loop.py").read_text()
-REFERENCE = (ROOT / "solutions" / "exercise8.py").read_text()
+REFERENCE = (ROOT / "solutions" / "exercise8" / "exercise8.py").read_text()
 NAME, SEED = "exercise8", 20261121
 # On a loaded machine two honest runs of the same loop can differ by 1.5x in ratio: an attack may not
 # beat the honest loop's fastest ratio by more than that (a working one beats it by 5x or more)
@@ -98,7 +99,7 @@ def _ratio(timing) -> float:
 def honest(small, sandbox):
     """The slow loop graded through the pipeline, and its ratio at the measurement layer (the lowest
     of two runs); the most speed points an attack on it may get: the credit of a 1.5x lower ratio."""
-    from autograder.cases.exercise8 import speed_credit
+    speed_credit = definition(small, NAME).cases.speed_credit
 
     report = grade_exercise(small, NAME, _submission(None), seed=SEED, sandbox=sandbox, reproduce="")
     timings = [_timing(small, sandbox, _submission(None)) for _ in range(2)]

@@ -15,13 +15,14 @@ from dataclasses import replace
 
 import torch.nn.functional as F
 
-from autograder.cases.exercise7 import EVERYWHERE, _no_negative, concepts_for
 from autograder.cases.space import Space, values
 from autograder.cases.spec import ExerciseSpec
 from autograder.cases.torch_oracle import torch_decides
 from autograder.cases.triggers import mutant_impls, until_shown
 from autograder.compare import STATUS_ORDER, Verdict, judge
 from autograder.course import Speed
+
+from ..shared.cases import EVERYWHERE, _no_negative, concepts_for
 
 STATUSES = frozenset(STATUS_ORDER) - {"passed"}
 FUNCTION = "conv2d_fast"

@@ -3,8 +3,9 @@ so only its formula is wrong. Declared order breaks ties when several explain th
 the narrower mistake comes first (round before ceil: a remainder above half fools both)."""
 from __future__ import annotations
 
-from autograder.cases import exercise1 as oracle
 from autograder.mutants.base import Mutant, refuses_like
+
+from . import cases as oracle
 
 def _pair(v):
     return tuple(v) if isinstance(v, (tuple, list)) else (v, v)

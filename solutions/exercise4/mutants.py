@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import torch
 
-from autograder.cases import exercise4 as cases
 from autograder.mutants.base import Mutant
+
+from . import cases
 
 KX, KY = cases.KX, cases.KY
 

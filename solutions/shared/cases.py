@@ -1,4 +1,4 @@
-"""exercise7 — conv2d in full. Oracle: F.conv2d in float64. exercise8 reuses these spaces.
+"""conv2d's concepts, shared by exercise7 (conv2d) and exercise8 (conv2d_fast). Oracle: F.conv2d in float64.
 
 The bare case is one image, one channel, one filter, a square input and a square asymmetric
 kernel. Each concept then turns on one thing (channels, filters and batch, bias, stride,
@@ -177,5 +177,3 @@ def concepts_for(exercise: str, function: str, oracle) -> dict[str, tuple[Space,
         ),
     }
 
-
-SPEC = ExerciseSpec(name="exercise7", concepts=concepts_for("exercise7", "conv2d", conv2d), oracles={"conv2d": conv2d})

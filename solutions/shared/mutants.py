@@ -1,12 +1,13 @@
-"""exercise7's misconceptions (dot products, channels, filters, groups) as mutants of conv2d; exercise8
-reuses them for conv2d_fast. Each validates like PyTorch (refuses_like), so only its arithmetic is
+"""conv2d's misconceptions (dot products, channels, filters, groups), shared: exercise7's mutants of conv2d
+and exercise8's of conv2d_fast. Each validates like PyTorch (refuses_like), so only its arithmetic is
 wrong; each is F.conv2d on a mistaken reading of the arguments."""
 from __future__ import annotations
 
 import torch.nn.functional as F
 
-from autograder.cases import exercise7 as cases
 from autograder.mutants.base import Mutant, refuses_like
+
+from . import cases
 
 
 def _pair(v):
@@ -167,5 +168,3 @@ def conv2d_mutants(function: str, oracle) -> tuple[Mutant, ...]:
     return tuple(Mutant(id_, function, _mutant(function, oracle, change), explanation, line)
                  for id_, change, explanation, line in TABLE)
 
-
-MUTANTS = conv2d_mutants("conv2d", cases.conv2d)
