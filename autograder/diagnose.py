@@ -1,6 +1,6 @@
 """Name what went wrong in a failing concept.
 
-The grader keeps each misconception of shared/misconceptions.md as a mutant (autograder/mutants/).
+The grader keeps each misconception of shared/misconceptions.md as a mutant (solutions/<name>/mutants.py).
 When a concept fails, the exercise's mutants for the functions involved run here, in the grader's
 process (they are ours), on the same failing cases. A misconception explains a case when one of its
 mutants' result on that very case equals the student's (within the tolerance) while PyTorch's does

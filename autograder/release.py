@@ -89,8 +89,8 @@ STUDENT_FOLDERS = ("exercises", "docs", "autograder")
 # `grade` reads: exercise.yml and cases.py (torch oracles); never the reference, the mutants or the
 # wrong submissions
 STUDENT_CONTENT = STUDENT_NEEDS
-# autograder/mutants/ keeps only its machinery: each exercise's mutants are near-copies of the
-# reference (one flag away from it), so a student's grader names no misconception by mutant.
+# autograder/mutants/ is machinery only; should an exercise's mutants (near-copies of its reference,
+# one flag away from it) land there, the student's grader still gets none of them.
 MUTANT_MACHINERY = ("__init__.py", "base.py")
 SKIPPED_PARTS = {"__pycache__", ".pytest_cache", ".ipynb_checkpoints"}
 

@@ -1,4 +1,4 @@
-"""Forging exercise8's speed: each attack is the slow-but-correct loop (tests/submissions/exercise8/
+"""Forging exercise8's speed: each attack is the slow-but-correct loop (solutions/exercise8/submissions/
 slow-loop.py) with timing/<attack>.py appended, and must get no more speed credit than that loop.
 
 Twice over: graded through the real pipeline (grade_exercise in a real sandbox), where the static
