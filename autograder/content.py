@@ -119,12 +119,11 @@ def loaded(name: str) -> ExerciseDefinition:
     return _LOADED[name]
 
 
-def known_exercises() -> tuple[str, ...]:
-    """The names `loaded` finds: those this process loaded, then the default course's."""
-    if not _LOADED:
-        for name in _default_course().exercises:
-            loaded(name)
-    return tuple(_LOADED)
+def known_exercises():
+    """The names `loaded` finds, lazily: those this process loaded first, then the default course's."""
+    seen = list(_LOADED)
+    yield from seen
+    yield from (name for name in _default_course().exercises if name not in seen)
 
 
 def mutants_for(name: str) -> "tuple[Mutant, ...]":

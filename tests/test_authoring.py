@@ -3,6 +3,7 @@ exercise10 (one folder and one line in course.yml, no edit of the grader), which
 the reference to full marks and the stub to zero, refuses library pooling, and passes its audit."""
 from __future__ import annotations
 
+import ast
 import json
 import re
 import shutil
@@ -13,8 +14,6 @@ import yaml
 from wrong_submissions import apply_edits
 
 from tests.conftest import ROOT, run_grade
-
-pytestmark = pytest.mark.slow  # five `grade` runs, each starting torch and a sandbox
 
 DOC = ROOT / "docs" / "authoring.md"
 BLOCK = re.compile(r"^```\w+ (file|append)=(\S+)\n(.*?)^```$", re.M | re.S)
@@ -55,6 +54,7 @@ def _json(done) -> dict:
     return json.loads(done.stdout)
 
 
+@pytest.mark.slow  # `grade` runs, each starting torch and a sandbox
 def test_one_folder_and_one_line_make_an_exercise(authored):
     course_yml = (authored / "course.yml").read_text()
     assert course_yml == (ROOT / "course.yml").read_text() + f"  - {NAME}\n"  # the one line
@@ -72,6 +72,7 @@ def test_one_folder_and_one_line_make_an_exercise(authored):
     assert kept == ["cases.py", "exercise.yml"]
 
 
+@pytest.mark.slow  # `grade` runs, each starting torch and a sandbox
 def test_the_reference_gets_full_marks_and_the_stub_zero(authored):
     reference = authored / "solutions" / NAME / f"{NAME}.py"
     full = run_grade(NAME, "--course", authored / "course.yml", "--submission", reference, "--format", "json")
@@ -86,6 +87,7 @@ def test_the_reference_gets_full_marks_and_the_stub_zero(authored):
     assert {c["status"] for c in report["concepts"]} == {"not-implemented"}
 
 
+@pytest.mark.slow  # `grade` runs, each starting torch and a sandbox
 def test_library_pooling_is_refused_and_the_wrong_submission_is_named(authored, tmp_path):
     reference = (authored / "solutions" / NAME / f"{NAME}.py").read_text()
     pooled = tmp_path / "pooled" / f"{NAME}.py"
@@ -110,7 +112,44 @@ def test_library_pooling_is_refused_and_the_wrong_submission_is_named(authored, 
     assert (window["status"], window["misconception"]) == ("failed", "sum-not-mean")
 
 
+@pytest.mark.slow  # `grade` runs, each starting torch and a sandbox
 def test_the_audit_names_its_one_mutant(authored):
     done = run_grade("audit", "--course", authored / "course.yml", "--exercise", NAME, "--seeds", "2")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "sum-not-mean" in done.stdout and NAME in done.stdout
+
+
+def _imports(path: Path) -> set[str]:
+    """Every module a file imports, relative ones with their dots (`.cases`, `..shared.mutants`)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = "." * node.level + (node.module or "")
+            found |= {base} if node.module else {base + a.name for a in node.names}
+    return found
+
+
+def test_cases_never_import_mutants_and_the_engine_never_imports_content():
+    """One way only: mutants.py imports its cases' oracles; a cases.py reaches mutants through the
+    engine (the student copy has none to import). The engine names no exercise module."""
+    folders = [p for p in (ROOT / "solutions").iterdir() if (p / "cases.py").is_file()]
+    assert len(folders) >= 2
+    for folder in folders:
+        assert not [m for m in _imports(folder / "cases.py") if "mutants" in m], folder
+        if (folder / "mutants.py").is_file():
+            assert not [m for m in _imports(folder / "mutants.py") if m.startswith("autograder.")
+                        and m.split(".")[1] not in ("mutants", "cases")], folder
+    for module in (ROOT / "autograder").rglob("*.py"):
+        named = [m for m in _imports(module) if re.search(r"exercise\d|solutions", m)]
+        assert not named, (module, named)
+
+
+def test_the_example_is_not_in_the_course_and_its_files_parse():
+    assert not (ROOT / "solutions" / NAME).exists()
+    for kind, path, text in doc_steps():
+        if path.endswith(".py"):
+            ast.parse(text, path)
+        else:
+            yaml.safe_load(text)

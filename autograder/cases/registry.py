@@ -5,10 +5,9 @@ Code that holds the course reaches an exercise through content.definition(course
 from __future__ import annotations
 
 from autograder.cases.spec import ExerciseSpec
+from autograder.content import loaded
 
 
 def spec(name: str) -> ExerciseSpec:
     """KeyError when neither the loaded course nor the default one has the exercise."""
-    from autograder.content import loaded
-
     return loaded(name).spec

@@ -5,20 +5,18 @@ They are the grader's, never in exercises/ or the student copy, and run in the g
 """
 from __future__ import annotations
 
+from autograder.content import known_exercises, loaded
+from autograder.content import mutants_for as _of_exercise
 from autograder.mutants.base import Mutant
 
 
 def mutants_for(exercise: str) -> tuple[Mutant, ...]:
     """The exercise's mutants, in declared order; none when it has no mutants.py or is unknown."""
-    from autograder.content import mutants_for as of_exercise
-
-    return of_exercise(exercise)
+    return _of_exercise(exercise)
 
 
 def exercise_of(function: str) -> str | None:
     """The exercise whose oracles include `function` (function names are unique in the course)."""
-    from autograder.content import known_exercises, loaded
-
     for name in known_exercises():
         if function in loaded(name).spec.oracles:
             return name
