@@ -11,7 +11,6 @@ from __future__ import annotations
 import torch.nn.functional as F
 
 from autograder.cases.space import Invalid, Space, values
-from autograder.cases.spec import ExerciseSpec
 from autograder.cases.torch_oracle import torch_decides
 from autograder.cases.triggers import mutant_impls, until_shown
 
