@@ -5,7 +5,7 @@ and every concept that lost points must name it (otherwise the feedback teaches 
 lesson). Mutants are ours, so they run here, in a stand-in for the sandbox with the same
 `run(submission, calls, forbidden=...)` interface: the mutated function calls the mutant, every
 other function of the exercise returns the oracle's value (the reference that exists in a
-student's copy of the course, where solutions/ does not), and every result crosses
+student's copy of the course, where the reference solution does not), and every result crosses
 sandbox/wire.py as a student's would.
 """
 from __future__ import annotations
@@ -16,10 +16,9 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Sequence
 
-from autograder.cases import registry
 from autograder.cases.spec import ExerciseSpec
 from autograder.course import Course
-from autograder.mutants import mutants_for
+from autograder.content import definition, definitions
 from autograder.mutants.base import Mutant, as_student, call_in_process
 from autograder.pipeline import Outcome, Submission, one_thread
 from autograder.report import ExerciseReport
@@ -85,22 +84,14 @@ class AuditRow:
 
 
 def exercises_with_mutants(course: Course) -> list[str]:
-    """The course's exercises that have both cases and mutants (new ones join automatically)."""
-    out = []
-    for name in course.exercises:
-        try:
-            registry.spec(name)
-        except KeyError:
-            continue
-        if mutants_for(name):
-            out.append(name)
-    return out
+    """The course's exercises that have mutants (new ones join automatically)."""
+    return [name for name, ex in definitions(course).items() if ex.mutants]
 
 
 def audit_mutant(course: Course, name: str, mutant: Mutant, seeds: Sequence[int]) -> AuditRow:
     from autograder.grading import grade_exercise
 
-    spec = registry.spec(name)
+    spec = definition(course, name).spec
     started = time.perf_counter()
     results = []
     for seed in seeds:
@@ -114,7 +105,7 @@ def audit_mutant(course: Course, name: str, mutant: Mutant, seeds: Sequence[int]
 
 def audit(course: Course, names: Sequence[str], seeds: Sequence[int]) -> list[AuditRow]:
     with one_thread():
-        return [audit_mutant(course, name, m, seeds) for name in names for m in mutants_for(name)]
+        return [audit_mutant(course, name, m, seeds) for name in names for m in definition(course, name).mutants]
 
 
 def render_table(rows: Sequence[AuditRow], *, width: int = 140) -> str:

@@ -112,6 +112,9 @@ def run_batch(course: Course, submissions: Path, gradebook_path: Path, *, jobs: 
 
     started = time.monotonic()
     names = [course.exercise(n).name for n in exercises] or list(course.exercises)
+    from autograder.content import check
+
+    check(course, names)  # an error in an exercise folder stops the batch (exit 2), before any grade
     students = find_students(submissions)
     seeding = policy(course.seed, route="batch")
     salt = seeding.salt

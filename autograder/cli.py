@@ -107,6 +107,9 @@ def grade(args: argparse.Namespace) -> int:
 
         course = load_course(args.course)
         names = [course.exercise(args.exercise).name] if args.exercise else list(course.exercises)
+        from autograder.content import check
+
+        check(course, names)
         seeds = policy(course.seed, seed=args.seed, student=args.student or "",
                        route=args.format if args.format in INSTRUCTOR_FORMATS else None)
         report = grade_course(course, names, args.submission, seeds=seeds, sandbox=sandbox,

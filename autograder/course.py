@@ -1,11 +1,14 @@
-"""course.yml: loaded once into a frozen, validated Course.
+"""course.yml and the exercise.yml of each exercise it lists: loaded once into a frozen, validated Course.
 
-Every error is a CourseError with one line naming the file, the key and its line.
+course.yml lists the exercises by name; each is the folder solutions/<name>/, whose exercise.yml is
+its entry (autograder/content.py reaches the rest of the folder). Loading reads YAML only: no torch,
+no content. Every error is a CourseError with one line naming the file, the key and its line.
 """
 from __future__ import annotations
 
 import ast
 import os
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -15,6 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from autograder.pipeline import Tolerance
 
 COURSE_FILE = "course.yml"
+EXERCISE_FILE = "exercise.yml"  # in solutions/<name>/
+NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")  # a folder name that is also a Python module name
 
 
 class CourseError(Exception):
@@ -136,6 +141,14 @@ class Course(_Frozen):
     def solutions_dir(self) -> Path:
         return self.root / "solutions"
 
+    def folder(self, name: str) -> Path:
+        """solutions/<name>/: everything of the exercise (docs/authoring.md)."""
+        return self.solutions_dir / name
+
+    def solution_path(self, name: str) -> Path:
+        """The reference, with its BEGIN/END SOLUTION markers."""
+        return self.folder(name) / self.exercise(name).file
+
     @property
     def exercises_dir(self) -> Path:
         return self.root / "exercises"
@@ -174,59 +187,99 @@ def load_course(path: Path | str | None = None) -> Course:
         raise CourseError(f"{path}{where}: not valid YAML: {getattr(e, 'problem', e)}") from None
     if not isinstance(data, dict):
         raise CourseError(f"{path}:1: the top level must be a mapping of keys to values")
-    for name, ex in (data.get("exercises") or {}).items():
-        if isinstance(ex, dict):
-            ex.setdefault("name", name)
+    files = {}
+    if "exercises" in data:
+        data["exercises"], files = _exercise_entries(path, node, data["exercises"])
     try:
         course = Course(**data, root=path.parent)
     except ValidationError as e:
         # an unknown key usually explains the rest (a misspelt required key), so it goes first
         err = sorted(e.errors(), key=lambda x: x["type"] != "extra_forbidden")[0]
         loc = tuple(err["loc"])
-        key = ".".join(str(p) for p in loc) or "(top level)"
-        line = _line_of(node, loc)
+        where, at = path, node
+        if loc[:1] == ("exercises",) and len(loc) > 1 and loc[1] in files:  # in an exercise.yml
+            where, at = files[loc[1]]
+            loc = loc[2:]
+        key = ".".join(str(p) for p in loc) or (f"{where.parent.name}" if where != path else "(top level)")
+        line = _line_of(at, loc)
         msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             msg = "unknown key"
-        raise CourseError(f"{path}:{line}: {key}: {msg}") from None
+        raise CourseError(f"{where}:{line}: {key}: {msg}") from None
     _check_layout(course, path, node)
     return course
 
 
-def _check_layout(course: Course, path: Path, node: yaml.Node) -> None:
-    from autograder.cases import registry
+def _exercise_entries(path: Path, node: yaml.Node, names) -> tuple[dict, dict]:
+    """course.yml's `exercises:` (a list of names) -> (name -> the entry in solutions/<name>/exercise.yml,
+    name -> (that file, its YAML node) for error lines)."""
+    line = _line_of(node, ("exercises",))
+    if not isinstance(names, list):
+        raise CourseError(f"{path}:{line}: exercises: must be a list of exercise names, one folder "
+                          f"solutions/<name>/ each, its settings in solutions/<name>/{EXERCISE_FILE}")
+    entries, files = {}, {}
+    for i, name in enumerate(names):
+        at = _item_line(node, i) or line
+        if isinstance(name, dict) and len(name) == 1:  # an entry written in place, as course.yml once had
+            inline = next(iter(name))
+            raise CourseError(f"{path}:{at}: exercises: list {inline} by name; its settings go in "
+                              f"solutions/{inline}/{EXERCISE_FILE}")
+        if not isinstance(name, str) or not NAME.match(name):
+            raise CourseError(f"{path}:{at}: exercises: {name!r} is not a folder name (letters, digits, _)")
+        if name in entries:
+            raise CourseError(f"{path}:{at}: exercises: {name} is listed twice")
+        config = path.parent / "solutions" / name / EXERCISE_FILE
+        if not config.is_file():
+            raise CourseError(f"{path}:{at}: exercises: {name}: no {config.relative_to(path.parent)} "
+                              f"(an exercise is a folder: docs/authoring.md)")
+        data, ex_node = _read_yaml(config)
+        if not isinstance(data, dict):
+            raise CourseError(f"{config}:1: the top level must be a mapping of keys to values")
+        if "name" in data:
+            raise CourseError(f"{config}:{_line_of(ex_node, ('name',))}: name: unknown key "
+                              f"(the folder's name is the exercise's)")
+        entries[name] = {**data, "name": name}
+        files[name] = (config, ex_node)
+    return entries, files
 
+
+def _read_yaml(path: Path):
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as e:
+        raise CourseError(f"{path}: cannot read: {e.strerror or e}") from None
+    try:
+        return yaml.safe_load(text), yaml.compose(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark else ""
+        raise CourseError(f"{path}{where}: not valid YAML: {getattr(e, 'problem', e)}") from None
+
+
+def _check_layout(course: Course, path: Path, node: yaml.Node) -> None:
+    """What course.yml and the folders say of each other, read without importing any content: the
+    forbidden groups exist, the reference defines the functions (cases.py's concepts and oracles
+    are checked where they are imported, autograder/content.py)."""
     for name, ex in course.exercises.items():
+        config = course.folder(name) / EXERCISE_FILE
         for group in ex.forbidden:
             if group not in course.forbidden:
-                line = _line_of(node, ("exercises", name, "forbidden"))
                 known = ", ".join(course.forbidden) or "none"
-                raise CourseError(f"{path}:{line}: exercises.{name}.forbidden: unknown group {group!r} "
-                                  f"(the top-level forbidden: defines {known})")
-        try:
-            spec = registry.spec(name)
-        except KeyError:
-            line = _line_of(node, ("exercises", name))
-            raise CourseError(f"{path}:{line}: exercises.{name}: the grader has no cases for this exercise") from None
-        for concept in ex.concepts:
-            if concept not in spec.concepts:
-                line = _line_of(node, ("exercises", name, "concepts", concept))
-                known = ", ".join(spec.concepts)
-                raise CourseError(
-                    f"{path}:{line}: exercises.{name}.concepts.{concept}: unknown concept (the grader knows {known})"
-                )
+                raise CourseError(f"{config}:{line_in(config, ('forbidden',))}: forbidden: unknown group "
+                                  f"{group!r} (course.yml's top-level forbidden: defines {known})")
         source = _reference_source(course, ex)
         if source is None:
             continue
         defined = _defined_functions(source)
         for fn in ex.functions:
             if fn not in defined:
-                line = _line_of(node, ("exercises", name, "functions"))
-                raise CourseError(f"{path}:{line}: exercises.{name}.functions: {source} has no function {fn!r}")
+                raise CourseError(f"{config}:{line_in(config, ('functions',))}: functions: "
+                                  f"{source} has no function {fn!r}")
 
 
 def _reference_source(course: Course, ex: Exercise) -> Path | None:
-    for folder in (course.solutions_dir, course.exercises_dir):
+    """The reference, else (in the student copy) the stub made from it."""
+    for folder in (course.folder(ex.name), course.exercises_dir):
         if (folder / ex.file).is_file():
             return folder / ex.file
     return None
@@ -238,6 +291,22 @@ def _defined_functions(path: Path) -> set[str]:
     except (OSError, SyntaxError) as e:
         raise CourseError(f"{path}: cannot parse: {e}") from None
     return {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+
+
+def line_in(path: Path, loc: tuple) -> int:
+    """The 1-based line of `loc` in a YAML file (for an error found after loading)."""
+    try:
+        return _line_of(yaml.compose(path.read_text(encoding="utf-8")), loc)
+    except (OSError, yaml.YAMLError):
+        return 1
+
+
+def _item_line(node: yaml.Node | None, index: int) -> int | None:
+    """The line of item `index` of course.yml's `exercises:` list."""
+    for key, value in node.value if isinstance(node, yaml.MappingNode) else ():
+        if key.value == "exercises" and isinstance(value, yaml.SequenceNode) and index < len(value.value):
+            return value.value[index].start_mark.line + 1
+    return None
 
 
 def _line_of(node: yaml.Node | None, loc: tuple) -> int:

@@ -1,6 +1,6 @@
 """Name what went wrong in a failing concept.
 
-The grader keeps each misconception it knows as a mutant (autograder/mutants/: an id, an
+The grader keeps each misconception it knows as a mutant (solutions/<name>/mutants.py: an id, an
 explanation and the line that differs). When a concept fails, the exercise's mutants for the
 functions involved run here, in the grader's process (they are ours), on the same failing cases.
 A misconception explains a case when one of its mutants' result on that very case equals the

@@ -1,9 +1,9 @@
 """The Gradescope autograder zip: setup.sh and run_autograder at the root, the course under course/.
 
 course/ holds what `pip install` needs to install the grader (pyproject.toml, README.md,
-autograder/, its mutants included: Gradescope names misconceptions as `grade batch` does)
-plus course.yml and the student stubs (exercises/). The reference solutions stay out: grading
-needs only torch. `salt` (mode 0600) is the secret that hides the cases (autograder/seeding.py):
+autograder/) plus course.yml, the student stubs (exercises/) and of each folder solutions/<name>/
+its config, cases and mutants (Gradescope names misconceptions as `grade batch` does). The reference
+solutions and the wrong submissions stay out: grading needs only torch. `salt` (mode 0600) is the secret that hides the cases (autograder/seeding.py):
 $CONV_COURSE_SALT or $CONV_COURSE_SALT_FILE's, else a new random one. The zip is the
 instructor's (Gradescope never shows it to students); inside Gradescope, the sandbox must keep
 student code away from /autograder/source, the installed grader and the results.
@@ -16,7 +16,9 @@ import sys
 import zipfile
 from pathlib import Path
 
+from autograder.content import GRADER_NEEDS
 from autograder.course import Course
+from autograder.release import content_files
 
 TEMPLATES = Path(__file__).with_name("templates")
 TORCH_VERSION = "2.13.0"
@@ -61,6 +63,7 @@ def course_files(course: Course) -> dict[str, Path]:
             if (path.is_file() and not path.is_symlink() and not SKIP_PARTS.intersection(rel.parts)
                     and path.suffix not in (".pyc", ".db")):
                 files[f"{prefix}/{rel.as_posix()}"] = path
+    files.update({f"course/{rel}": path for rel, path in content_files(course, GRADER_NEEDS).items()})
     for needed in ("course/pyproject.toml", "course/course.yml"):
         if needed not in files:
             raise PackageError(f"{root}: no {needed.split('/')[-1]} to put in the autograder zip")

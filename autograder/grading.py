@@ -14,10 +14,10 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from autograder import crashes, diagnose, shrink
-from autograder.cases import registry
 from autograder.cases.space import Case, Invalid
 from autograder.cases.spec import ExerciseSpec
 from autograder.compare import judge
+from autograder.content import definition
 from autograder.course import Course
 from autograder.pipeline import Outcome, Runner, Status, Submission, Timing, Tolerance, Trial, one_thread, worst
 from autograder.report import ConceptReport, Example, ExerciseReport
@@ -31,7 +31,7 @@ def plan(course: Course, name: str, seed: int) -> dict[str, list[Case]]:
     ex = course.exercise(name)
     key = (name, seed, ex.model_dump_json())
     if key not in _PLANS:
-        spec = registry.spec(name).for_exercise(ex)
+        spec = definition(course, name).spec  # configured by the exercise's exercise.yml
         _PLANS[key] = {concept: spec.cases(concept, seed=seed, count=cfg.cases)
                        for concept, cfg in ex.concepts.items()}
         while len(_PLANS) > 64:
@@ -59,7 +59,7 @@ def grade_exercise(course: Course, name: str, submission: Submission, *, seed: i
 def _grade_exercise(course: Course, name: str, submission: Submission, *, seed: int, sandbox,
                     reproduce: str) -> ExerciseReport:
     ex = course.exercise(name)
-    spec = registry.spec(name)
+    spec = definition(course, name).spec
     tol = course.tolerance_for(name)
     forbidden = course.forbidden_rules(name)
     limits = course.limits_for(name)  # course.yml's per-exercise limits (exercise8's timed case needs more)

@@ -44,7 +44,7 @@ def build_course_dir(course: Course, out: Path, *, names: Sequence[str] | None =
     written = []
     for name in names:
         ex = course.exercise(name)
-        path = course.solutions_dir / ex.file
+        path = course.solution_path(name)
         try:
             text = path.read_text(encoding="utf-8")
         except OSError as e:

@@ -1,11 +1,11 @@
-"""Build an exercise's notebook from solutions/: the student's (exercises/) and nbgrader's source.
+"""Build an exercise's notebook from its reference (solutions/<name>/): the student's (exercises/) and nbgrader's source.
 
-Pure: text in, notebook JSON text out. The cells, in order:
+Text in, notebook JSON text out (a demo is read from the exercise's folder). The cells, in order:
   markdown   the module docstring (the lesson), then per function its signature and docstring
   code       given code (imports, helpers): read-only in nbgrader
   code       one cell per function: the solution (nbgrader: with its BEGIN/END markers;
              student: stripped to `raise NotImplementedError`)
-  code       a demo, where the exercise has one (student notebook only: it runs their code)
+  code       a demo, where the folder has one (demo.md, demo.py; student notebook only: it runs their code)
   code       student: `check("exerciseN")`; nbgrader: one autograded test cell per concept
 """
 from __future__ import annotations
@@ -18,7 +18,6 @@ from typing import Literal
 
 from autograder.course import Course, CourseError
 from autograder.notebook import SKIP_MARK
-from autograder.notebook_demos import DEMOS
 from autograder.stubs import solution_text, strip_solutions
 
 Flavor = Literal["student", "nbgrader"]
@@ -39,7 +38,7 @@ def exercise_cells(course: Course, name: str, solution_text: str, *, flavor: Fla
     try:
         tree = ast.parse(solution_text)
     except SyntaxError as e:
-        raise CourseError(f"solutions/{ex.file}:{e.lineno}: {e.msg}") from None
+        raise CourseError(f"solutions/{name}/{ex.file}:{e.lineno}: {e.msg}") from None
     lines = solution_text.splitlines()
     doc = ast.get_docstring(tree, clean=True) or ex.title
     cells = [_lesson(name, ex.title, doc)]
@@ -63,9 +62,10 @@ def exercise_cells(course: Course, name: str, solution_text: str, *, flavor: Fla
     if given:
         cells.append(Cell("code", "\n\n\n".join(given), "given", f"{_id(name)}_given_{len(cells)}"))
     if flavor == "student":
-        if name in DEMOS:
-            about, code = DEMOS[name]
-            cells += [Cell("markdown", about, "text"), Cell("code", code.strip("\n"), "demo")]
+        shown = demo(course, name)
+        if shown:
+            about, code = shown
+            cells += [Cell("markdown", about, "text"), Cell("code", code, "demo")]
         cells += [Cell("markdown", _CHECK_TEXT.format(name=name), "text"),
                   Cell("code", f'# Check your work ({SKIP_MARK}).\nfrom autograder import check\n\ncheck("{name}")',
                        "check")]
@@ -177,6 +177,22 @@ _TESTS_TEXT = """\
 
 Each cell below grades one concept of your functions on randomized cases (in a separate
 process: an endless loop costs only the time limit) and prints what it found."""
+
+
+def demo(course: Course, name: str) -> tuple[str, str] | None:
+    """The exercise's demo, what is better seen than read: (markdown, code) from its folder's demo.md
+    and demo.py, or None. The code runs the student's own functions in their notebook, so it must say
+    it is not part of the submission (SKIP_MARK: the grader then leaves the cell out)."""
+    folder = course.folder(name)
+    if not (folder / "demo.py").is_file():
+        return None
+    about = folder / "demo.md"
+    code = (folder / "demo.py").read_text(encoding="utf-8").strip("\n")
+    if SKIP_MARK not in code.splitlines()[0]:
+        raise CourseError(f"{folder / 'demo.py'}:1: a demo's first line must say '{SKIP_MARK}' "
+                          f"(e.g. '# Try it ({SKIP_MARK}): ...')")
+    text = about.read_text(encoding="utf-8").strip("\n") if about.is_file() else "## See it"
+    return text, code
 
 
 def student_notebooks(course: Course) -> dict[str, str]:

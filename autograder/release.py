@@ -1,10 +1,11 @@
-"""solutions/ is the one source: strip the solutions to make the student's exercises/."""
+"""solutions/<name>/ is the one source: strip the solutions to make the student's exercises/."""
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
-from autograder.course import Course, CourseError
+from autograder.content import STUDENT_NEEDS
+from autograder.course import Course, CourseError, Exercise
 from autograder.stubs import solution_text, strip_solutions
 
 
@@ -12,7 +13,7 @@ def stub_sources(course: Course) -> dict[str, str]:
     """exercises/<file> text for every exercise, from solutions/."""
     stubs = {}
     for name, ex in course.exercises.items():
-        path = course.solutions_dir / ex.file
+        path = course.solution_path(name)
         text = solution_text(course, ex)
         try:
             stubs[ex.file] = strip_solutions(text, exercise=name)
@@ -22,7 +23,7 @@ def stub_sources(course: Course) -> dict[str, str]:
 
 
 def release(course: Course, *, student_copy: Path | None = None) -> list[Path]:
-    """Write exercises/ from solutions/; with student_copy, also the course without solutions/ there."""
+    """Write exercises/ from solutions/; with student_copy, also the course without its solutions there."""
     written = []
     stubs = stub_sources(course)
     from autograder.notebooks_build import student_notebooks  # the same exercises as notebooks
@@ -40,12 +41,16 @@ def release(course: Course, *, student_copy: Path | None = None) -> list[Path]:
 
 
 # What a student gets, and nothing else (an allowlist: a new folder of the instructor's, a built
-# nbgrader/ with full solutions, tests/submissions/ quoting solution lines, a .venv, a gradebook
+# nbgrader/ with full solutions, wrong submissions quoting solution lines, a .venv, a gradebook
 # or out/ never leak by being forgotten in a list of exclusions).
 STUDENT_FILES = ("README.md", "course.yml", "pyproject.toml", "LICENSE", ".gitignore")
 STUDENT_FOLDERS = ("exercises", "docs", "autograder")
-# autograder/mutants/ keeps only its machinery: each exercise's mutants are near-copies of the
-# reference (one flag away from it), so a student's grader names no misconception by mutant.
+# of each folder solutions/<name>/ (an exercise's or shared content's), only what the student's own
+# `grade` reads: exercise.yml and cases.py (torch oracles); never the reference, the mutants or the
+# wrong submissions
+STUDENT_CONTENT = STUDENT_NEEDS
+# autograder/mutants/ is machinery only; should an exercise's mutants (near-copies of its reference,
+# one flag away from it) land there, the student's grader still gets none of them.
 MUTANT_MACHINERY = ("__init__.py", "base.py")
 SKIPPED_PARTS = {"__pycache__", ".pytest_cache", ".ipynb_checkpoints"}
 
@@ -65,7 +70,20 @@ def student_files(course: Course) -> dict[str, Path]:
             if rel.parts[:2] == ("autograder", "mutants") and rel.name not in MUTANT_MACHINERY:
                 continue
             files[rel.as_posix()] = path
+    files.update(content_files(course, STUDENT_CONTENT))
     return files
+
+
+def content_files(course: Course, names: tuple[str, ...]) -> dict[str, Path]:
+    """solutions/<folder>/<name> for each folder of solutions/ and each of `names` it has."""
+    root = course.root.resolve()
+    found = {}
+    if course.solutions_dir.is_dir() and not course.solutions_dir.is_symlink():
+        for folder in sorted(course.solutions_dir.resolve().iterdir()):
+            for name in names:
+                if folder.is_dir() and not folder.is_symlink() and _regular(folder / name):
+                    found[(folder / name).relative_to(root).as_posix()] = folder / name
+    return found
 
 
 def _regular(path: Path) -> bool:

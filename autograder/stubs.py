@@ -40,8 +40,8 @@ def strip_solutions(text: str, *, exercise: str) -> str:
 
 
 def solution_text(course: Course, ex: Exercise) -> str:
-    """solutions/<file>, the one source of the stubs and notebooks."""
-    path = course.solutions_dir / ex.file
+    """solutions/<name>/<file>, the one source of the stubs and notebooks."""
+    path = course.solution_path(ex.name)
     try:
         return path.read_text(encoding="utf-8")
     except OSError as e:

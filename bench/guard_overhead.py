@@ -44,7 +44,7 @@ def main() -> None:
     from autograder.course import load_course
 
     torch.set_num_threads(1)
-    spec = importlib.util.spec_from_file_location("reference", ROOT / "solutions" / f"{args.exercise}.py")
+    spec = importlib.util.spec_from_file_location("reference", ROOT / "solutions" / args.exercise / f"{args.exercise}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     work = WORK[args.exercise]

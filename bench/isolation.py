@@ -37,7 +37,7 @@ def main() -> None:
     course = load_course(ROOT / "course.yml")
     cases = [c for group in plan(course, args.exercise, course.seed).values() for c in group]
     calls = [c.call for c in cases]
-    path = ROOT / "solutions" / f"{args.exercise}.py"
+    path = ROOT / "solutions" / args.exercise / f"{args.exercise}.py"
     submission = Submission(args.exercise, {args.exercise: path.read_text()}, str(path))
 
     spec = importlib.util.spec_from_file_location(f"_bench_{args.exercise}", path)

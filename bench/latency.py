@@ -32,7 +32,7 @@ def main() -> None:
     args = p.parse_args()
     commands = {"import torch": [sys.executable, "-c", "import torch"]}
     for name in ("exercise1", "exercise3"):
-        solution = ROOT / "solutions" / f"{name}.py"
+        solution = ROOT / "solutions" / name / f"{name}.py"
         if solution.exists() and f"\n  {name}:" in (ROOT / "course.yml").read_text():
             commands[f"grade {name}"] = [sys.executable, "-m", "autograder", name, "--submission", str(solution)]
     times: dict[str, list[float]] = {k: [] for k in commands}

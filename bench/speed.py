@@ -1,7 +1,7 @@
 """exercise8's speed case, by hand: a submission's time as a multiple of F.conv2d, measured as the grader does.
 
-    python bench/speed.py                      # solutions/exercise8.py on course.yml's workload, 3 runs
-    python bench/speed.py --submission tests/submissions/exercise8/slow-loop.py --runs 2
+    python bench/speed.py                      # solutions/exercise8/exercise8.py on course.yml's workload, 3 runs
+    python bench/speed.py --submission solutions/exercise8/submissions/slow-loop.py --runs 2
 
 Each run is grading.time_case, as grading a submission makes it: the function in a sandboxed process
 of its own, F.conv2d in clean processes before and after it, on the same fresh inputs; the zygote reads
@@ -19,8 +19,7 @@ sys.path.insert(0, str(ROOT))
 
 
 def main() -> int:
-    from autograder.cases import registry
-    from autograder.cases.exercise8 import speed_credit
+    from autograder.content import definition
     from autograder.course import Speed, load_course
     from autograder.grading import plan, time_case
     from autograder.pipeline import Tolerance
@@ -28,16 +27,18 @@ def main() -> int:
 
     course = load_course(ROOT / "course.yml")
     ex = course.exercise("exercise8")
+    exercise8 = definition(course, "exercise8")
+    speed_credit = exercise8.cases.speed_credit
     speed = ex.speed or Speed()
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--submission", type=Path, default=ROOT / "solutions" / "exercise8.py")
+    p.add_argument("--submission", type=Path, default=ROOT / "solutions" / "exercise8" / "exercise8.py")
     p.add_argument("--runs", type=int, default=3)
     args = p.parse_args()
     case = plan(course, "exercise8", 0)["speed"][0]
     submission = Submission("exercise8", {"exercise8": args.submission.read_text()})
     with Sandbox() as sandbox:
         for _ in range(args.runs):
-            timing = time_case(sandbox, submission, registry.spec("exercise8"), case, Tolerance(),
+            timing = time_case(sandbox, submission, exercise8.spec, case, Tolerance(),
                                forbidden=course.forbidden_rules("exercise8"), limits=course.limits_for("exercise8"))
             if timing.status != "returned":
                 print(f"{args.submission.name}: {timing.status}: {timing.message}")

@@ -6,13 +6,14 @@ layout (STUDENT/exercises/exercise1.py), half a flat folder (STUDENT/exercise1.p
 """
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# kind -> (old, new) edits to solutions/exercise1.py; each must apply exactly once
+# kind -> (old, new) edits to solutions/exercise1/exercise1.py; each must apply exactly once
 EXERCISE1_EDITS = {
     "missing-plus-one": ("return (padded - span) // stride + 1", "return (padded - span) // stride"),
     "padding-once": ("padded = length + 2 * padding", "padded = length + padding"),
@@ -26,14 +27,14 @@ PATTERN = ("correct", "missing-plus-one", "correct", "padding-once", "crash-at-i
 
 
 def exercise1_source(kind: str) -> str:
-    text = (ROOT / "solutions" / "exercise1.py").read_text(encoding="utf-8")
+    text = (ROOT / "solutions" / "exercise1" / "exercise1.py").read_text(encoding="utf-8")
     if kind == "correct":
         return text
     if kind == "crash-at-import":
         return "raise RuntimeError('this submission fails at import')\n" + text
     old, new = EXERCISE1_EDITS[kind]
     # the infinite loop goes in the first function only (conv_output_length)
-    assert old in text, f"solutions/exercise1.py changed: cannot apply {kind!r}"
+    assert old in text, f"solutions/exercise1/exercise1.py changed: cannot apply {kind!r}"
     return text.replace(old, new, 1)
 
 
@@ -51,13 +52,15 @@ def make_class(folder: Path, size: int, *, kinds=PATTERN) -> dict[str, str]:
 
 
 def small_course(folder: Path, *, time_per_case: float = 0.5, time_per_exercise: float = 4.0) -> Path:
-    """A copy of course.yml with exercise1 only and short limits (hostile cases end fast)."""
+    """A copy of course.yml with exercise1 only (and its folder) and short limits (hostile cases end fast)."""
     data = yaml.safe_load((ROOT / "course.yml").read_text(encoding="utf-8"))
-    data["exercises"] = {"exercise1": data["exercises"]["exercise1"]}
+    data["exercises"] = ["exercise1"]
     data["limits"] = {**data.get("limits", {}), "time_per_case": time_per_case,
                       "time_per_exercise": time_per_exercise}
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(ROOT / "solutions" / "exercise1", folder / "solutions" / "exercise1", dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("__pycache__"))
     path = folder / "course.yml"
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     return path

@@ -3,7 +3,7 @@
 - the reference solution agrees with the torch oracle on every space, in-process, over many seeds;
 - every mutant shows exactly on the spaces that promise it (Space.triggers), and nowhere else;
 - graded for real (sandboxed), the reference gets full marks, the stub 0 with `not-implemented`, and a
-  wrong submission (tests/submissions/<exercise>.yml, see wrong_submissions.py) loses points in exactly
+  wrong submission (solutions/<exercise>/submissions.yml, see wrong_submissions.py) loses points in exactly
   the concepts whose spaces promise that misconception, each naming it, and keeps full marks elsewhere.
 
 exercise_tests() makes those checks into the tests exercise1-4 share, for a test module to take as its own.
@@ -29,7 +29,7 @@ from autograder.mutants import mutants_for
 from autograder.mutants.base import call_in_process, one_thread
 
 ROOT = Path(__file__).resolve().parent.parent
-SUBMISSIONS = ROOT / "tests" / "submissions"
+SOLUTIONS = ROOT / "solutions"
 
 
 @lru_cache(maxsize=None)
@@ -44,8 +44,8 @@ def spec(name: str):
 
 @lru_cache(maxsize=None)
 def reference(name: str):
-    """solutions/<name>.py imported by path (the tests may; the grader never does)."""
-    path = ROOT / "solutions" / f"{name}.py"
+    """solutions/<name>/<name>.py imported by path (the tests may; the grader never does)."""
+    path = ROOT / "solutions" / name / f"{name}.py"
     module_spec = importlib.util.spec_from_file_location(f"reference_{name}", path)
     module = importlib.util.module_from_spec(module_spec)
     sys.modules[module_spec.name] = module
@@ -114,7 +114,7 @@ def promised_concepts(name: str, misconception: str) -> set[str]:
 
 
 def wrong_submissions(name: str) -> list[str]:
-    """The misconception ids of the exercise's wrong submissions (tests/submissions/<name>.yml)."""
+    """The misconception ids of the exercise's wrong submissions (solutions/<name>/submissions.yml)."""
     return misconceptions(name)
 
 
@@ -130,7 +130,7 @@ def check_wrong_submission(name: str, misconception: str, seed: int, folder: Pat
 
 
 def check_reference_graded(name: str, seed: int) -> None:
-    report = grade(name, ROOT / "solutions" / f"{name}.py", seed)
+    report = grade(name, ROOT / "solutions" / name / f"{name}.py", seed)
     assert report.score == report.max_score, [(c.name, c.status, c.message[:200]) for c in report.concepts if not c.ok]
 
 
@@ -147,7 +147,7 @@ def exercise_tests(name: str, *, exact_triggers: bool = True, differently_writte
     over 20 seeds); a test module takes them with `globals().update(exercise_tests(NAME, ...))`, and
     pytest collects them there as its own. `exact_triggers=False` leaves out the exact mutant-trigger
     test, for an exercise that checks its mutants otherwise; `differently_written` names a correct
-    submission written differently, tests/submissions/<name>/<differently_written>, to grade too;
+    submission written differently, solutions/<name>/submissions/<differently_written>, to grade too;
     `min_mean_cases` is the fewest cases a concept gets on average."""
     tests: dict[str, Callable] = {}
 
@@ -180,7 +180,7 @@ def exercise_tests(name: str, *, exact_triggers: bool = True, differently_writte
     @test
     @pytest.mark.slow
     def test_the_reference_gets_full_marks_from_the_command_line_in_json():
-        done = run_grade(name, "--submission", ROOT / "solutions" / f"{name}.py", "--format", "json")
+        done = run_grade(name, "--submission", ROOT / "solutions" / name / f"{name}.py", "--format", "json")
         assert done.returncode == 0, done.stderr
         report = json.loads(done.stdout)
         assert report["exercise"] == name and report["score"] == report["max_score"] == 10
@@ -207,7 +207,7 @@ def exercise_tests(name: str, *, exact_triggers: bool = True, differently_writte
         @test
         @pytest.mark.slow
         def test_a_correct_submission_written_differently_gets_full_marks():
-            report = grade(name, SUBMISSIONS / name / differently_written, 20261121)
+            report = grade(name, SOLUTIONS / name / "submissions" / differently_written, 20261121)
             assert report.score == report.max_score, [(c.name, c.status, c.message[:200]) for c in report.concepts]
 
     @test

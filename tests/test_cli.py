@@ -11,7 +11,7 @@ import pytest
 from tests.conftest import ROOT, run_grade
 
 SCHEMA = json.loads((ROOT / "tests" / "report.schema.json").read_text())
-SOLUTION = ROOT / "solutions" / "exercise1.py"
+SOLUTION = ROOT / "solutions" / "exercise1" / "exercise1.py"
 
 
 @pytest.fixture(scope="module")
@@ -122,7 +122,7 @@ def test_whole_course_json_lists_every_exercise(course):
 
 def test_a_linked_or_unreadable_exercise_is_a_crash_row_and_the_others_are_graded(tmp_path):
     (tmp_path / "exercise1.py").write_text(SOLUTION.read_text())
-    (tmp_path / "exercise2.py").symlink_to(ROOT / "solutions" / "exercise2.py")
+    (tmp_path / "exercise2.py").symlink_to(ROOT / "solutions" / "exercise2" / "exercise2.py")
     (tmp_path / "exercise3.ipynb").write_text('{"cells": [], "nbformat": 3}')
     result = run_grade("--submission", tmp_path, "--format", "json", timeout=600)
     assert result.returncode == 1 and result.stderr == "", result.stderr

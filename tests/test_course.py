@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -23,46 +25,87 @@ def test_every_exercise_has_points_that_add_up(course):
 
 @pytest.fixture
 def course_copy(tmp_path: Path) -> Path:
-    """A copy of the course to break: course.yml plus the solutions it checks against."""
+    """A copy of the course to break: course.yml plus the exercise folders it lists."""
     shutil.copy(ROOT / "course.yml", tmp_path / "course.yml")
-    shutil.copytree(ROOT / "solutions", tmp_path / "solutions")
+    shutil.copytree(ROOT / "solutions", tmp_path / "solutions", ignore=shutil.ignore_patterns("__pycache__"))
     return tmp_path
 
 
-def _break(folder: Path, old: str, new: str) -> int:
-    text = (folder / "course.yml").read_text()
+EXERCISE1 = Path("solutions") / "exercise1" / "exercise.yml"
+
+
+def _break(folder: Path, old: str, new: str, file: Path | str = "course.yml") -> int:
+    text = (folder / file).read_text()
     assert old in text
     text = text.replace(old, new, 1)
-    (folder / "course.yml").write_text(text)
+    (folder / file).write_text(text)
     return text[: text.index(new)].count("\n") + 1  # the line of the change
 
 
-@pytest.mark.parametrize("old,new,key,words", [
-    ("seed: ", "sede: ", "sede", "unknown key"),
-    ("  exercise1:\n    title: Output size\n", "  exercise1:\n    title: Output size\n    colour: red\n",
-     "exercises.exercise1.colour", "unknown key"),
-    ("    points: 10\n", "    points: ten\n", "exercises.exercise1.points", "number"),
-    ("      kernel:\n        points: 1\n", "      kernel:\n        points: 2\n", "exercises.exercise1", "add up"),
-    ("      kernel:\n", "      kernal:\n", "exercises.exercise1.concepts.kernal", "unknown concept"),
-    ("        cases: 8\n", "        cases: 0\n", "exercises.exercise1.concepts.kernel.cases", "greater than or equal"),
+@pytest.mark.parametrize("file,old,new,key,words", [
+    ("course.yml", "seed: ", "sede: ", "sede", "unknown key"),
+    (EXERCISE1, "title: Output size\n", "title: Output size\ncolour: red\n", "colour", "unknown key"),
+    (EXERCISE1, "points: 10\n", "points: ten\n", "points", "number"),
+    (EXERCISE1, "  kernel:\n    points: 1\n", "  kernel:\n    points: 2\n", "exercise1", "add up"),
+    (EXERCISE1, "    cases: 8\n", "    cases: 0\n", "concepts.kernel.cases", "greater than or equal"),
+    (EXERCISE1, "title: Output size\n", "title: Output size\nname: exercise11\n", "name", "unknown key"),
+    ("course.yml", "  - exercise1\n", "  - exercise1\n  - exercise10\n", "exercises", "no solutions/exercise10/exercise.yml"),
+    ("course.yml", "  - exercise2\n", "  - exercise1\n", "exercises", "exercise1 is listed twice"),
+    ("course.yml", "  - exercise2\n", "  - ../exercise2\n", "exercises", "is not a folder name"),
 ])
-def test_bad_course_yml_names_file_key_and_line(course_copy, old, new, key, words):
-    line = _break(course_copy, old, new)
+def test_bad_course_yml_names_file_key_and_line(course_copy, file, old, new, key, words):
+    line = _break(course_copy, old, new, file)
     with pytest.raises(CourseError) as err:
         load_course(course_copy / "course.yml")
     msg = str(err.value)
     assert "\n" not in msg
-    assert msg.startswith(f"{course_copy / 'course.yml'}:")
-    assert key in msg and words in msg
+    assert msg.startswith(f"{course_copy / file}:"), msg
+    assert f": {key}: " in msg and words in msg, msg
     reported = int(msg.split(":")[1])
-    if words == "add up":  # a whole-exercise error points at the exercise
-        line = (course_copy / "course.yml").read_text().splitlines().index("  exercise1:") + 1
+    if words == "add up":  # a whole-exercise error points at the top of its exercise.yml
+        line = 1
     assert abs(reported - line) <= 2, msg
 
 
+def test_exercises_must_be_a_list_of_names(course_copy):
+    text = (course_copy / "course.yml").read_text()
+    (course_copy / "course.yml").write_text(text.replace("  - exercise1\n", "  - exercise1:\n      title: x\n", 1))
+    with pytest.raises(CourseError, match=r"course\.yml:\d+: exercises: list exercise1 by name; its settings go in solutions/exercise1/exercise\.yml$"):
+        load_course(course_copy)
+    (course_copy / "course.yml").write_text(text.replace("exercises:\n", "exercises: exercise1\n"))
+    with pytest.raises(CourseError, match=r"course\.yml:\d+: exercises: must be a list of exercise names"):
+        load_course(course_copy)
+
+
+def test_an_unknown_concept_is_named_when_the_cases_load(course_copy):
+    """Loading course.yml reads YAML only; cases.py's concepts are checked where it is imported."""
+    from autograder.content import definition
+
+    line = _break(course_copy, "  kernel:\n", "  kernal:\n", EXERCISE1)
+    course = load_course(course_copy)
+    with pytest.raises(CourseError) as err:
+        definition(course, "exercise1").spec
+    assert str(err.value) == (f"{course_copy / EXERCISE1}:{line}: concepts.kernal: unknown concept (cases.py knows "
+                              "kernel, stride, padding, dilation, pooling, ceil-mode, same-padding, transpose, validation)")
+    result = run_grade("exercise1", "--course", course_copy / "course.yml", "--submission",
+                       course_copy / "solutions" / "exercise1" / "exercise1.py")
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.strip() == f"grade: {err.value}"
+
+
+def test_loading_the_course_imports_neither_torch_nor_content():
+    """`grade release` and `grade nbgrader` only read YAML: they must not pay for torch (seconds)."""
+    code = ("import sys; from autograder.course import load_course; c = load_course(); "
+            "print(len(c.exercises), sorted(m for m in sys.modules if m.split('.')[0] == 'torch' "
+            "or m.startswith('_course_') or m.startswith('autograder.cases')))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split(" ", 1)[1].strip() == "[]" and int(done.stdout.split()[0]) >= 1
+
+
 def test_a_function_the_solution_lacks(course_copy):
-    _break(course_copy, "same_padding,", "same_pading,")
-    with pytest.raises(CourseError, match=r"exercises\.exercise1\.functions: .*exercise1\.py has no function 'same_pading'"):
+    _break(course_copy, "same_padding,", "same_pading,", EXERCISE1)
+    with pytest.raises(CourseError, match=r"exercise\.yml:\d+: functions: .*exercise1\.py has no function 'same_pading'"):
         load_course(course_copy)
 
 

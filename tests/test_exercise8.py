@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from autograder.cases import exercise8
+from autograder.content import definition
 from autograder.course import Speed
 from autograder.pipeline import Outcome, Timing, Tolerance
 from autograder.sandbox.wire import TaggedArray
-from exercise_checks import SUBMISSIONS, course, exercise_tests, grade, spec
+from exercise_checks import SOLUTIONS, course, exercise_tests, grade, spec
 
 NAME = "exercise8"
+exercise8 = definition(course(), NAME).cases  # solutions/exercise8/cases.py: the speed judge
 
 globals().update(exercise_tests(NAME, min_mean_cases=4))  # the shared tests, as this module's own
 
@@ -52,7 +53,7 @@ def test_a_fast_but_wrong_speed_case_gets_nothing():
 
 @pytest.mark.slow
 def test_a_correct_loop_over_output_positions_keeps_correctness_and_loses_speed():
-    report = grade(NAME, SUBMISSIONS / NAME / "slow-loop.py", 20261121)
+    report = grade(NAME, SOLUTIONS / NAME / "submissions" / "slow-loop.py", 20261121)
     scores = {c.name: (c.score, c.max_score) for c in report.concepts}
     assert all(score == top for name, (score, top) in scores.items() if name != "speed"), scores
     assert scores["speed"][0] < scores["speed"][1]

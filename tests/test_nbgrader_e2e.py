@@ -56,7 +56,7 @@ KERNEL_ATTACKS = {
         "autograder.jupyter.concept_score = _j.concept_score\n"),
     # a solution cell that reads the instructor's reference and defines its functions from it
     "steal_solutions": (
-        f"_stolen = open({str(ROOT / 'solutions' / 'exercise1.py')!r}).read()\n"
+        f"_stolen = open({str(ROOT / 'solutions' / 'exercise1' / 'exercise1.py')!r}).read()\n"
         "_ran = exec(_stolen.replace('### BEGIN SOLUTION', '').replace('### END SOLUTION', ''))\n"),
 }
 

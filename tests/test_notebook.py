@@ -92,7 +92,7 @@ def _solved_student_notebook(tmp_path, replace: dict[str, str] | None = None):
     from autograder.notebooks_build import exercise_cells
 
     course = load_course(ROOT / "course.yml")
-    solved = {c.grade_id: c.source for c in exercise_cells(course, "exercise1", (ROOT / "solutions/exercise1.py")
+    solved = {c.grade_id: c.source for c in exercise_cells(course, "exercise1", (ROOT / "solutions/exercise1/exercise1.py")
                                                             .read_text(), flavor="nbgrader") if c.role == "solution"}
     solved.update(replace or {})
     nb = json.loads((ROOT / "exercises" / "exercise1.ipynb").read_text())

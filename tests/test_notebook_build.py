@@ -11,7 +11,7 @@ from tests.conftest import ROOT, run_grade
 
 
 def _exercises_with_solutions(course):
-    return [n for n, ex in course.exercises.items() if (course.solutions_dir / ex.file).is_file()]
+    return [n for n, ex in course.exercises.items() if course.solution_path(n).is_file()]
 
 
 def test_committed_notebooks_equal_what_release_writes(course):
@@ -26,7 +26,7 @@ def test_student_notebook_teaches_and_has_no_solution(course, name):
     ex = course.exercise(name)
     nb = json.loads((ROOT / "exercises" / f"{name}.ipynb").read_text())
     text = json.dumps(nb)
-    solution = (ROOT / "solutions" / ex.file).read_text()
+    solution = (ROOT / "solutions" / name / ex.file).read_text()
     assert "BEGIN SOLUTION" not in text
     body = solution.split("### BEGIN SOLUTION")[1].split("### END SOLUTION")[0].strip().splitlines()[0]
     assert body.strip() not in text  # the first solution line of the first function
@@ -42,7 +42,7 @@ def test_student_notebook_teaches_and_has_no_solution(course, name):
 def test_nbgrader_cells_carry_valid_metadata_and_points(course):
     for name in _exercises_with_solutions(course):
         ex = course.exercise(name)
-        text = (course.solutions_dir / ex.file).read_text()
+        text = course.solution_path(name).read_text()
         nb = json.loads(notebook_json(course, name, text, flavor="nbgrader"))
         metas = [c["metadata"]["nbgrader"] for c in nb["cells"]]
         ids = [m["grade_id"] for m in metas]
@@ -65,7 +65,7 @@ def test_nbgrader_cells_carry_valid_metadata_and_points(course):
 
 
 def test_exercise_without_demo_has_none_and_markdown_escapes_formulas(course):
-    text = (ROOT / "solutions" / "exercise1.py").read_text()
+    text = (ROOT / "solutions" / "exercise1" / "exercise1.py").read_text()
     cells = exercise_cells(course, "exercise1", text, flavor="student")
     assert not [c for c in cells if c.role == "demo"]
     about = next(c.source for c in cells if c.source.startswith("## `conv_output_length("))

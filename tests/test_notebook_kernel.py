@@ -80,9 +80,11 @@ def detect_edges(image, threshold):
 
 
 def test_demo_cells_plot(tmp_path):
-    from autograder.notebook_demos import DEMOS
+    from autograder.course import load_course
+    from autograder.notebooks_build import demo
 
-    cells = [_code(code) for name in STAND_INS for code in (STAND_INS[name], DEMOS[name][1])]
+    course = load_course(ROOT / "course.yml")
+    cells = [_code(code) for name in STAND_INS for code in (STAND_INS[name], demo(course, name)[1])]
     path = tmp_path / "demos.ipynb"  # one kernel for both demos
     path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
     executed = _execute(path).cells

@@ -1,4 +1,4 @@
-"""solutions/ is the one source: exercises/ is generated from it and committed in sync."""
+"""solutions/<name>/ is the one source: exercises/ is generated from it and committed in sync."""
 from __future__ import annotations
 
 import json
@@ -19,7 +19,7 @@ def test_committed_exercises_equal_what_release_writes(course):
 def test_stubs_keep_signatures_and_docstrings_but_no_solution(course):
     for name, ex in course.exercises.items():
         stub = (ROOT / "exercises" / ex.file).read_text()
-        solution = (ROOT / "solutions" / ex.file).read_text()
+        solution = (ROOT / "solutions" / name / ex.file).read_text()
         assert "BEGIN SOLUTION" not in stub
         for fn in ex.functions:
             assert f"def {fn}(" in stub
@@ -45,12 +45,14 @@ def test_unbalanced_markers_are_errors(text, words):
 def test_student_copy_has_no_solutions_and_grades(tmp_path, course):
     dest = tmp_path / "course"
     release(course, student_copy=dest)
-    assert not (dest / "solutions").exists()
+    # of solutions/, only what the student's own grade reads: each folder's config and torch oracles
+    kept = {p.relative_to(dest / "solutions").as_posix() for p in (dest / "solutions").rglob("*") if p.is_file()}
+    assert kept == {f"{name}/{f}" for name in course.exercises for f in ("exercise.yml", "cases.py")} | {"shared/cases.py"}
     assert (dest / "exercises" / "exercise1.py").is_file() and (dest / "course.yml").is_file()
     # the grader works there: torch is the oracle, no solutions needed
     stub = run_grade("exercise1", "--format", "json", cwd=dest, env={"CONV_COURSE_ROOT": str(dest)})
     assert stub.returncode == 1, stub.stderr
     assert json.loads(stub.stdout)["score"] == 0
-    (dest / "exercises" / "exercise1.py").write_text((ROOT / "solutions" / "exercise1.py").read_text())
+    (dest / "exercises" / "exercise1.py").write_text((ROOT / "solutions" / "exercise1" / "exercise1.py").read_text())
     done = run_grade("exercise1", "--format", "json", cwd=dest, env={"CONV_COURSE_ROOT": str(dest)})
     assert done.returncode == 0, done.stdout

@@ -194,7 +194,10 @@ def test_the_gradescope_zip_grades_a_submission_like_gradescope_would(tmp_path):
     names = build_package(course, tmp_path / "autograder.zip", exercise="exercise1")
     assert names[:2] == ["setup.sh", "run_autograder"]
     assert "course/pyproject.toml" in names and "course/course.yml" in names and "course/autograder/cli.py" in names
-    assert not any("solutions/" in n or "__pycache__" in n for n in names)
+    assert not any("__pycache__" in n for n in names)
+    # of the exercise's folder, the grader's part: config, cases, mutants; never the reference
+    assert sorted(n for n in names if "solutions/" in n) == [
+        f"course/solutions/exercise1/{f}" for f in ("cases.py", "exercise.yml", "mutants.py")]
     root = tmp_path / "autograder"
     with zipfile.ZipFile(tmp_path / "autograder.zip") as zf:
         assert (zf.getinfo("run_autograder").external_attr >> 16) & 0o111

@@ -1,6 +1,6 @@
-"""Wrong submissions for the tests: solutions/<exercise>.py with one misconception edited in.
+"""Wrong submissions for the tests: solutions/<exercise>/<exercise>.py with one misconception edited in.
 
-tests/submissions/<exercise>.yml maps each misconception id to a `note` (what the code gets wrong)
+solutions/<exercise>/submissions.yml maps each misconception id to a `note` (what the code gets wrong)
 and `edits`, literal (old, new) replacements applied in order to the solution's text; each `old`
 must be found exactly once, so a change to the solution that moves or duplicates an edited line
 fails loudly here, naming the submission and the snippet, instead of grading a stale copy.
@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-SUBMISSIONS = ROOT / "tests" / "submissions"
+SOLUTIONS = ROOT / "solutions"
 
 
 class EditError(Exception):
@@ -22,7 +22,7 @@ class EditError(Exception):
 
 @lru_cache(maxsize=None)
 def _table(exercise: str) -> dict[str, dict]:
-    path = SUBMISSIONS / f"{exercise}.yml"
+    path = SOLUTIONS / exercise / "submissions.yml"
     return yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
 
 
@@ -45,10 +45,10 @@ def wrong_submission_text(exercise: str, misconception: str) -> str:
     """The source of the wrong submission, its note on top as the module docstring."""
     entry = _table(exercise).get(misconception)
     if entry is None:
-        raise KeyError(f"{misconception!r} is not in tests/submissions/{exercise}.yml")
-    solution = (ROOT / "solutions" / f"{exercise}.py").read_text(encoding="utf-8")
+        raise KeyError(f"{misconception!r} is not in solutions/{exercise}/submissions.yml")
+    solution = (ROOT / "solutions" / exercise / f"{exercise}.py").read_text(encoding="utf-8")
     body = apply_edits(solution, [(e["old"], e["new"]) for e in entry["edits"]],
-                       f"tests/submissions/{exercise}.yml {misconception}")
+                       f"solutions/{exercise}/submissions.yml {misconception}")
     return f'"""Wrong on purpose ({misconception}): {entry["note"]}"""\n' + body
 
 

@@ -11,6 +11,8 @@ from typing import Any, Callable, Iterable
 
 import numpy as np
 
+from autograder.content import mutants_for
+
 ATTEMPTS = 200
 
 
@@ -34,9 +36,8 @@ def _array(v: Any) -> np.ndarray:
 
 
 def mutant_impls(exercise: str, function: str, ids: Iterable[str]) -> dict[str, Callable[..., Any]]:
-    """id -> the wrong implementation of `function` (imported late: the mutants import the cases)."""
-    from autograder.mutants import mutants_for
-
+    """id -> the wrong implementation of `function`, from the mutants the engine loaded for `exercise`
+    (autograder/content.py): a folder's cases.py never imports its mutants.py, which imports its oracles."""
     wanted = set(ids)
     found = {m.id: m.impl for m in mutants_for(exercise) if m.function == function and m.id in wanted}
     return {i: found[i] for i in sorted(found)}

@@ -15,15 +15,15 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     from autograder.audit import audit, exercises_with_mutants, render_table
     from autograder.course import load_course
-    from autograder.mutants import mutants_for
+    from autograder.content import definition
 
     if args.seeds < 1:
         print("grade audit: --seeds must be at least 1", file=sys.stderr)
         return 2
     course = load_course(args.course)
     names = [course.exercise(args.exercise).name] if args.exercise else exercises_with_mutants(course)
-    if args.exercise and not mutants_for(args.exercise):
-        print(f"{args.exercise} has no mutants (autograder/mutants/{args.exercise}.py)")
+    if args.exercise and not definition(course, args.exercise).mutants:
+        print(f"{args.exercise} has no mutants (solutions/{args.exercise}/mutants.py)")
         return 0
     rows = audit(course, names, [course.seed + i for i in range(args.seeds)])
     print(render_table(rows), end="")

@@ -1,37 +1,24 @@
-"""Misconceptions kept as mutants: small wrong implementations, one module per exercise.
+"""Misconceptions kept as mutants: small wrong implementations, each exercise's in its folder's
+mutants.py (solutions/<name>/, autograder/content.py).
 
-They are the grader's, never in solutions/ or exercises/, and run in the grader's process.
+They are the grader's, never in exercises/ or the student copy, and run in the grader's process.
 """
 from __future__ import annotations
 
-import importlib
-from functools import lru_cache
-
+from autograder.content import known_exercises, loaded
+from autograder.content import mutants_for as _of_exercise
 from autograder.mutants.base import Mutant
 
 
-@lru_cache(maxsize=None)
 def mutants_for(exercise: str) -> tuple[Mutant, ...]:
-    try:
-        module = importlib.import_module(f"autograder.mutants.{exercise}")
-    except ModuleNotFoundError as e:
-        if e.name == f"autograder.mutants.{exercise}":
-            return ()
-        raise
-    return tuple(module.MUTANTS)
+    """The exercise's mutants, in declared order; none when it has no mutants.py or is unknown."""
+    return _of_exercise(exercise)
 
 
-@lru_cache(maxsize=None)
 def exercise_of(function: str) -> str | None:
     """The exercise whose oracles include `function` (function names are unique in the course)."""
-    from autograder.cases import registry
-
-    for name in registry.KNOWN:
-        try:
-            spec = registry.spec(name)
-        except KeyError:
-            continue
-        if function in spec.oracles:
+    for name in known_exercises():
+        if function in loaded(name).spec.oracles:
             return name
     return None
 

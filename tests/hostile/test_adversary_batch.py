@@ -13,7 +13,7 @@ from tests.hostile.adversary.kit import MODES, ROOT, Run, assert_clean, fixture
 
 pytestmark = pytest.mark.slow
 
-REFERENCE = (ROOT / "solutions" / "exercise1.py").read_text()  # exercise1 forbids nothing: no static policy
+REFERENCE = (ROOT / "solutions" / "exercise1" / "exercise1.py").read_text()  # exercise1 forbids nothing: no static policy
 STUB = (ROOT / "exercises" / "exercise1.py").read_text()
 
 

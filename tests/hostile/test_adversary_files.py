@@ -22,11 +22,11 @@ def stub(exercise: str) -> str:
 
 @pytest.mark.parametrize("target", ["absolute", "proc_cwd", "relative"])
 def test_adversary_exercises_folder_linked_to_solutions(tmp_path, target):
-    """The folder layout `SUB/exercises/` where exercises/ is a link to the course's solutions/ (its
+    """The folder layout `SUB/exercises/` where exercises/ is a link to the course's solutions/exercise3/ (its
     files are then regular files: a no-follow check on the last component alone lets them through)."""
     run = Run(tmp_path)
-    link = {"absolute": str(ROOT / "solutions"), "proc_cwd": "/proc/self/cwd/solutions",
-            "relative": os.path.relpath(ROOT / "solutions", run.sub)}[target]
+    link = {"absolute": str(ROOT / "solutions" / "exercise3"), "proc_cwd": "/proc/self/cwd/solutions/exercise3",
+            "relative": os.path.relpath(ROOT / "solutions" / "exercise3", run.sub)}[target]
     os.symlink(link, run.sub / "exercises")
     graded = run.grade("exercise3", "--submission", run.sub, "--format", "json")
     assert_loses(graded, "exercise3", "channel-sum")
@@ -103,7 +103,7 @@ def test_adversary_odd_notebooks(tmp_path, name):
 @pytest.mark.parametrize("fmt", ["text", "junit", "gradescope", "github", "json"])
 def test_adversary_student_text_is_rendered_safely(tmp_path, fmt):
     run = Run(tmp_path)
-    run.write("exercise1.py", (ROOT / "solutions" / "exercise1.py").read_text() + "\n\n" + fixture("render_escapes.py"))
+    run.write("exercise1.py", (ROOT / "solutions" / "exercise1" / "exercise1.py").read_text() + "\n\n" + fixture("render_escapes.py"))
     out = tmp_path / f"report.{fmt}"
     graded = run.grade("exercise1", "--submission", run.sub, "--format", fmt, "--output", out)
     assert_clean(graded)

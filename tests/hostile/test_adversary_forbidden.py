@@ -17,7 +17,7 @@ pytestmark = pytest.mark.slow
 
 
 def reference(exercise: str) -> str:
-    return (ROOT / "solutions" / f"{exercise}.py").read_text(encoding="utf-8")
+    return (ROOT / "solutions" / exercise / f"{exercise}.py").read_text(encoding="utf-8")
 
 
 def cheat(exercise: str, *parts: str) -> str:

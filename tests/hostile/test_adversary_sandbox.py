@@ -28,7 +28,7 @@ def grade(tmp_path, exercise: str, text: str, mode: str, budget: float = 150):
 
 
 def with_reference(exercise: str, attack: str) -> str:
-    return (ROOT / "solutions" / f"{exercise}.py").read_text() + "\n\n" + fixture(attack)
+    return (ROOT / "solutions" / exercise / f"{exercise}.py").read_text() + "\n\n" + fixture(attack)
 
 
 def with_stub(exercise: str, attack: str) -> str:
@@ -45,7 +45,7 @@ def test_adversary_secrets_in_proc_environ_stay_hidden(tmp_path, mode):
 @pytest.mark.parametrize("mode", MODES)
 def test_adversary_stolen_reference_earns_nothing(tmp_path, mode):
     """The stub of exercise1 (which forbids nothing, so no static policy applies) plus a search for
-    solutions/exercise1.py (via /proc, the install's .pth files, likely roots), copied to the working
+    solutions/exercise1/exercise1.py (via /proc, the install's .pth files, likely roots), copied to the working
     folder and imported."""
     graded = grade(tmp_path, "exercise1", with_stub("exercise1", "sys_steal_reference.py"), mode)
     assert_loses(graded, "exercise1", "kernel")
@@ -129,7 +129,7 @@ def test_adversary_private_tmpdir_keeps_honest_marks(tmp_path):
     private = tmp_path / "private"
     private.mkdir(mode=0o700)
     (private / "tmp").mkdir()
-    run.write("exercise1.py", (ROOT / "solutions" / "exercise1.py").read_text())
+    run.write("exercise1.py", (ROOT / "solutions" / "exercise1" / "exercise1.py").read_text())
     graded = run.grade("exercise1", "--submission", run.sub, "--format", "json", mode="nobwrap",
                        extra_env={"TMPDIR": str(private / "tmp")})
     assert graded.returncode in (0, 2), graded.describe()
@@ -143,7 +143,7 @@ def test_adversary_course_kept_under_usr_stays_hidden(tmp_path, mode):
     image's example Dockerfile), graded with `--course .../course.yml` as Gradescope's run_autograder
     does (any process can read that command line): /usr is what the sandbox must mount or grant for
     Python itself, so the course's solutions/ must be hidden there explicitly. The stub of exercise1
-    plus the search for solutions/exercise1.py must still score nothing."""
+    plus the search for solutions/exercise1/exercise1.py must still score nothing."""
     run = Run(tmp_path)
     course = Path("/usr/src") / f"{run.token}-app"
     shutil.copytree(ROOT, course, ignore=shutil.ignore_patterns(".git", "__pycache__", ".pytest_cache", "tests",

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.slow
 
 
 def grade(tmp_path, attack: str, mode: str = "bwrap"):
-    text = "\n\n".join([(ROOT / "solutions" / "exercise8.py").read_text(), fixture("ex8_slow_core.py"),
+    text = "\n\n".join([(ROOT / "solutions" / "exercise8" / "exercise8.py").read_text(), fixture("ex8_slow_core.py"),
                         fixture(attack)])
     run = Run(tmp_path)
     run.write("exercise8.py", text)

@@ -575,7 +575,7 @@ LOOK_AROUND = f'''
 
 
 def test_the_student_sees_and_reaches_nothing_of_the_grader(sandbox, grader_cwd):
-    out = run(sandbox, LOOK_AROUND, [Call("look", (str(grader_cwd), str(ROOT / "solutions" / "exercise1.py")))])
+    out = run(sandbox, LOOK_AROUND, [Call("look", (str(grader_cwd), str(ROOT / "solutions" / "exercise1" / "exercise1.py")))])
     got = dict(out[0].value)
     assert (got["leaked"], got["killed"], got["gradebook"]) == ([], [], got["gradebook"])
     # this checkout's editable install maps `autograder` to the course root: not mounted in bubblewrap,
@@ -726,7 +726,7 @@ def test_grade_as_docker_runs_it(sandbox, tmp_path):
     if sandbox.mode != "root-no-bwrap":
         pytest.skip("the Docker path")
     submission = tmp_path / "exercise1.py"
-    submission.write_text((ROOT / "solutions" / "exercise1.py").read_text())
+    submission.write_text((ROOT / "solutions" / "exercise1" / "exercise1.py").read_text())
     done = subprocess.run([sys.executable, "-m", "autograder", "exercise1", "--submission", str(submission),
                            "--format", "json"], cwd=ROOT, capture_output=True, text=True, timeout=300,
                           env={**os.environ, "GRADE_NO_BWRAP": "1", "CONV_COURSE_SALT": SALT})
@@ -752,14 +752,14 @@ def test_as_root_without_landlock_the_other_user_still_protects(sandbox, grader_
 
     monkeypatch.setattr(spawn, "landlock_rules", lambda box: None)
     with Sandbox(time_per_case=PER_CASE) as box:
-        out = run(box, LOOK_AROUND, [Call("look", (str(grader_cwd), str(ROOT / "solutions" / "exercise1.py")))])
+        out = run(box, LOOK_AROUND, [Call("look", (str(grader_cwd), str(ROOT / "solutions" / "exercise1" / "exercise1.py")))])
         notes = list(box.notes)
     got = dict(out[0].value)
     assert got["uid"] == [65534, 65534, 65534, 65534, []]
     assert (got["leaked"], got["killed"], got["grader_environ"], got["gradebook"]) == (
         [], [], "PermissionError", "PermissionError")  # not its process; a folder only root may enter
     assert got["shadow"] == "PermissionError"
-    world_readable = os.stat(ROOT / "solutions" / "exercise1.py").st_mode & 0o004 and spawn._others_can_read(
+    world_readable = os.stat(ROOT / "solutions" / "exercise1" / "exercise1.py").st_mode & 0o004 and spawn._others_can_read(
         str(ROOT / "solutions"))
     assert got["solutions"] == ("read" if world_readable else "PermissionError")
     assert notes == [

@@ -58,7 +58,7 @@ def grade(course, sandbox, name: str, text: str, **siblings):
 
 def attack(name: str, override: str) -> str:
     """The reference solution, then `override` (module-level code and a replaced function)."""
-    return (ROOT / "solutions" / f"{name}.py").read_text() + "\n\n" + override.strip("\n") + "\n"
+    return (ROOT / "solutions" / name / f"{name}.py").read_text() + "\n\n" + override.strip("\n") + "\n"
 
 
 def line_of(text: str, needle: str) -> int:
@@ -336,7 +336,7 @@ def conv1d_single(x, w, bias=0.0, stride=1, padding=0, dilation=1):
     ("numpy", NUMPY, False),
 ])
 def test_correct_exercise2_keeps_full_marks(course, sandbox, style, extra, full):
-    text = (ROOT / "solutions" / "exercise2.py").read_text() + "\n" + extra
+    text = (ROOT / "solutions" / "exercise2" / "exercise2.py").read_text() + "\n" + extra
     report, _ = grade(course if full else small(course, "exercise2", 4), sandbox, "exercise2", text)
     assert report.score == report.max_score, [(c.name, c.status, c.message[:300]) for c in report.concepts]
 
@@ -373,7 +373,7 @@ def conv2d_fast(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1)
     ("exercise8", UNFOLD),
 ])
 def test_what_an_exercise_allows_keeps_full_marks(course, sandbox, name, extra):
-    text = (ROOT / "solutions" / f"{name}.py").read_text() + "\n" + extra
+    text = (ROOT / "solutions" / name / f"{name}.py").read_text() + "\n" + extra
     ex = course.exercise(name)
     concepts = {k: c.model_copy(update={"cases": min(3, c.cases)}) for k, c in ex.concepts.items() if k != "speed"}
     ex = ex.model_copy(update={"concepts": concepts, "points": sum(c.points for c in concepts.values())})

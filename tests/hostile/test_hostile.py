@@ -20,7 +20,7 @@ pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
 SUBMISSIONS = Path(__file__).parent / "submissions"
-SOLUTION = (ROOT / "solutions" / "exercise1.py").read_text()
+SOLUTION = (ROOT / "solutions" / "exercise1" / "exercise1.py").read_text()
 SOLUTION_LINES = SOLUTION.count("\n") + (0 if SOLUTION.endswith("\n") else 1)
 SECRETS = {"CONV_COURSE_SALT": "s3cret-salt", "GITHUB_TOKEN": "s3cret-token", "GRADER_SECRET": "s3cret-key",
            "GRADE_SEED": "s3cret-seed"}
@@ -308,7 +308,7 @@ def test_nothing_to_see_or_reach(small, sandbox, attack):
         pytest.skip("without bubblewrap the student's process shares the grader's filesystem and network")
     assert os.environ["CONV_COURSE_SALT"] == "s3cret-salt"  # the secret is there to be stolen
     if attack == "read_solutions":
-        assert (ROOT / "solutions" / "exercise1.py").exists()
+        assert (ROOT / "solutions" / "exercise1" / "exercise1.py").exists()
     report, first, _ = grade(small, sandbox, attack)
     seen = [o.message for _, o in first if "saw" in o.message or "reached" in o.message]
     assert not seen

@@ -174,15 +174,18 @@ def secret_lines(root: Path) -> dict[str, set[str]]:
     BEGIN/END SOLUTION block, and each line of the mutants, that the public stubs do not contain
     (nor, for a mutant, the torch oracles it reuses, e.g. F.pad: the grader ships those to grade)."""
     public = "\n".join(p.read_text() for p in (root / "exercises").iterdir() if p.is_file())
-    oracles = "\n".join(p.read_text() for p in (root / "autograder" / "cases").glob("*.py"))
+    oracles = "\n".join(p.read_text() for p in [*(root / "autograder" / "cases").glob("*.py"),
+                                                  *(root / "solutions").glob("*/cases.py")])
 
     def keep(line: str) -> bool:
         line = line.split("  #")[0].strip()
         return len(line) >= 20 and not line.startswith(("#", '"""')) and line not in public and line not in TAUGHT
 
-    solution = {ln.split("  #")[0].strip() for p in (root / "solutions").glob("*.py")
+    references = [p for p in (root / "solutions").glob("*/*.py") if p.stem == p.parent.name]  # exerciseN/exerciseN.py
+    assert references
+    solution = {ln.split("  #")[0].strip() for p in references
                 for ln in _block_lines(p.read_text()) if keep(ln)}
-    mutant = {ln.split("  #")[0].strip() for p in (root / "autograder" / "mutants").glob("exercise*.py")
+    mutant = {ln.split("  #")[0].strip() for p in (root / "solutions").glob("*/mutants.py")
               for ln in p.read_text().splitlines()
               if keep(ln) and not ln.strip().startswith(("from ", "import ")) and ln.strip() not in oracles}
     return {"solution": solution, "mutant": mutant}
@@ -199,22 +202,22 @@ def found(files: dict[str, bytes], lines: set[str]) -> list[tuple[str, str]]:
 @pytest.fixture(scope="module")
 def instructor_course(tmp_path_factory):
     """A copy of the course as an instructor's folder really looks: a venv, a built nbgrader course
-    with full solutions, a gradebook, out/, caches, tests/submissions quoting solution lines."""
+    with full solutions, a gradebook, out/, caches, wrong submissions quoting solution lines."""
     from autograder.course import load_course
     from autograder.nbgrader_course import build_course_dir
 
     root = tmp_path_factory.mktemp("instructor") / "course"
     shutil.copytree(ROOT, root, ignore=shutil.ignore_patterns(".git", ".venv", "out", "__pycache__", ".pytest_cache", "*.db"))
     (root / ".venv" / "lib").mkdir(parents=True)
-    (root / ".venv" / "lib" / "site.py").write_text((ROOT / "solutions" / "exercise3.py").read_text())
+    (root / ".venv" / "lib" / "site.py").write_text((ROOT / "solutions" / "exercise3" / "exercise3.py").read_text())
     (root / "out").mkdir()
-    (root / "out" / "report.txt").write_text((ROOT / "solutions" / "exercise9.py").read_text())
-    (root / "gradebook.db").write_bytes((ROOT / "solutions" / "exercise2.py").read_bytes())
+    (root / "out" / "report.txt").write_text((ROOT / "solutions" / "exercise9" / "exercise9.py").read_text())
+    (root / "gradebook.db").write_bytes((ROOT / "solutions" / "exercise2" / "exercise2.py").read_bytes())
     (root / "autograder" / "__pycache__").mkdir()
-    (root / "autograder" / "__pycache__" / "x.cpython-311.pyc").write_bytes(b"\0" + (ROOT / "solutions" / "exercise4.py").read_bytes())
+    (root / "autograder" / "__pycache__" / "x.cpython-311.pyc").write_bytes(b"\0" + (ROOT / "solutions" / "exercise4" / "exercise4.py").read_bytes())
     course = load_course(root / "course.yml")
     build_course_dir(course, root / "nbgrader")
-    assert (root / "tests" / "submissions").is_dir() and (root / "nbgrader" / "source" / "exercise1").is_dir()
+    assert (root / "solutions" / "exercise1" / "submissions.yml").is_file() and (root / "nbgrader" / "source" / "exercise1").is_dir()
     return course
 
 
@@ -233,7 +236,13 @@ def test_the_student_copy_holds_no_solution_no_mutant_and_still_grades(tmp_path,
     assert found(files, secrets["solution"]) == []
     assert found(files, secrets["mutant"]) == []
     tops = {name.split("/")[0] for name in files}
-    assert tops == {"README.md", "course.yml", "pyproject.toml", ".gitignore", "exercises", "docs", "autograder"}
+    assert tops == {"README.md", "course.yml", "pyproject.toml", ".gitignore", "exercises", "docs", "autograder",
+                    "solutions"}
+    # of each exercise folder, what the student's own grade reads (its config, its torch oracles), nothing else
+    folders = {p.parent.name for p in (ROOT / "solutions").glob("*/cases.py")}
+    assert sorted(n for n in files if n.startswith("solutions/")) == sorted(
+        f"solutions/{d}/{f}" for d in folders for f in ("cases.py", "exercise.yml") if (ROOT / "solutions" / d / f).is_file())
+    assert set(instructor_course.exercises) <= folders
     assert not [n for n in files if n.endswith((".db", ".pyc")) or "__pycache__" in n]
     assert sorted(n for n in files if n.startswith("autograder/mutants/")) == [
         "autograder/mutants/__init__.py", "autograder/mutants/base.py"]
@@ -268,13 +277,16 @@ def test_the_gradescope_zip_holds_no_solution_and_carries_the_salt(tmp_path, ins
         files = {i.filename: zf.read(i) for i in zf.infolist()}
         salt_mode = (zf.getinfo("salt").external_attr >> 16) & 0o777
     assert files["salt"].decode().strip() == SALT and salt_mode == 0o600
-    assert not [n for n in files if n.split("/")[1:2] in (["tests"], ["nbgrader"], ["solutions"], [".venv"], ["out"])]
+    assert not [n for n in files if n.split("/")[1:2] in (["tests"], ["nbgrader"], [".venv"], ["out"])]
+    # of each exercise folder, the grader's part only: never the reference nor the wrong submissions
+    assert {n.split("/")[-1] for n in files if n.startswith("course/solutions/")} == {"exercise.yml", "cases.py",
+                                                                                     "mutants.py"}
     assert not [n for n in files if n.endswith((".db", ".pyc")) or "__pycache__" in n]
     # the zip is the instructor's (Gradescope never shows it): its grader keeps the mutants, which are
     # near-copies of the reference (so the sandbox must hide them: /autograder/source and the installed
     # package); no other file in it holds a line of the solutions
-    mutants = {n: d for n, d in files.items() if n.startswith("course/autograder/mutants/exercise")}
-    assert "course/autograder/mutants/exercise9.py" in mutants
+    mutants = {n: d for n, d in files.items() if n.startswith("course/solutions/") and n.endswith("/mutants.py")}
+    assert "course/solutions/exercise9/mutants.py" in mutants
     assert found(mutants, secret_lines(ROOT)["solution"]) != []  # why they must stay out of students' reach
     rest = {n: d for n, d in files.items() if n not in mutants}
     assert found(rest, secret_lines(ROOT)["solution"]) == []

@@ -26,8 +26,8 @@ from autograder.render import FORMATS, render
 from autograder.submission import SubmissionRefused, load_submission
 from tests.conftest import ROOT, run_grade
 
-SOLUTION1 = (ROOT / "solutions" / "exercise1.py").read_text(encoding="utf-8")
-SOLUTION3 = (ROOT / "solutions" / "exercise3.py").read_text(encoding="utf-8")
+SOLUTION1 = (ROOT / "solutions" / "exercise1" / "exercise1.py").read_text(encoding="utf-8")
+SOLUTION3 = (ROOT / "solutions" / "exercise3" / "exercise3.py").read_text(encoding="utf-8")
 SECRET = "s3cret-grader-token-4242"
 RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
@@ -69,7 +69,7 @@ def _one_line_exit_2(done, reason: str) -> None:
 def test_a_link_to_the_course_solution_is_refused_not_graded(course, tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)  # the attack reaches the course through the grader's own cwd
     folder = _folder(tmp_path / "sub")
-    (folder / "exercise3.py").symlink_to("/proc/self/cwd/solutions/exercise3.py")
+    (folder / "exercise3.py").symlink_to("/proc/self/cwd/solutions/exercise3/exercise3.py")
     assert (folder / "exercise3.py").read_text() == SOLUTION3  # the link works for anyone who follows it
     reason = f"{folder}/exercise3.py: a symbolic link; submit the file itself"
     assert _refusal(course, folder) == reason
@@ -78,17 +78,17 @@ def test_a_link_to_the_course_solution_is_refused_not_graded(course, tmp_path, m
 
 def test_a_linked_subfolder_and_a_linked_named_file_are_refused(course, tmp_path):
     folder = _folder(tmp_path / "sub")
-    (folder / "exercises").symlink_to(ROOT / "solutions")  # exercises/exercise3.py is the reference
+    (folder / "exercises").symlink_to(ROOT / "solutions" / "exercise3")  # exercises/exercise3.py is the reference
     assert _refusal(course, folder) == f"{folder}/exercises: a symbolic link; submit the folder itself"
     named = tmp_path / "mine.py"
-    named.symlink_to(ROOT / "solutions" / "exercise3.py")
+    named.symlink_to(ROOT / "solutions" / "exercise3" / "exercise3.py")
     with pytest.raises(SubmissionRefused, match=r"mine\.py: a symbolic link; submit the file itself$"):
         load_submission(course, course.exercise("exercise3"), named)
 
 
 def test_a_refused_sibling_does_not_stop_the_graded_exercise(course, tmp_path):
     folder = _folder(tmp_path / "sub", {"exercise1.py": SOLUTION1})
-    (folder / "exercise3.py").symlink_to(ROOT / "solutions" / "exercise3.py")
+    (folder / "exercise3.py").symlink_to(ROOT / "solutions" / "exercise3" / "exercise3.py")
     loaded = load_submission(course, course.exercise("exercise1"), folder)
     assert set(loaded.sources) == {"exercise1"} and loaded.sources["exercise1"] == SOLUTION1
 
@@ -288,7 +288,7 @@ def test_a_grader_failure_is_a_crash_grade_for_that_exercise_only(course, tmp_pa
 
     monkeypatch.setattr(grading, "grade_exercise", failing)
     folder = _folder(tmp_path / "sub", {"exercise1.py": SOLUTION1,
-                                        "exercise2.py": (ROOT / "solutions" / "exercise2.py").read_text()})
+                                        "exercise2.py": (ROOT / "solutions" / "exercise2" / "exercise2.py").read_text()})
     with Sandbox() as sandbox:
         report = grading.grade_course(course, ["exercise1", "exercise2"], folder,
                                       seeds=SeedPolicy(course.seed, fixed=course.seed), sandbox=sandbox,

@@ -1,4 +1,4 @@
-"""Forging exercise8's speed: each attack is the slow-but-correct loop (tests/submissions/exercise8/
+"""Forging exercise8's speed: each attack is the slow-but-correct loop (solutions/exercise8/submissions/
 slow-loop.py) with timing/<attack>.py appended, and must get no more speed credit than that loop.
 
 Twice over: graded through the real pipeline (grade_exercise in a real sandbox), where the static
@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from autograder.content import definition
 from autograder.grading import grade_exercise, plan, time_case
 from autograder.pipeline import Tolerance
 from autograder.sandbox.runner import Sandbox, Submission
@@ -22,8 +23,8 @@ pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
 ATTACKS = Path(__file__).parent / "timing"
-SLOW = (ROOT / "tests" / "submissions" / "exercise8" / "slow-loop.py").read_text()
-REFERENCE = (ROOT / "solutions" / "exercise8.py").read_text()
+SLOW = (ROOT / "solutions" / "exercise8" / "submissions" / "slow-loop.py").read_text()
+REFERENCE = (ROOT / "solutions" / "exercise8" / "exercise8.py").read_text()
 NAME, SEED = "exercise8", 20261121
 # On a loaded machine two honest runs of the same loop can differ by 1.5x in ratio: an attack may not
 # beat the honest loop's fastest ratio by more than that (a working one beats it by 5x or more)
@@ -98,7 +99,7 @@ def _ratio(timing) -> float:
 def honest(small, sandbox):
     """The slow loop graded through the pipeline, and its ratio at the measurement layer (the lowest
     of two runs); the most speed points an attack on it may get: the credit of a 1.5x lower ratio."""
-    from autograder.cases.exercise8 import speed_credit
+    speed_credit = definition(small, NAME).cases.speed_credit
 
     report = grade_exercise(small, NAME, _submission(None), seed=SEED, sandbox=sandbox, reproduce="")
     timings = [_timing(small, sandbox, _submission(None)) for _ in range(2)]

