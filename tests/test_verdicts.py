@@ -19,7 +19,7 @@ def _graded(tmp_path, name: str, text: str) -> dict:
 
 
 def _reference(name: str) -> str:
-    return (ROOT / "solutions" / f"{name}.py").read_text(encoding="utf-8")
+    return (ROOT / "solutions" / name / f"{name}.py").read_text(encoding="utf-8")
 
 
 @pytest.mark.slow
