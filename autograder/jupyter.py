@@ -102,13 +102,13 @@ _courses: dict[tuple, object] = {}
 
 
 def _course():
-    """course.yml, read again only when the file changed: a kernel checks many times."""
-    from autograder.course import COURSE_FILE, find_root, load_course
+    """course.yml, read again only when it or an exercise's settings changed: a kernel checks many times."""
+    from autograder.course import COURSE_FILE, EXERCISE_FILE, find_root, load_course
 
     path = find_root() / COURSE_FILE
     try:
-        st = path.stat()
-        key = (str(path), st.st_mtime_ns, st.st_size)
+        files = [path, *sorted(path.parent.glob(f"solutions/*/{EXERCISE_FILE}"))]
+        key = tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
     except OSError:
         return load_course(path)  # its error names the file
     if key not in _courses:

@@ -215,8 +215,5 @@ def test_the_pipeline_types_and_the_config_module_import_neither_torch_nor_numpy
         "torch": False, "numpy": False, "autograder.cases.registry": False}
 
 
-@pytest.mark.xfail(strict=True, reason="course.py's _check_layout asks cases.registry for each exercise's "
-                                       "spec, which imports every case module and torch: the layout branch "
-                                       "(issue 10 item 1) gives exercises a light definition")
 def test_loading_course_yml_does_not_import_torch():
     assert _loaded_after("from autograder.course import load_course\nload_course('course.yml')")["torch"] is False
