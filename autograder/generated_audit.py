@@ -139,9 +139,10 @@ def _call_of(item) -> str:
 
 def render_text(audit: GeneratedAudit, *, width: int = 80) -> str:
     seeds = ", ".join(map(str, audit.seeds))
-    lines = [f"Generated mutants of the references, graded at seed {seeds}",
-             f"({audit.probes} probe inputs per exercise; "
-             + (f"a sample of {audit.sample} mutants per exercise)" if audit.sample else "every mutant)"), ""]
+    what = f"a sample of {audit.sample} mutants per exercise" if audit.sample else "every mutant"
+    lines = textwrap.wrap(f"Generated mutants of the references ({what}), graded at seed {seeds}; "
+                          f"equivalent ones (same as torch on {audit.probes} probe inputs per exercise) are left "
+                          "out, and listed by --format json.", width) + [""]
     head = f"{'exercise':<11}{'mutants':>8}{'sampled':>8}{'equiv':>7}{'bugs':>6}{'caught':>8}{'survive':>8}{'seconds':>9}"
     lines += [head, "-" * len(head)]
     totals = [0] * 6

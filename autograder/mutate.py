@@ -294,8 +294,9 @@ def _expression_replacements(node: ast.AST, parents, scope: _Scope) -> Iterator[
             isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts):  # not ("name", value)
         for i in range(len(node.elts) - 1):
             elts = list(node.elts)
-            elts[i], elts[i + 1] = elts[i + 1], elts[i]
-            yield _paren(ast.Tuple(elts, ast.Load())), "swap"
+            if ast.dump(elts[i]) != ast.dump(elts[i + 1]):
+                elts[i], elts[i + 1] = elts[i + 1], elts[i]
+                yield _paren(ast.Tuple(elts, ast.Load())), "swap"
     if isinstance(node, ast.IfExp):
         for value in (True, False):
             yield _paren(ast.IfExp(ast.Constant(value), node.body, node.orelse)), "branch"
@@ -317,8 +318,9 @@ def _call_replacements(node: ast.Call) -> Iterator[tuple[str, str]]:
             isinstance(func, ast.Name) and func.id == "isinstance"):
         for i in range(len(node.args) - 1):
             args = list(node.args)
-            args[i], args[i + 1] = args[i + 1], args[i]
-            yield ast.unparse(ast.Call(func, args, node.keywords)), "args"
+            if ast.dump(args[i]) != ast.dump(args[i + 1]):  # f(p, p) swapped is f(p, p)
+                args[i], args[i + 1] = args[i + 1], args[i]
+                yield ast.unparse(ast.Call(func, args, node.keywords)), "args"
     if isinstance(func, ast.Attribute) and func.attr in _IN_PLACE:
         yield ast.unparse(ast.Call(ast.Attribute(func.value, func.attr + "_", ast.Load()), node.args,
                                    node.keywords)), "inplace"

@@ -9,6 +9,8 @@ def _conv(rng, channels_last: bool):
     c_weight = c if rng.random() > 0.06 else c + 1
     unbatched = not channels_last and rng.random() < 0.25
     shape = (n, length, c) if channels_last else ((c, length) if unbatched else (n, c, length))
+    if rng.random() < 0.03:  # a dimension too few or too many
+        shape = shape[1:] if channels_last or rng.random() < 0.5 else (1, *shape)
     bias = None
     if rng.random() < 0.5:
         bias = tensor(rng, (o if rng.random() > 0.05 else o + 1,))

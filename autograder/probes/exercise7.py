@@ -12,9 +12,12 @@ def conv2d(rng):
     n = num(rng, 1, 2)
     hw = (num(rng, 1, 6), num(rng, 1, 6))
     shape = (c, *hw) if rng.random() < 0.2 else (n, c, *hw)
+    if rng.random() < 0.03:  # a dimension too few or too many
+        shape = hw if rng.random() < 0.5 else (1, n, c, *hw)
     c_weight = c // g if rng.random() > 0.04 else c // g + 1
     padding = one_of(rng, ("same", "valid", "int", "int", "int"))
-    return maybe(rng, {"x": tensor(rng, shape), "weight": tensor(rng, (o, c_weight, kh, kw)),
+    weight_shape = (o, c_weight, kh, kw) if rng.random() > 0.02 else (o, c_weight, kh)
+    return maybe(rng, {"x": tensor(rng, shape), "weight": tensor(rng, weight_shape),
                        "bias": tensor(rng, (o,)) if rng.random() < 0.5 else None,
                        "stride": pair_or_int(rng, 1, 3, bad=(0,)),
                        "padding": pair_or_int(rng, 0, 2, bad=(-1,)) if padding == "int" else padding,

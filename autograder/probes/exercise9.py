@@ -1,5 +1,7 @@
 """exercise9 probes: conv1d's backward for batches, channels, filters, stride, padding (int, 'same',
 'valid'), dilation; grad_output of the output's shape (or, now and then, of a wrong one)."""
+import warnings
+
 import torch.nn.functional as F
 
 from autograder.probes import maybe, num, one_of, tensor
@@ -12,7 +14,9 @@ def conv1d_backward(rng):
     padding = one_of(rng, ("same", "valid", "int", "int", "int"))
     p = num(rng, 0, 3, bad=(-1,)) if padding == "int" else padding
     try:
-        shape = tuple(F.conv1d(x, weight, None, s, p, d).shape)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # 'same' with an even kernel: torch says it copies
+            shape = tuple(F.conv1d(x, weight, None, s, p, d).shape)
     except (RuntimeError, ValueError):
         shape = (n, o, 1)
     if rng.random() < 0.04:
