@@ -140,7 +140,7 @@ def _call_of(item) -> str:
 def render_text(audit: GeneratedAudit, *, width: int = 80) -> str:
     seeds = ", ".join(map(str, audit.seeds))
     what = f"a sample of {audit.sample} mutants per exercise" if audit.sample else "every mutant"
-    lines = textwrap.wrap(f"Generated mutants of the references ({what}), graded at seed {seeds}; "
+    lines = textwrap.wrap(f"Generated mutants of the references ({what}), graded at seed{'s' if len(audit.seeds) > 1 else ''} {seeds}; "
                           f"equivalent ones (same as torch on {audit.probes} probe inputs per exercise) are left "
                           "out, and listed by --format json.", width) + [""]
     head = f"{'exercise':<11}{'mutants':>8}{'sampled':>8}{'equiv':>7}{'bugs':>6}{'caught':>8}{'survive':>8}{'seconds':>9}"
@@ -165,11 +165,12 @@ def render_text(audit: GeneratedAudit, *, width: int = 80) -> str:
                                   break_long_words=True, break_on_hyphens=False)
     for e in audit.exercises:
         if not e.reference_ok:
-            lines += ["", f"{e.exercise}: the reference itself lost points "
-                          f"({', '.join(f'{s:g}' for s in e.reference_scores)} of {e.max_score:g})"]
+            lines += [""] + textwrap.wrap(f"{e.exercise}: the reference itself lost points "
+                                          f"({', '.join(f'{s:g}' for s in e.reference_scores)} of {e.max_score:g})",
+                                          width)
         if e.dropped:
-            lines += ["", f"{e.exercise}: the reference disagrees with torch on {len(e.dropped)} probe(s), "
-                          "left out; the first:"]
+            lines += [""] + textwrap.wrap(f"{e.exercise}: the reference disagrees with torch on {len(e.dropped)} "
+                                          "probe(s), left out; the first:", width)
             lines += wrap.wrap(e.dropped[0])
         if e.survivors:
             lines += ["", f"{e.exercise}: survivors (full marks)"]

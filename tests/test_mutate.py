@@ -147,6 +147,34 @@ def test_a_mutant_that_loops_forever_is_a_bug_and_does_not_stop_the_others(cours
     assert labels[1].message == "ran past 8 s on the probes"
 
 
+# --- the report ----------------------------------------------------------------------------------
+
+
+def test_the_text_report_fits_80_columns_and_the_json_report_says_the_same():
+    from autograder.classify_mutants import Label
+    from autograder.generated_audit import ExerciseAudit, GeneratedAudit, Graded, render_json, render_text
+
+    m = Mutant("exercise7/L99-var2", "exercise7", "conv2d", 99, "var", "line 99: " + "very_long_name + " * 6, "")
+    caught = Mutant("exercise7/L12-op1", "exercise7", "conv2d", 12, "op", "line 12: a // b -> (a / b)", "")
+    same = Mutant("exercise7/L13-op1", "exercise7", "conv2d", 13, "op", "line 13: a + 0 -> a - 0", "")
+    survivor = Label(m, "bug", 3, "conv2d(x=tensor([[[[" + "1.0, " * 40 + "]]]]), stride=(1, 2))", "failed: " * 30)
+    labels = (survivor, Label(caught, "bug", 0, "conv2d(x=...)", "failed"), Label(same, "equivalent"))
+    graded = (Graded(survivor, (10.0, 9.5), 10.0), Graded(labels[1], (2.0, 2.0), 10.0))
+    ex = ExerciseAudit("exercise7", 441, 3, labels, graded, (10.0, 10.0), 10.0, 600, ("conv2d(" + "x, " * 40 + ")",),
+                       1.0, 2.0)
+    audit = GeneratedAudit((20261121, 1), 600, 3, (ex,))
+    text = render_text(audit)
+    assert max(len(line) for line in text.splitlines()) <= 80, text
+    assert "exercise7/L99-var2" in text and "full marks at seed 20261121" in text and "L12-op1" not in text
+    assert "1 of 2 real bugs lose points (mutation score 50%)" in text
+    assert not audit.ok
+    data = json.loads(render_json(audit))
+    (e,) = data["exercises"]
+    assert data["survivors"] == 1 and data["bugs"] == 2 and data["ok"] is False
+    assert [s["id"] for s in e["survivors"]] == ["exercise7/L99-var2"] and e["survivors"][0]["seeds"] == [20261121]
+    assert [q["id"] for q in e["equivalent"]] == ["exercise7/L13-op1"] and e["caught"] == 1
+
+
 # --- end to end ----------------------------------------------------------------------------------
 
 
