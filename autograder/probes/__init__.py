@@ -18,7 +18,15 @@ import numpy as np
 
 def probes(name: str, *, count: int, seed: int = 0) -> list[tuple[str, dict[str, Any]]]:
     """`count` probes spread evenly over the exercise's functions, smallest first."""
-    module = importlib.import_module(f"autograder.probes.{name}")
+    try:
+        module = importlib.import_module(f"autograder.probes.{name}")
+    except ModuleNotFoundError as e:
+        if e.name != f"autograder.probes.{name}":
+            raise
+        from autograder.course import CourseError
+
+        raise CourseError(f"{name} has no probe inputs (autograder/probes/{name}.py): it cannot be mutation-tested") \
+            from None
     draws = module.DRAWS
     rng = np.random.default_rng([seed, len(name), sum(name.encode())])
     out = []
