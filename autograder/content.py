@@ -31,6 +31,7 @@ CONFIG = "exercise.yml"
 CASES = "cases"  # cases.py
 MUTANTS = "mutants"  # mutants.py
 SUBMISSIONS = "submissions.yml"
+PROBES = "probes"  # probes.py: inputs for classifying generated mutants (grade audit --generated)
 # what the student's own `grade` needs of a folder (release.py): its config and its cases; never the
 # reference, the mutants (near-copies of it) or the wrong submissions (edits of it)
 STUDENT_NEEDS = (CONFIG, f"{CASES}.py")
@@ -71,6 +72,11 @@ class ExerciseDefinition:
     def cases(self):
         """The folder's cases.py as a module (what its SPEC is built from, e.g. exercise8's speed_credit)."""
         return _module(self, CASES)
+
+    @property
+    def probes(self):
+        """The folder's probes.py (DRAWS), for mutation testing; a CourseError where there is none."""
+        return _module(self, PROBES)
 
     @property
     def mutants(self) -> "tuple[Mutant, ...]":
@@ -154,9 +160,11 @@ def _package(solutions: Path) -> str:
 def _module(ex: ExerciseDefinition, kind: str):
     path = ex.folder / f"{kind}.py"
     if not path.is_file():
-        raise CourseError(f"{path}: missing: every exercise folder has a {kind}.py (docs/authoring.md)")
+        why = ("it cannot be mutation-tested (docs/mutation.md)" if kind == PROBES
+               else "every exercise folder has one (docs/authoring.md)")
+        raise CourseError(f"{path}: missing: {why}")
     module = importlib.import_module(f"{ex.package}.{ex.name}.{kind}")
-    wanted = "SPEC" if kind == CASES else "MUTANTS"
+    wanted = {CASES: "SPEC", MUTANTS: "MUTANTS", PROBES: "DRAWS"}[kind]
     if not hasattr(module, wanted):
         raise CourseError(f"{path}: defines no {wanted} (docs/authoring.md)")
     return module
