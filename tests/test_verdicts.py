@@ -49,3 +49,31 @@ def test_sizes_returned_in_an_integer_array_tensor_or_list_get_full_marks(tmp_pa
     text = "import numpy as np\nimport torch\n" + text
     report = _graded(tmp_path, "exercise1", text)
     assert report["score"] == report["max_score"], [(c["name"], c["message"]) for c in report["concepts"]]
+
+
+def test_the_exercise1_reference_sizes_pooling_as_torch_does_over_a_whole_grid():
+    """Ceil mode keeps a last window that overhangs the end if it starts inside: (L=5, K=3, s=3,
+    d=3) gives 1 in F.max_pool1d though the dilated kernel spans 7 (found by grade audit --generated)."""
+    import importlib.util
+    import itertools
+
+    import torch
+    import torch.nn.functional as F
+
+    spec = importlib.util.spec_from_file_location("exercise1_reference", ROOT / "solutions" / "exercise1" / "exercise1.py")
+    reference = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(reference)
+    wrong = []
+    for length, k, s, p, d, ceil in itertools.product(range(1, 9), range(1, 5), range(1, 5), range(3), range(1, 4),
+                                                      (False, True)):
+        try:
+            torch_says = F.max_pool1d(torch.zeros(1, 1, length), k, s, p, d, ceil).shape[-1]
+        except RuntimeError:
+            torch_says = None
+        try:
+            ours = reference.pool_output_length(length, k, s, p, d, ceil)
+        except ValueError:
+            ours = None
+        if ours != torch_says:
+            wrong.append((length, k, s, p, d, ceil, torch_says, ours))
+    assert wrong == []

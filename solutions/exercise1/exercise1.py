@@ -89,13 +89,11 @@ def pool_output_length(length, kernel_size, stride=None, padding=0, dilation=1, 
         raise ValueError(f"padding {padding} must be at most half the kernel size {kernel_size}")
     span = dilation * (kernel_size - 1) + 1
     room = length + 2 * padding - span
-    if room < 0:
-        raise ValueError(f"kernel spans {span} but the padded input has only {length + 2 * padding} positions")
-    if not ceil_mode:
-        return room // stride + 1
-    out = -(-room // stride) + 1  # ceiling division
-    if (out - 1) * stride >= length + padding:  # last window starts in the right padding
+    out = (room + (stride - 1 if ceil_mode else 0)) // stride + 1  # ceil mode: the division rounded up
+    if ceil_mode and (out - 1) * stride >= length + padding:  # last window starts in the right padding
         out -= 1
+    if out < 1:  # (in ceil mode one window may overhang the end: PyTorch keeps it if it starts inside)
+        raise ValueError(f"kernel spans {span} but the padded input has only {length + 2 * padding} positions")
     return out
     ### END SOLUTION
 
