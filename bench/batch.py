@@ -201,6 +201,12 @@ def by_size(work: Path, sizes: list[int], jobs: int) -> dict[int, dict]:
         make_class(work / f"ex1-{n}" / "subs", n)
         runs[n] = grade_batch(work / f"ex1-{n}" / "subs", work / f"ex1-{n}" / "gb.db", jobs, ["exercise1"])
         line(f"{n:>4} students", runs[n])
+    if sizes:
+        kinds = {f"student{i + 1:02d}": PATTERN[i % len(PATTERN)] for i in range(sizes[-1])}
+        per = {s: t for (s, _), t in runs[sizes[-1]]["per_job"].items()}
+        correct = statistics.median(per[s] for s, k in kinds.items() if k == "correct")
+        hung = statistics.median(per[s] for s, k in kinds.items() if k == "infinite-loop")
+        print(f"  one submission (worker seconds): correct {correct:.2f} s, infinite loop {hung:.2f} s")
     if len(sizes) >= 2:
         xs, ys = sizes, [runs[n]["seconds"] for n in sizes]
         mx, my = statistics.fmean(xs), statistics.fmean(ys)
