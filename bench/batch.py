@@ -269,6 +269,7 @@ def on_cluster(work: Path, n: int, local: dict | None, jobs: int, exercises: lis
         local = grade_batch(folder / "subs", folder / "gb.db", jobs, exercises)
         line("local", local)
     os.environ["PYTHONPATH"] = os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
+    sys.path.insert(0, str(ROOT))  # Dask starts its workers with this sys.path: this checkout's autograder
     started = time.perf_counter()
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
                       memory_limit=0) as cluster:
