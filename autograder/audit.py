@@ -20,9 +20,9 @@ from autograder.cases import registry
 from autograder.cases.spec import ExerciseSpec
 from autograder.course import Course
 from autograder.mutants import mutants_for
-from autograder.mutants.base import Mutant, as_student, call_in_process, one_thread
+from autograder.mutants.base import Mutant, as_student, call_in_process
+from autograder.pipeline import Outcome, Submission, one_thread
 from autograder.report import ExerciseReport
-from autograder.sandbox.runner import Outcome, Submission
 
 
 @dataclass

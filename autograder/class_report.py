@@ -13,9 +13,10 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from autograder.gradebook import Gradebook
+from autograder.pipeline import STATUS_MISCONCEPTION, Status
 
 # ids that are outcomes, not misconceptions: they go to "needs help", not to the bar chart
-OUTCOMES = {"crash", "timeout", "not-implemented", "forbidden"}
+OUTCOMES = set(STATUS_MISCONCEPTION.values())
 MAX_HEATMAP_STUDENTS = 120
 HELP_ROWS = 15
 
@@ -190,7 +191,7 @@ def _exercise_table(results) -> str:
         rs = by_ex[name]
         scores = [r.score for r in rs]
         full = sum(r.score >= r.max_score for r in rs)
-        trouble = sum(r.status in ("crash", "timeout") for r in rs)
+        trouble = sum(r.status in (Status.CRASH, Status.TIMEOUT) for r in rs)
         rows.append(f"<tr><td>{_e(name)}</td><td class=num>{len(rs)}</td><td class=num>{statistics.mean(scores):.2f}</td>"
                     f"<td class=num>{statistics.median(scores):.2f}</td><td class=num>{min(scores):g}</td>"
                     f"<td class=num>{rs[0].max_score:g}</td><td class=num>{full}</td><td class=num>{trouble}</td></tr>")
@@ -218,7 +219,7 @@ def _help_table(results) -> str:
     for r in results:
         totals[r.student][0] += r.score
         totals[r.student][1] += r.max_score
-        if r.status in ("crash", "timeout"):
+        if r.status in (Status.CRASH, Status.TIMEOUT):
             trouble[r.student].append(f"{r.exercise}: {r.status}")
             reproduce.setdefault(r.student, r.reproduce)
         elif r.score < r.max_score:

@@ -45,6 +45,8 @@ def grade_parser() -> argparse.ArgumentParser:
     p.add_argument("--student", metavar="ID", help="the student's id, part of the secret seed (CI routes)")
     p.add_argument("--format", default="text", choices=FORMATS)
     p.add_argument("--output", type=Path, help="write the report to this file instead of standard output")
+    p.add_argument("--summary", type=Path, metavar="FILE",
+                   help="also append a Markdown summary (one row per concept) to FILE, e.g. $GITHUB_STEP_SUMMARY")
     p.add_argument("--course", type=Path, help="the course folder or its course.yml (default: found from here)")
     return p
 
@@ -113,4 +115,9 @@ def grade(args: argparse.Namespace) -> int:
     from autograder.output import write_report
 
     write_report(report, args.format, args.output)
+    if args.summary is not None:
+        from autograder.output import append_text
+        from autograder.render.github import summary
+
+        append_text(summary(report), args.summary)
     return EXIT_FULL if report.score >= report.max_score else EXIT_LOST

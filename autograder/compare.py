@@ -6,42 +6,15 @@ array wants bools. A result of the wrong kind is wrong, never converted into poi
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from autograder.cases.space import Invalid
-from autograder.sandbox.runner import Outcome
+# STATUS_ORDER and Verdict are also what the exercises' own judges import from here
+from autograder.pipeline import (NOT_ARITHMETIC, STATUS_MISCONCEPTION, STATUS_ORDER, Outcome,  # noqa: F401
+                                 Status, Tolerance, Verdict)
 from autograder.sandbox.wire import TaggedArray, Unsupported
-
-# worst first: the status a concept reports is the worst among its cases
-STATUS_ORDER = ("not-implemented", "forbidden", "timeout", "crash", "failed", "passed")
-
-
-@dataclass(frozen=True)
-class Tol:
-    rtol: float = 1e-5
-    atol: float = 1e-6
-
-
-@dataclass(frozen=True)
-class Verdict:
-    status: str
-    message: str = ""
-    misconception: str | None = None
-    got: Any = None  # the student's value in the expected's kind, when it could be read so
-    credit: float | None = None  # share of the case's points; None: 1 if passed else 0
-
-    @property
-    def passed(self) -> bool:
-        return self.status == "passed"
-
-    @property
-    def earned(self) -> float:
-        if self.credit is not None:
-            return self.credit
-        return 1.0 if self.passed else 0.0
 
 
 class KindError(ValueError):
@@ -83,7 +56,7 @@ def normalize(value: Any, like: Any) -> Any:
     raise TypeError(f"unknown expected kind {type(like).__name__}")
 
 
-def close(got: Any, expected: Any, tol: Tol) -> bool:
+def close(got: Any, expected: Any, tol: Tolerance) -> bool:
     """Both normalized to the expected's kind."""
     if isinstance(expected, tuple):
         return all(close(g, e, tol) for g, e in zip(got, expected))
@@ -96,39 +69,36 @@ def close(got: Any, expected: Any, tol: Tol) -> bool:
     return got == expected
 
 
-def judge(expected: Any, outcome: Outcome, tol: Tol) -> Verdict:
+def judge(expected: Any, outcome: Outcome, tol: Tolerance) -> Verdict:
     """One case's verdict. `expected` is the oracle's value or an Invalid."""
-    if outcome.status in ("not-implemented", "forbidden", "timeout"):
-        ids = {"not-implemented": "not-implemented", "forbidden": "forbidden-call", "timeout": "timeout"}
-        return Verdict(outcome.status, outcome.message, ids[outcome.status])
-    if outcome.status == "crash":
-        return Verdict("crash", outcome.message, "crash")
+    if outcome.status in NOT_ARITHMETIC:
+        return Verdict(outcome.status, outcome.message, STATUS_MISCONCEPTION[outcome.status])
     if isinstance(expected, Invalid):
-        if outcome.status == "raised" and outcome.error == "ValueError":
-            return Verdict("passed")
-        if outcome.status == "raised":
-            return Verdict("failed", f"raised {outcome.error} for an invalid configuration ({expected}); "
-                                     f"raise ValueError with a message that says what is wrong", "no-validation")
-        return Verdict("failed", f"returned a value for an invalid configuration ({expected}); "
-                                 f"it must raise ValueError", "no-validation")
-    if outcome.status == "raised":
+        if outcome.status == Status.RAISED and outcome.error == "ValueError":
+            return Verdict(Status.PASSED)
+        if outcome.status == Status.RAISED:
+            return Verdict(Status.FAILED, f"raised {outcome.error} for an invalid configuration ({expected}); "
+                                            f"raise ValueError with a message that says what is wrong", "no-validation")
+        return Verdict(Status.FAILED, f"returned a value for an invalid configuration ({expected}); "
+                                        f"it must raise ValueError", "no-validation")
+    if outcome.status == Status.RAISED:
         what = "raised ValueError on a valid configuration" if outcome.error == "ValueError" else "raised"
-        return Verdict("crash", f"{what}:\n{outcome.message}", "crash")
+        return Verdict(Status.CRASH, f"{what}:\n{outcome.message}", STATUS_MISCONCEPTION[Status.CRASH])
     if outcome.changed:
         names = ", ".join(outcome.changed)
-        return Verdict("failed", f"changed its input {names} in place; the caller's tensors must stay as they were "
-                                 f"(use out-of-place operations: x.transpose(1, 2), not x.transpose_(1, 2); "
-                                 f"x = x + 1, not x += 1; or work on x.clone())", "input-changed")
+        return Verdict(Status.FAILED, f"changed its input {names} in place; the caller's tensors must stay as they "
+                                      f"were (use out-of-place operations: x.transpose(1, 2), not x.transpose_(1, 2); "
+                                      f"x = x + 1, not x += 1; or work on x.clone())", "input-changed")
     try:
         got = normalize(outcome.value, expected)
     except KindError as e:
-        return Verdict("failed", str(e), "wrong-shape" if isinstance(e, ShapeError) else None)
+        return Verdict(Status.FAILED, str(e), "wrong-shape" if isinstance(e, ShapeError) else None)
     if close(got, expected, tol):
-        return Verdict("passed", got=got)
-    return Verdict("failed", difference(got, expected, tol), None, got=got)
+        return Verdict(Status.PASSED, got=got)
+    return Verdict(Status.FAILED, difference(got, expected, tol), None, got=got)
 
 
-def difference(got: Any, expected: Any, tol: Tol) -> str:
+def difference(got: Any, expected: Any, tol: Tolerance) -> str:
     """One line on where and how much the values differ."""
     if isinstance(expected, tuple):
         for k, (g, e) in enumerate(zip(got, expected)):
@@ -204,6 +174,3 @@ def _kind(value: Any) -> str:
         return "None"
     return f"a {type(value).__name__}"
 
-
-def worst(statuses) -> str:
-    return min(statuses, key=STATUS_ORDER.index, default="passed")

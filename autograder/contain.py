@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Callable
 
 from autograder.course import Course
+from autograder.pipeline import STATUS_MISCONCEPTION, Status
 from autograder.report import ConceptReport, ExerciseReport
 from autograder.safe_text import one_line, safe_text
 
@@ -21,7 +22,8 @@ def crash_report(course: Course, name: str, seed: int, reproduce: str, why: str)
     """Every concept of the exercise at 0 points, status crash, `why` as its message and note."""
     ex = course.exercise(name)
     why = safe_text(why, cap=500)
-    concepts = tuple(ConceptReport(c, 0.0, cfg.points, 0, cfg.cases, "crash", "crash", why, hint=cfg.hint)
+    concepts = tuple(ConceptReport(c, 0.0, cfg.points, 0, cfg.cases, Status.CRASH, STATUS_MISCONCEPTION[Status.CRASH],
+                                   why, hint=cfg.hint)
                      for c, cfg in ex.concepts.items())
     return ExerciseReport(name, ex.title, seed, 0.0, ex.points, concepts, reproduce, notes=(why,))
 
@@ -40,9 +42,17 @@ def contained(course: Course, name: str, seed: int, reproduce: str,
         return crash_report(course, name, seed, reproduce, GRADER_FAILED.format(one_line(e)))
 
 
+def missing_report(course: Course, name: str, seed: int, reproduce: str, why: str) -> ExerciseReport:
+    """Every concept of the exercise at 0 points, status not-implemented: `why` says what is missing."""
+    ex = course.exercise(name)
+    stub = Status.NOT_IMPLEMENTED
+    concepts = tuple(ConceptReport(c, 0.0, cfg.points, 0, cfg.cases, stub, STATUS_MISCONCEPTION[stub],
+                                   f"not submitted: {why}", hint=cfg.hint) for c, cfg in ex.concepts.items())
+    return ExerciseReport(name, ex.title, seed, 0.0, ex.points, concepts, reproduce, notes=(f"not submitted: {why}",))
+
+
 def unreadable_report(course: Course, name: str, seed: int, reproduce: str, error: Exception) -> ExerciseReport:
     """A submission that is missing (not submitted: 0, not-implemented) or refused (crash, with its reason)."""
-    from autograder.grading import missing_report
     from autograder.submission import SubmissionRefused
 
     if isinstance(error, SubmissionRefused):

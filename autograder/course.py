@@ -12,6 +12,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from autograder.pipeline import Tolerance
+
 COURSE_FILE = "course.yml"
 
 
@@ -21,11 +23,6 @@ class CourseError(Exception):
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Tolerance(_Frozen):
-    rtol: float = Field(1e-5, ge=0)
-    atol: float = Field(1e-6, ge=0)
 
 
 class Concept(_Frozen):

@@ -1,13 +1,14 @@
 """Name what went wrong in a failing concept.
 
-The grader keeps each misconception of shared/misconceptions.md as a mutant (autograder/mutants/).
-When a concept fails, the exercise's mutants for the functions involved run here, in the grader's
-process (they are ours), on the same failing cases. A misconception explains a case when one of its
-mutants' result on that very case equals the student's (within the tolerance) while PyTorch's does
-not. The one explaining the most failing cases is named (ties: the example shown, then declared
-order), with its explanation and the line that differs. When none does, the message says so and
-describes the pattern of the difference instead (localise.py). Statuses that are not mistakes in
-the code's arithmetic (not-implemented, forbidden, timeout, crash) keep their own ids and messages.
+The grader keeps each misconception it knows as a mutant (autograder/mutants/: an id, an
+explanation and the line that differs). When a concept fails, the exercise's mutants for the
+functions involved run here, in the grader's process (they are ours), on the same failing cases.
+A misconception explains a case when one of its mutants' result on that very case equals the
+student's (within the tolerance) while PyTorch's does not. The one explaining the most failing
+cases is named (ties: the example shown, then declared order), with its explanation and the line
+that differs. When none does, the message says so and describes the pattern of the difference
+instead (localise.py). Statuses that are not mistakes in the code's arithmetic (not-implemented,
+forbidden, timeout, crash) keep their own ids and messages.
 """
 from __future__ import annotations
 
@@ -17,16 +18,14 @@ from typing import Any, Sequence
 import numpy as np
 
 from autograder import localise
-from autograder.compare import KindError, Tol, close, judge, normalize
+from autograder.cases.space import Case
+from autograder.cases.spec import ExerciseSpec
+from autograder.compare import KindError, close, judge, normalize
 from autograder.mutants import mutants_for
-from autograder.mutants.base import Mutant, call_in_process, one_thread
-from autograder.sandbox.runner import Outcome
+from autograder.mutants.base import Mutant, call_in_process
+from autograder.pipeline import COMPARABLE, NOT_ARITHMETIC, Outcome, Status, Tolerance, Trial, one_thread
 from autograder.sandbox.wire import TaggedArray
 
-# verdict statuses that say what happened better than any mutant could
-OWN_STATUS = ("not-implemented", "forbidden", "timeout", "crash")
-# outcomes that a mutant can reproduce: a value, or an exception raised by the function itself
-COMPARABLE = ("returned", "raised")
 MAX_TRIALS = 16  # failing cases examined per concept: bounds the mutants' runs in the grader
 
 
@@ -36,10 +35,10 @@ class Diagnosis:
     message: str
 
 
-def diagnose(spec, failing: Sequence[Any], smallest: Any, tol: Tol) -> Diagnosis:
+def diagnose(spec: ExerciseSpec, failing: Sequence[Trial], smallest: Trial, tol: Tolerance) -> Diagnosis:
     """`failing`: the concept's failing trials, smallest first; `smallest`: the shrunk one to show."""
     verdict = smallest.verdict
-    if verdict.status in OWN_STATUS:
+    if verdict.status in NOT_ARITHMETIC:  # they say what happened better than any mutant could
         return Diagnosis(verdict.misconception, verdict.message)
     if judge(smallest.expected, smallest.outcome, tol).passed:  # right values, failed on its space's own judge (speed)
         return Diagnosis(None, verdict.message)
@@ -60,7 +59,7 @@ def diagnose(spec, failing: Sequence[Any], smallest: Any, tol: Tol) -> Diagnosis
     return Diagnosis(verdict.misconception, _unexplained(smallest, bool(mutants), tol))
 
 
-def explained(mutants: Sequence[Mutant], trials: Sequence[Any], tol: Tol) -> dict[str, set[int]]:
+def explained(mutants: Sequence[Mutant], trials: Sequence[Trial], tol: Tolerance) -> dict[str, set[int]]:
     """misconception id -> indices of the trials one of its mutants reproduces (and PyTorch does not)."""
     hits: dict[str, set[int]] = {}
     for i, t in enumerate(trials):
@@ -73,7 +72,7 @@ def explained(mutants: Sequence[Mutant], trials: Sequence[Any], tol: Tol) -> dic
     return hits
 
 
-def matches(trial: Any, mutant: Mutant, tol: Tol) -> bool:
+def matches(trial: Trial, mutant: Mutant, tol: Tolerance) -> bool:
     """Does the mutant, run on this trial's own case, do what the student's code did?"""
     if mutant.function != trial.case.function:
         return False
@@ -83,16 +82,16 @@ def matches(trial: Any, mutant: Mutant, tol: Tol) -> bool:
     return agrees(trial.outcome, theirs, trial.expected, tol)
 
 
-def mutant_outcome(mutant: Mutant, case: Any) -> Outcome:
+def mutant_outcome(mutant: Mutant, case: Case) -> Outcome:
     return call_in_process(mutant.impl, case.call)
 
 
-def agrees(student: Outcome, mutant: Outcome, expected: Any, tol: Tol) -> bool:
+def agrees(student: Outcome, mutant: Outcome, expected: Any, tol: Tolerance) -> bool:
     """The two outcomes are the same: the same exception type, or values equal within tolerance
     (read in the expected's kind, each keeping its own shape, so a wrong shape can agree too)."""
     if student.status != mutant.status or student.status not in COMPARABLE:
         return False
-    if student.status == "raised":
+    if student.status == Status.RAISED:
         return student.error == mutant.error
     like = localise.template(expected, mutant.value)
     try:
@@ -106,7 +105,7 @@ def agrees(student: Outcome, mutant: Outcome, expected: Any, tol: Tol) -> bool:
     return close(ours, theirs, tol)
 
 
-def same_raw(a: Any, b: Any, tol: Tol) -> bool:
+def same_raw(a: Any, b: Any, tol: Tolerance) -> bool:
     """Plain decoded values equal in type, shape and value (floats within tolerance)."""
     if isinstance(a, TaggedArray) and isinstance(b, TaggedArray):
         x, y = a.array, b.array
@@ -124,8 +123,8 @@ def same_raw(a: Any, b: Any, tol: Tol) -> bool:
     return a == b
 
 
-def _named(mid: str, mutants: Sequence[Mutant], smallest: Any, count: int, total: int, in_shown: bool,
-           tol: Tol) -> str:
+def _named(mid: str, mutants: Sequence[Mutant], smallest: Trial, count: int, total: int, in_shown: bool,
+           tol: Tolerance) -> str:
     same = [m for m in mutants if m.id == mid]
     mutant = next((m for m in same if m.function == smallest.case.function), same[0])
     parts = [mutant.explanation]
@@ -142,12 +141,15 @@ def _named(mid: str, mutants: Sequence[Mutant], smallest: Any, count: int, total
     return "\n".join(parts)
 
 
-def _unexplained(smallest: Any, known: bool, tol: Tol) -> str:
+def _unexplained(smallest: Trial, known: bool, tol: Tolerance) -> str:
     verdict = smallest.verdict
     head = ("None of the mistakes the grader knows for this function gives your results."
             if known else "")
     where = ""
-    if smallest.outcome.status == "returned":
+    if smallest.outcome.status == Status.RETURNED:
         where = localise.describe(smallest.expected, smallest.outcome.value, tol)
     parts = [p for p in (head, verdict.message, where) if p]
-    return "\n".join(dict.fromkeys(parts))
+    kept = {}  # "12 of 12 values differ" once, with or without its period
+    for p in parts:
+        kept.setdefault(p.rstrip("."), p)
+    return "\n".join(kept.values())

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from autograder.compare import worst
-from autograder.report import ConceptReport, CourseReport, Example, ExerciseReport
+from autograder.pipeline import worst
+from autograder.report import CourseReport, ExerciseReport, exercise_dict, exercise_from_dict
 
 SCHEMA_VERSION = 1
 SCHEMA = """
@@ -101,8 +101,6 @@ class Gradebook:
 
     def record(self, student: str, report: ExerciseReport, *, seconds: float) -> None:
         """One exercise's result and its concepts, in one transaction (all or nothing)."""
-        from autograder.render.json import exercise_dict
-
         status = worst(c.status for c in report.concepts)
         blob = json.dumps(exercise_dict(report), sort_keys=True, allow_nan=False)
         with self._transaction():
@@ -173,14 +171,3 @@ class Gradebook:
         except OSError as e:
             raise GradebookError(f"{path}: cannot write: {e.strerror or e}") from None
         return len(rows)
-
-
-def exercise_from_dict(d: dict) -> ExerciseReport:
-    concepts = tuple(
-        ConceptReport(name=c["name"], score=c["score"], max_score=c["max_score"], passed=c["passed"],
-                      total=c["total"], status=c["status"], misconception=c.get("misconception"),
-                      message=c.get("message", ""), hint=c.get("hint", ""),
-                      example=Example(**c["example"]) if c.get("example") else None)
-        for c in d["concepts"])
-    return ExerciseReport(d["exercise"], d["title"], d["seed"], d["score"], d["max_score"], concepts,
-                          d["reproduce"], tuple(d.get("notes", ())))

@@ -8,32 +8,21 @@ from __future__ import annotations
 import secrets
 import time
 import weakref
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from autograder import case_limits, diagnose, shrink
+from autograder import case_limits, crashes, diagnose, shrink
 from autograder.cases import registry
 from autograder.cases.space import Case, Invalid
 from autograder.cases.spec import ExerciseSpec
-from autograder.compare import Tol, Verdict, judge, worst
+from autograder.compare import judge
 from autograder.course import Course
+from autograder.pipeline import Outcome, Runner, Status, Submission, Timing, Tolerance, Trial, one_thread, worst
 from autograder.report import ConceptReport, Example, ExerciseReport
-from autograder.sandbox.runner import Outcome, Submission, Timing
-
-
-@dataclass(frozen=True)
-class Trial:
-    """One case run: what torch gives, what the student's code did, and the verdict."""
-
-    case: Case
-    expected: Any
-    outcome: Outcome
-    verdict: Verdict
-
-
-Runner = Callable[[Sequence[Case]], list[Trial]]
+from autograder.result_names import named_items, result_names
+from autograder.show import Shown, value_text
 
 
 def plan(course: Course, name: str, seed: int) -> dict[str, list[Case]]:
@@ -87,8 +76,6 @@ _ORACLE_TIME: dict[tuple, float] = {}
 
 def grade_exercise(course: Course, name: str, submission: Submission, *, seed: int, sandbox,
                    reproduce: str) -> ExerciseReport:
-    from autograder.mutants.base import one_thread
-
     with one_thread():  # oracles and mutants are thousands of tiny torch calls
         return _grade_exercise(course, name, submission, seed=seed, sandbox=sandbox, reproduce=reproduce)
 
@@ -97,7 +84,7 @@ def _grade_exercise(course: Course, name: str, submission: Submission, *, seed: 
                     reproduce: str) -> ExerciseReport:
     ex = course.exercise(name)
     spec = registry.spec(name)
-    tol = Tol(**course.tolerance_for(name).model_dump())
+    tol = course.tolerance_for(name)
     forbidden = course.forbidden_rules(name)
     limits = course.limits_for(name)  # course.yml's per-exercise limits (exercise8's timed case needs more)
     # one budget for the whole exercise: the first run and every shrinking run after it
@@ -107,7 +94,8 @@ def _grade_exercise(course: Course, name: str, submission: Submission, *, seed: 
         expected = [expected_of(spec, c) for c in cases]
         left = deadline - time.monotonic()
         if left <= 0:
-            spent = Outcome("timeout", message=f"not run: the exercise's {limits.time_per_exercise:g} s budget ran out")
+            spent = Outcome(Status.TIMEOUT,
+                            message=f"not run: the exercise's {limits.time_per_exercise:g} s budget ran out")
             outcomes = [spent] * len(cases)
         else:
             outcomes = sandbox.run(submission, [c.call for c in cases], forbidden=forbidden, limits=limits,
@@ -122,7 +110,7 @@ def _grade_exercise(course: Course, name: str, submission: Submission, *, seed: 
             return outcome
         left = deadline - time.monotonic()
         if left <= 0:
-            return replace(outcome, timing=Timing("timeout", message="the exercise's time budget ran out"))
+            return replace(outcome, timing=Timing(Status.TIMEOUT, message="the exercise's time budget ran out"))
         return replace(outcome, timing=time_case(sandbox, submission, spec, case, tol, forbidden=forbidden,
                                                  limits=limits, time_total=left))
 
@@ -135,14 +123,15 @@ def _grade_exercise(course: Course, name: str, submission: Submission, *, seed: 
     for t in trials:
         by_concept[t.case.concept].append(t)
 
-    reports = tuple(_concept_report(concept, ex.concepts[concept], by_concept[concept], spec, tol, run)
+    reports = tuple(_concept_report(concept, ex.concepts[concept], by_concept[concept], spec, tol, run,
+                                    source=course.exercises_dir / ex.file)
                     for concept in ex.concepts)
     score = round(sum(r.score for r in reports), 4)
     return ExerciseReport(exercise=name, title=ex.title, seed=seed, score=score, max_score=ex.points,
                           concepts=reports, reproduce=reproduce)
 
 
-def time_case(sandbox, submission: Submission, spec: ExerciseSpec, case: Case, tol: Tol, **limits) -> Timing:
+def time_case(sandbox, submission: Submission, spec: ExerciseSpec, case: Case, tol: Tolerance, **limits) -> Timing:
     """The case's function and its baseline timed on time_repeats + 1 fresh inputs (the first a
     warm-up), drawn from a secret seed so that nothing can be computed before an input arrives;
     every result is compared with the oracle's."""
@@ -151,38 +140,52 @@ def time_case(sandbox, submission: Submission, spec: ExerciseSpec, case: Case, t
     oracle = spec.oracles[case.function]
 
     def check(k: int, value: Any) -> str:
-        verdict = judge(oracle(**arguments[k]), Outcome("returned", value=value), tol)
+        verdict = judge(oracle(**arguments[k]), Outcome(Status.RETURNED, value=value), tol)
         return "" if verdict.passed else verdict.message
 
     return sandbox.time(submission, case.function, [case.split(a) for a in arguments], baseline=case.call.baseline,
                         check=check, **limits)
 
 
-def _concept_report(concept: str, cfg, trials: list[Trial], spec: ExerciseSpec, tol: Tol, run: Runner) -> ConceptReport:
+def _concept_report(concept: str, cfg, trials: list[Trial], spec: ExerciseSpec, tol: Tolerance, run: Runner, *,
+                    source=None) -> ConceptReport:
+    """`source`: the student's copy of the exercise (exercises/), whose docstrings name the results."""
     passed = sum(t.verdict.passed for t in trials)
     total = len(trials)
     status = worst(t.verdict.status for t in trials)
     score = round(cfg.points * sum(t.verdict.earned for t in trials) / total, 4) if total else 0.0
-    output = next((t.outcome.output for t in trials if t.outcome.output), "")
     if passed == total and all(t.verdict.earned >= 1.0 for t in trials):
-        return ConceptReport(concept, score, cfg.points, passed, total, "passed", hint=cfg.hint, output=output)
+        output = next((t.outcome.output for t in trials if t.outcome.output), "")  # not shown; kept for tools
+        return ConceptReport(concept, score, cfg.points, passed, total, Status.PASSED, hint=cfg.hint, output=output)
     failing = [t for t in trials if not t.verdict.passed]
     if _worth_shrinking(failing[0]):
-        smallest = shrink.shrink(failing[0], run)
+        smallest = shrink.shrink(failing[0], run, tol=tol)
     else:
         smallest = failing[0]
+    if not _ran(smallest):  # a case skipped after a timeout never ran: show the one that did, else none
+        smallest = next((t for t in failing if _ran(t)), smallest)
     found = diagnose.diagnose(spec, failing, smallest, tol)
+    shown = smallest.verdict.status != Status.NOT_IMPLEMENTED and _ran(smallest)
+    names = None
+    if source is not None and isinstance(smallest.expected, tuple):
+        names = result_names(source, smallest.case.function, len(smallest.expected))
     return ConceptReport(
         name=concept, score=score, max_score=cfg.points, passed=passed, total=total, status=status,
-        misconception=found.misconception, message=found.message,
-        example=None if smallest.verdict.status == "not-implemented" else example(smallest),
-        hint=cfg.hint, output=output,
+        misconception=found.misconception, message=named_items(found.message, names),
+        example=example(smallest) if shown else None,
+        hint=cfg.hint, output=smallest.outcome.output,  # the example's own prints, never another case's
+        shown=show_trial(smallest, names) if shown else None,
+        crashes=crashes.distinct(t.verdict.message for t in failing if t.verdict.status == Status.CRASH),
     )
+
+
+def _ran(trial: Trial) -> bool:
+    return not trial.outcome.message.startswith("not run:")
 
 
 def _worth_shrinking(trial: Trial) -> bool:
     # a timed case is slow by design: shrinking it would rerun the workload for nothing
-    return trial.verdict.status in ("failed", "crash") and not trial.case.call.time_repeats
+    return trial.verdict.status in (Status.FAILED, Status.CRASH) and not trial.case.call.time_repeats
 
 
 def example(trial: Trial) -> Example:
@@ -191,9 +194,9 @@ def example(trial: Trial) -> Example:
         expected: Any = f"ValueError ({trial.expected})"
     else:
         expected = plain(trial.expected)
-    if outcome.status == "returned":
+    if outcome.status == Status.RETURNED:
         got = plain(trial.verdict.got) if trial.verdict.got is not None else plain(outcome.value)
-    elif outcome.status == "raised":
+    elif outcome.status == Status.RAISED:
         got = f"raised {outcome.error}"
     else:
         got = outcome.status
@@ -203,6 +206,41 @@ def example(trial: Trial) -> Example:
                        expected=_shape_of(trial.expected), got=shown_got)
     return Example(call=case.describe(), inputs={k: plain(v) for k, v in case.arguments.items()},
                    expected=expected, got=got)
+
+
+def show_trial(trial: Trial, names: tuple[str, ...] | None = None) -> Shown:
+    """The example as a student would type it (show.py); the JSON keeps example()'s plain values.
+    `names`: the results' names, when the function returns several arrays (gx, gy)."""
+    case, outcome = trial.case, trial.outcome
+    if case.call.time_repeats:
+        inputs = tuple((k, str(_shape_of(v))) for k, v in case.arguments.items())
+        return Shown(inputs, str(_shape_of(trial.expected)), str(_shape_of(outcome.value)))
+    inputs = tuple((k, value_text(v)) for k, v in case.arguments.items())
+    if isinstance(trial.expected, Invalid):
+        expected = f"raises ValueError ({trial.expected})"
+    else:
+        expected = _named_text(trial.expected, names)
+    if outcome.status == "returned":
+        got = _named_text(outcome.value, names)
+    elif outcome.status == "raised":
+        got = "raised " + crashes.crash(outcome.message).headline if outcome.message else f"raised {outcome.error}"
+    else:
+        got = f"{outcome.status}: {outcome.message}" if outcome.message else outcome.status
+    return Shown(inputs, expected, got)
+
+
+def _named_text(value: Any, names: tuple[str, ...] | None) -> str:
+    """Several arrays one per line, each by its name (`gy = tensor(...)`); anything else as one value."""
+    items = list(value) if isinstance(value, (tuple, list)) else None
+    if names and items is not None and len(items) == len(names) and all(np.ndim(_array_of(v)) for v in items):
+        return "\n".join(f"{n} = {value_text(v)}" for n, v in zip(names, items))
+    return value_text(value)
+
+
+def _array_of(value: Any) -> Any:
+    from autograder.sandbox.wire import TaggedArray
+
+    return value.array if isinstance(value, TaggedArray) else value if isinstance(value, np.ndarray) else 0
 
 
 def _shape_of(value: Any) -> Any:
@@ -274,9 +312,3 @@ def grade_course(course: Course, names: Sequence[str], submission_path, *, seeds
         whole = reproduce(None, None)  # one seed per exercise: the salt derives them again
     return CourseReport(tuple(reports), requested=requested, reproduce=whole)
 
-
-def missing_report(course: Course, name: str, seed: int, reproduce: str, why: str) -> ExerciseReport:
-    ex = course.exercise(name)
-    concepts = tuple(ConceptReport(c, 0.0, cfg.points, 0, cfg.cases, "not-implemented", "not-implemented",
-                                   f"not submitted: {why}", hint=cfg.hint) for c, cfg in ex.concepts.items())
-    return ExerciseReport(name, ex.title, seed, 0.0, ex.points, concepts, reproduce, notes=(f"not submitted: {why}",))

@@ -21,6 +21,7 @@ import io
 import os
 import time
 import warnings
+from dataclasses import replace
 from pathlib import Path
 
 from autograder.seeding import SALT_ENV  # noqa: F401 (the salt's variable, for callers and tests)
@@ -55,7 +56,8 @@ class CheckResult:
         for ex in self.report.exercises:
             lines.append(f"{ex.exercise} — {ex.title}: {ex.score:g} / {ex.max_score:g}")
             lines += [concept_text(c) for c in ex.concepts]
-            lines.append(f"Reproduce: {ex.reproduce}")
+            if ex.reproducible:
+                lines.append(f"Reproduce: {ex.reproduce}")
         return "\n".join(lines)
 
 
@@ -73,6 +75,8 @@ def check(exercise: str, *, seed: int | None = None, notebook: str | Path | None
     seed = grading_seed(course, submission.sources) if seed is None else seed
     reproduce = f"grade {ex.name} --submission {where} --seed {seed}"
     report = _graded(course, ex.name, submission, seed, reproduce, budget=None)
+    if submission.origin == "notebook":  # the kernel's cells as run, not the saved .ipynb the command names
+        report = replace(report, reproducible=False)
     return CheckResult(CourseReport((report,), requested=ex.name, reproduce=reproduce))
 
 
@@ -127,34 +131,47 @@ def grading_seed(course, sources) -> int:
     return policy(course.seed).seed_for(sources)
 
 
-def concept_text(c) -> str:
-    """Plain-text feedback for one concept (stdout of an nbgrader test cell)."""
+def concept_text(c, *, width: int = 80) -> str:
+    """Plain-text feedback for one concept (a test cell's text): values as Python, each crash with its
+    traceback, lines wrapped at spaces to `width` (nbgrader's feedback box cuts longer lines)."""
+    from autograder.crashes import crash
+    from autograder.safe_text import safe_report
+    from autograder.show import example_texts
+
+    c = safe_report(c)
     lines = [f"{c.name}: {c.score:g} / {c.max_score:g} points, {c.passed}/{c.total} cases passed ({c.status})"]
-    if c.misconception:
+    if c.misconception and c.misconception != "crash":
         lines.append(f"Looks like: {c.misconception}")
-    if c.message:
-        lines.append(c.message)
+    for message in c.crashes:
+        info = crash(message)
+        lines += [f"Crashed: {info.headline}", *("    " + ln for ln in info.traceback.splitlines())]
+    if c.message and not any(c.message == m or c.message.endswith(m) for m in c.crashes):
+        lines += c.message.splitlines()
     if c.example is not None:
-        e = c.example
-        lines.append(f"Smallest failing case: {e.call}")
-        lines += [f"    {k} = {_short(v)}" for k, v in e.inputs.items()]
-        lines += [f"  expected: {_short(e.expected)}", f"  got:      {_short(e.got)}"]
+        inputs, expected, got = example_texts(c)
+        lines.append(f"Smallest failing case: {c.example.call}")
+        lines += [f"    {k} = {v}" for k, v in inputs]
+        lines += [f"  expected: {expected}", f"  got:      {got}"]
+    if c.output and not c.ok:
+        lines.append("Your code printed, on this case:")
+        lines += ["    " + ln for ln in c.output[:800].splitlines()]
     if c.hint and not c.ok:
         lines.append(f"Hint: {c.hint}")
-    return "\n".join(lines)
+    return "\n".join(_wrapped(line, width) for line in lines)
 
 
-def _short(v) -> str:
-    import json
+def _wrapped(line: str, width: int) -> str:
+    import textwrap
 
-    text = v if isinstance(v, str) else json.dumps(v)
-    return text if len(text) <= 400 else text[:400] + " ..."
+    indent = " " * min(len(line) - len(line.lstrip(" ")) + 4, width // 2)
+    return "\n".join(textwrap.wrap(line, width, subsequent_indent=indent, break_long_words=True,
+                                    break_on_hyphens=False, drop_whitespace=True, replace_whitespace=False)) or line
 
 
 def _submission(course, ex, notebook):
     """The Submission to grade and where it came from (for the reproduce line)."""
     from autograder.notebook import history_source, notebook_source
-    from autograder.sandbox.runner import Submission
+    from autograder.pipeline import Submission
 
     inputs = None if notebook is not None else _kernel_inputs()
     sources = {}

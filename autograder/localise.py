@@ -13,7 +13,8 @@ from typing import Any
 import numpy as np
 
 from autograder.cases.space import Invalid
-from autograder.compare import KindError, Tol, close, difference, normalize
+from autograder.compare import KindError, close, difference, normalize
+from autograder.pipeline import Tolerance
 from autograder.sandbox.wire import TaggedArray
 
 SIZE_FORMULA = "L_out = (L + 2p - d(K-1) - 1) // s + 1"
@@ -39,7 +40,7 @@ def read(value: Any, expected: Any) -> Any:
     return normalize(value, template(expected, value))
 
 
-def describe(expected: Any, value: Any, tol: Tol = Tol()) -> str:
+def describe(expected: Any, value: Any, tol: Tolerance = Tolerance()) -> str:
     """One or two sentences on the pattern of the difference, or "" when there is nothing to add."""
     if isinstance(expected, Invalid):
         return ""
@@ -50,7 +51,7 @@ def describe(expected: Any, value: Any, tol: Tol = Tol()) -> str:
     return _describe(expected, got, tol)
 
 
-def _describe(expected: Any, got: Any, tol: Tol) -> str:
+def _describe(expected: Any, got: Any, tol: Tolerance) -> str:
     if isinstance(expected, tuple):
         if len(expected) == 2 and not close(got, expected, tol) and _same(got[::-1], expected, tol):
             return f"Your two values {_show(got)} are PyTorch's {_show(expected)} exchanged: check which is height and which is width."
@@ -75,7 +76,7 @@ def _describe(expected: Any, got: Any, tol: Tol) -> str:
     return ""
 
 
-def _scalar(g: float, e: float, tol: Tol) -> str:
+def _scalar(g: float, e: float, tol: Tolerance) -> str:
     if e != 0 and np.isclose(g, -e, rtol=tol.rtol, atol=tol.atol):
         return f"Your value {g:g} is PyTorch's {e:g} negated."
     if e != 0 and g != 0:
@@ -103,7 +104,7 @@ def _bools(got: np.ndarray, expected: np.ndarray) -> str:
     return f"{extra} value(s) are True where PyTorch has False, {missing} False where PyTorch has True."
 
 
-def _values(got: np.ndarray, expected: np.ndarray, tol: Tol) -> str:
+def _values(got: np.ndarray, expected: np.ndarray, tol: Tolerance) -> str:
     ok = np.isclose(got, expected, rtol=tol.rtol, atol=tol.atol)
     if not np.all(np.isfinite(got)):
         return difference(got, expected, tol) + "."
@@ -209,7 +210,7 @@ def _shifted(got, expected, ok, tol) -> str:
     return ""
 
 
-def _same(got, expected, tol: Tol) -> bool:
+def _same(got, expected, tol: Tolerance) -> bool:
     try:
         if isinstance(expected, np.ndarray) and np.shape(got) != expected.shape:
             return False

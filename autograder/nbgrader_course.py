@@ -21,8 +21,7 @@ import sys
 
 c = get_config()  # noqa: F821 (nbgrader defines it)
 c.CourseDirectory.course_id = {course_id!r}
-c.CourseDirectory.db_assignments = [{assignments}]
-# Autograde scores outside the student's kernel: no kernel runs the notebook; the grader reads
+{exchange}# Autograde scores outside the student's kernel: no kernel runs the notebook; the grader reads
 # the submitted code and grades it in its sandbox (autograder/nbgrader_grade.py).
 c.Autograde.autograde_preprocessors = {preprocessors!r}
 c.GradeInSandbox.course = {course_file!r}
@@ -33,8 +32,11 @@ os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ.g
 '''
 
 
-def build_course_dir(course: Course, out: Path, *, names: Sequence[str] | None = None) -> list[Path]:
-    """Write (or refresh) the nbgrader course directory `out`; returns the files written."""
+def build_course_dir(course: Course, out: Path, *, names: Sequence[str] | None = None,
+                     course_id: str | None = None, exchange: Path | None = None) -> list[Path]:
+    """Write (or refresh) the nbgrader course directory `out`; returns the files written.
+    `course_id` is nbgrader's course id (default: the course folder's name); `exchange` the
+    exchange folder release_assignment and collect use (default: nbgrader's own)."""
     out = Path(out)
     names = list(names or course.exercises)
     for name in names:
@@ -54,10 +56,12 @@ def build_course_dir(course: Course, out: Path, *, names: Sequence[str] | None =
     config = out / "nbgrader_config.py"
     if config.is_file() and not config.read_text(encoding="utf-8").startswith(CONFIG.splitlines()[0]):
         return written  # the instructor's own config (its first line was changed): theirs to keep
-    assignments = ", ".join(f"dict(name={n!r})" for n in names)
     from autograder.nbgrader_grade import autograde_preprocessors
 
-    config.write_text(CONFIG.format(course_id=_course_id(course), assignments=assignments,
+    # nbgrader adds each assignment to its database at generate_assignment (db_assignments is gone
+    # since nbgrader 0.7, and only warned)
+    root = f"c.Exchange.root = {str(Path(exchange).resolve())!r}\n" if exchange is not None else ""
+    config.write_text(CONFIG.format(course_id=course_id or _course_id(course), exchange=root,
                                     preprocessors=autograde_preprocessors(),
                                     course_file=str((course.root / "course.yml").resolve())), encoding="utf-8")
     written.append(config)

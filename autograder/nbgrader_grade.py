@@ -82,7 +82,7 @@ def grade_notebook(course, ex, nb, *, student: str, where: str):
 
     from autograder.grading import grade_exercise
     from autograder.notebook import notebook_source
-    from autograder.sandbox.runner import Submission
+    from autograder.pipeline import Submission
     from autograder.seeding import policy
 
     with tempfile.TemporaryDirectory(prefix="conv-nbgrader-") as tmp:
@@ -103,6 +103,7 @@ def _fill(nb, concepts: dict, unknown: str) -> None:
     from nbformat.v4 import new_output
 
     from autograder.jupyter import concept_text
+    from autograder.render.html import concept_html, style
 
     for cell in nb.cells:
         meta = cell.get("metadata", {}).get("nbgrader", {})
@@ -114,7 +115,11 @@ def _fill(nb, concepts: dict, unknown: str) -> None:
             continue
         points = float(meta.get("points", found.max_score))
         score = min(max(float(found.score), 0.0), points)
-        cell.outputs = [new_output("stream", name="stdout", text=concept_text(found) + "\n"),
+        # HTML, as check() shows it (it wraps, where nbgrader's feedback box cuts a long text line),
+        # with the plain text for whatever cannot show HTML
+        feedback = {"text/html": style() + f'<div class="conv-report">{concept_html(found)}</div>',
+                    "text/plain": concept_text(found)}
+        cell.outputs = [new_output("display_data", data=feedback),
                         new_output("execute_result", data={"text/plain": repr(score)}, execution_count=None)]
 
 

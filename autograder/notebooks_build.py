@@ -19,7 +19,7 @@ from typing import Literal
 from autograder.course import Course, CourseError
 from autograder.notebook import SKIP_MARK
 from autograder.notebook_demos import DEMOS
-from autograder.release import solution_text, strip_solutions
+from autograder.stubs import solution_text, strip_solutions
 
 Flavor = Literal["student", "nbgrader"]
 

@@ -1,6 +1,7 @@
 """Write a rendered report: to standard output, or atomically to a file (never half-written)."""
 from __future__ import annotations
 
+import io
 import os
 import sys
 import tempfile
@@ -31,4 +32,21 @@ def write_text(text: str, path: Path | None) -> None:
 
 
 def write_report(report, fmt: str, path: Path | None) -> None:
-    write_text(render(report, fmt), path)
+    # text: width and colour as rich detects them where it goes (a file is no terminal: no colour
+    # unless $FORCE_COLOR asks)
+    options = {"stream": io.StringIO() if path is not None else sys.stdout} if fmt == "text" else {}
+    write_text(render(report, fmt, **options), path)
+
+
+def append_text(text: str, path: Path) -> None:
+    """Append to a file others write too ($GITHUB_STEP_SUMMARY): one write, never a partial line."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            data = text.encode("utf-8")
+            while data:
+                data = data[os.write(fd, data):]
+        finally:
+            os.close(fd)
+    except OSError as e:
+        raise OutputError(f"{path}: cannot write: {e.strerror or e}") from None

@@ -20,31 +20,37 @@ shown has Case.size <= MAX_SHOWN_SIZE.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from typing import Sequence
 
 import numpy as np
 
 from autograder.cases.space import SEED_MAX, Case
-from autograder.compare import Tol, judge
-from autograder.mutants.base import one_thread
+from autograder.cases.spec import ExerciseSpec
+from autograder.compare import judge
+from autograder.mutants.base import Mutant
+from autograder.pipeline import (COMPARABLE, NOT_ARITHMETIC, Outcome, Runner, Status, Tolerance, Trial, Verdict,
+                                 one_thread)
 
 MAX_ROUNDS = 3
 MAX_STEPS = 40  # in-process steps along a mutant's path
 CHECKED = 8  # the smallest cases of that path checked on the student's code
 OTHER_SEEDS = 3
 MAX_SHOWN_SIZE = 24  # exercise1: parameters and arguments of a shown example add up to at most this
-NOT_SHRUNK = ("not-implemented", "forbidden", "timeout", "crash")  # outcome statuses
 
 
-def shrink(trial: Any, run: Callable[[Sequence[Case]], list], *, tol: Tol = Tol()) -> Any:
-    """The smallest trial found that still fails like `trial`; `run(cases) -> trials` runs in the sandbox."""
-    if trial.outcome.status in NOT_SHRUNK or trial.verdict.status in NOT_SHRUNK[:3]:
+def shrink(trial: Trial, run: Runner, *, tol: Tolerance) -> Trial:
+    """The smallest trial found that still fails like `trial`, judged with the exercise's tolerance `tol`;
+    `run(cases) -> trials` runs in the sandbox (and judges with that same tolerance)."""
+    # nothing is learnt from a smaller stub, refusal, timeout or dead process; an exception the student's
+    # code raised (verdict crash, outcome raised) is shrunk
+    not_shrunk = (Status.NOT_IMPLEMENTED, Status.FORBIDDEN, Status.TIMEOUT)
+    if trial.outcome.status in NOT_ARITHMETIC or trial.verdict.status in not_shrunk:
         return trial
     with one_thread():
         return _shrink(trial, run, tol)
 
 
-def _shrink(trial: Any, run, tol: Tol) -> Any:
+def _shrink(trial: Trial, run: Runner, tol: Tolerance) -> Trial:
     known = _known(trial, tol)
     if known:
         path = _mutant_path(trial, known, tol)
@@ -83,7 +89,7 @@ def candidates(case: Case, *, seeds: bool = False) -> list[Case]:
     return sorted(out.values(), key=lambda c: (c.size, _weight(c)))
 
 
-def _by_runs(trial: Any, run, known, tol: Tol, rounds: int) -> Any:
+def _by_runs(trial: Trial, run: Runner, known: Sequence[Mutant], tol: Tolerance, rounds: int) -> Trial:
     current = trial
     for r in range(rounds):
         cands = [c for c in candidates(current.case, seeds=r == rounds - 1) if _smaller(c, current.case)]
@@ -96,7 +102,7 @@ def _by_runs(trial: Any, run, known, tol: Tol, rounds: int) -> Any:
     return current
 
 
-def _mutant_path(trial: Any, known, tol: Tol) -> list[Case]:
+def _mutant_path(trial: Trial, known: Sequence[Mutant], tol: Tolerance) -> list[Case]:
     """Greedy descent on the mutants' own results: each step the smallest candidate they still fail."""
     from autograder.cases import registry
     from autograder.mutants import exercise_of
@@ -114,7 +120,7 @@ def _mutant_path(trial: Any, known, tol: Tol) -> list[Case]:
     return path
 
 
-def predicted(case: Case, spec, trial: Any, known, tol: Tol) -> bool:
+def predicted(case: Case, spec: ExerciseSpec, trial: Trial, known: Sequence[Mutant], tol: Tolerance) -> bool:
     """Would a student making these mistakes still fail this case, the same way? Every mistake that
     explained the original case must fail here with one same result, so that the example keeps
     every explanation the original had (the diagnosis may pick any of them)."""
@@ -129,26 +135,26 @@ def predicted(case: Case, spec, trial: Any, known, tol: Tol) -> bool:
     return all(agrees(o, outcomes[0], expected, tol) for o in outcomes[1:])
 
 
-def _known(trial: Any, tol: Tol) -> list:
+def _known(trial: Trial, tol: Tolerance) -> list[Mutant]:
     from autograder.diagnose import matches
     from autograder.mutants import mutants_of
 
-    if trial.outcome.status not in ("returned", "raised"):
+    if trial.outcome.status not in COMPARABLE:
         return []
     return [m for m in mutants_of(trial.case.function) if matches(trial, m, tol)]
 
 
-def _shows(trial: Any, known, tol: Tol) -> bool:
+def _shows(trial: Trial, known: Sequence[Mutant], tol: Tolerance) -> bool:
     from autograder.diagnose import matches
 
     return any(matches(trial, m, tol) for m in known)
 
 
-def _kind(verdict, outcome) -> tuple:
+def _kind(verdict: Verdict, outcome: Outcome) -> tuple:
     return (verdict.status, verdict.misconception, outcome.status, outcome.error)
 
 
-def _same_failure(t: Any, original: Any) -> bool:
+def _same_failure(t: Trial, original: Trial) -> bool:
     return not t.verdict.passed and _kind(t.verdict, t.outcome) == _kind(original.verdict, original.outcome)
 
 
@@ -156,7 +162,7 @@ def _smaller(c: Case, than: Case) -> bool:
     return (c.size, _weight(c)) < (than.size, _weight(than))
 
 
-def _key(t: Any) -> tuple:
+def _key(t: Trial) -> tuple:
     return (t.case.size, _weight(t.case))
 
 

@@ -11,11 +11,12 @@ cap and decoded as strict UTF-8. Anything else is refused with one line naming t
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
 
 from autograder.course import Course, Exercise
-from autograder.sandbox.runner import Submission
+from autograder.pipeline import Submission
 
 LIMITS = {".py": 1 << 20, ".ipynb": 16 << 20}  # bytes: far above any honest answer, far below harm
 _OPEN_FILE = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC  # a FIFO must not block
@@ -70,6 +71,20 @@ class _Folder:
             return None
         except OSError as e:
             raise SubmissionRefused(f"{self.path / name}: cannot read: {e.strerror or e}") from None
+
+    def names(self) -> list[str]:
+        try:
+            return os.listdir(self.fd)
+        except OSError as e:
+            raise SubmissionRefused(f"{self.path}: cannot read: {e.strerror or e}") from None
+
+    def only_subfolder(self) -> "_Folder | None":
+        """The one folder inside (a repository downloaded as a zip: conv-course-main/), if it is alone
+        beside hidden entries and no .py or .ipynb file."""
+        names = [n for n in self.names() if not n.startswith(".") and n != "__MACOSX"]
+        if len(names) != 1 or names[0].endswith((".py", ".ipynb")):
+            return None
+        return self.subfolder(names[0])
 
     def subfolder(self, name: str) -> "_Folder | None":
         """`name` as a folder of its own, None if absent or not a folder; refused if it is a link."""
@@ -146,11 +161,18 @@ def _source(folder: _Folder, name: str) -> str | None:
 
 
 def _exercise_source(folder: _Folder, ex: Exercise) -> str | None:
-    """The exercise's .py if there is anything by that name, else its notebook, else None."""
+    """The exercise's .py if there is anything by that name, else its notebook, else the one file
+    a browser or an LMS renamed (`exercise4 (1).py`, `exercise4-2.ipynb`), else None. Two renamed
+    copies are ambiguous: refused with both names rather than one picked."""
     for name in (ex.file, f"{ex.module}.ipynb"):
         if folder.entry(name) is not None:
             return _source(folder, name)
-    return None
+    renamed = re.compile(rf"{re.escape(ex.module)}(?: ?\(\d+\)|[-_ ]\d+|[-_ ]?copy)\.(?:py|ipynb)", re.IGNORECASE)
+    found = sorted(n for n in folder.names() if renamed.fullmatch(n))
+    if len(found) > 1:
+        raise SubmissionRefused(f"{folder.path}: {' and '.join(found[:3])} could each be {ex.file}: "
+                                f"submit one, named {ex.file}")
+    return _source(folder, found[0]) if found else None
 
 
 def _folder_sources(course: Course, folder: _Folder, graded: Exercise, *, with_graded: bool = True) -> dict[str, str]:
@@ -197,8 +219,17 @@ def load_submission(course: Course, ex: Exercise, path: Path | None) -> Submissi
                 raise SubmissionError(f"{path}: no such file or folder")
             sources[ex.module] = text
             return Submission(ex.module, sources, str(path))
-        inner = folder.subfolder("exercises")
-        if inner is not None:
+        for _ in range(2):  # the folder, or the one folder inside it, then its exercises/
+            inner = folder.subfolder("exercises")
+            if inner is not None:
+                folder.close()
+                folder = inner
+                break
+            if any(n.endswith((".py", ".ipynb")) for n in folder.names()):
+                break
+            inner = folder.only_subfolder()
+            if inner is None:
+                break
             folder.close()
             folder = inner
         sources = _folder_sources(course, folder, ex)

@@ -21,9 +21,9 @@ sys.path.insert(0, str(ROOT))
 def main() -> int:
     from autograder.cases import registry
     from autograder.cases.exercise8 import speed_credit
-    from autograder.compare import Tol
     from autograder.course import Speed, load_course
     from autograder.grading import plan, time_case
+    from autograder.pipeline import Tolerance
     from autograder.sandbox.runner import Sandbox, Submission
 
     course = load_course(ROOT / "course.yml")
@@ -37,7 +37,7 @@ def main() -> int:
     submission = Submission("exercise8", {"exercise8": args.submission.read_text()})
     with Sandbox() as sandbox:
         for _ in range(args.runs):
-            timing = time_case(sandbox, submission, registry.spec("exercise8"), case, Tol(),
+            timing = time_case(sandbox, submission, registry.spec("exercise8"), case, Tolerance(),
                                forbidden=course.forbidden_rules("exercise8"), limits=course.limits_for("exercise8"))
             if timing.status != "returned":
                 print(f"{args.submission.name}: {timing.status}: {timing.message}")

@@ -23,7 +23,7 @@ from wrong_submissions import misconceptions, write_wrong_submission
 
 from autograder.cases import registry
 from autograder.cases.space import Case
-from autograder.compare import Tol, judge
+from autograder.compare import judge
 from autograder.course import load_course
 from autograder.mutants import mutants_for
 from autograder.mutants.base import call_in_process, one_thread
@@ -68,7 +68,7 @@ def one_case_per_space(name: str, seeds, *, timed: bool = False) -> list[Case]:
 def verdict(name: str, case: Case, function):
     """`function` (a reference or a mutant) judged on the case as the grader would, in this process."""
     outcome = call_in_process(function, case.call)
-    return (case.space.judge or judge)(spec(name).expected(case), outcome, Tol(**course().tolerance_for(name).model_dump()))
+    return (case.space.judge or judge)(spec(name).expected(case), outcome, course().tolerance_for(name))
 
 
 def reference_failures(name: str, cases) -> list[str]:

@@ -45,6 +45,15 @@ def test_the_report_has_its_plots_and_tables(report_dir):
     assert "crash" in page and "s00" in page  # a crashing student is listed among those who need help
 
 
+def test_ids_of_statuses_are_not_counted_as_misconceptions():
+    from autograder.class_report import _misconception_counts
+
+    rows = [{"student": "s1", "misconception": "forbidden-call"}, {"student": "s1", "misconception": "crash"},
+            {"student": "s2", "misconception": "timeout"}, {"student": "s2", "misconception": "not-implemented"},
+            {"student": "s2", "misconception": "missing-plus-one"}, {"student": "s3", "misconception": None}]
+    assert _misconception_counts(rows) == {"missing-plus-one": 1}
+
+
 def test_an_empty_gradebook_is_a_clear_error(tmp_path):
     with Gradebook(tmp_path / "gb.db") as book, pytest.raises(ClassReportError, match="no results yet"):
         write_class_report(book, tmp_path / "out")

@@ -1,4 +1,5 @@
-"""The `grade` command's contract (design.md): formats, exit status, one-line errors, reproduce."""
+"""The `grade` command's contract (README.md's command line; tests/report.schema.json): formats, exit status,
+one-line errors, reproduce."""
 from __future__ import annotations
 
 import json

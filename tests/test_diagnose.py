@@ -7,18 +7,17 @@ import json
 import pytest
 
 from autograder.cases import registry
-from autograder.compare import Tol, judge
+from autograder.compare import judge
 from autograder.diagnose import agrees, diagnose
-from autograder.grading import Trial
 from autograder.mutants import mutants_for
 from autograder.mutants.base import as_student, call_in_process
-from autograder.sandbox.runner import Outcome
+from autograder.pipeline import Outcome, Tolerance, Trial
 
 SPEC = registry.spec("exercise1")
 
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
-TOL = Tol()
+TOL = Tolerance()
 
 
 def mutant(id_: str, function: str = "conv_output_length"):

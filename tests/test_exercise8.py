@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 
 from autograder.cases import exercise8
-from autograder.compare import Tol
 from autograder.course import Speed
-from autograder.sandbox.runner import Outcome, Timing
+from autograder.pipeline import Outcome, Timing, Tolerance
 from autograder.sandbox.wire import TaggedArray
 from exercise_checks import SUBMISSIONS, course, exercise_tests, grade, spec
 
@@ -36,7 +35,7 @@ def test_speed_credit_is_full_at_full_at_none_at_zero_at_and_log_linear_between(
     import numpy as np
 
     judge = exercise8.speed_judge(Speed(full_at=3.0, zero_at=12.0))
-    verdict = judge(np.zeros((1, 1, 2, 2)), _timed(np.zeros((1, 1, 2, 2)), student, 0.01), Tol())
+    verdict = judge(np.zeros((1, 1, 2, 2)), _timed(np.zeros((1, 1, 2, 2)), student, 0.01), Tolerance())
     assert verdict.earned == pytest.approx(credit, abs=1e-3)
     assert verdict.passed == (credit == 1.0)
     if credit < 1:
@@ -47,7 +46,7 @@ def test_a_fast_but_wrong_speed_case_gets_nothing():
     import numpy as np
 
     judge = exercise8.speed_judge(Speed())
-    verdict = judge(np.zeros((1, 1, 2, 2)), _timed(np.zeros((1, 1, 2, 2)), 0.001, 0.01, right=False), Tol())
+    verdict = judge(np.zeros((1, 1, 2, 2)), _timed(np.zeros((1, 1, 2, 2)), 0.001, 0.01, right=False), Tolerance())
     assert verdict.earned == 0 and "must first be right" in verdict.message
 
 
@@ -67,7 +66,7 @@ def test_a_timed_run_that_went_wrong_gets_nothing_and_says_why(status, shown):
     judge = exercise8.speed_judge(Speed())
     outcome = Outcome("returned", value=TaggedArray(np.zeros((1, 1, 2, 2)), "tensor"),
                       timing=Timing(status, student=(0.001,), message="timed call 2 of 5 was wrong"))
-    verdict = judge(np.zeros((1, 1, 2, 2)), outcome, Tol())
+    verdict = judge(np.zeros((1, 1, 2, 2)), outcome, Tolerance())
     assert (verdict.status, verdict.earned) == (shown, 0)
     assert verdict.message == "the timed run: timed call 2 of 5 was wrong"
 
@@ -76,7 +75,7 @@ def test_an_untimed_speed_case_gets_nothing():
     import numpy as np
 
     verdict = exercise8.speed_judge(Speed())(np.zeros((1, 1, 2, 2)), Outcome("returned", value=TaggedArray(
-        np.zeros((1, 1, 2, 2)), "tensor")), Tol())
+        np.zeros((1, 1, 2, 2)), "tensor")), Tolerance())
     assert verdict.earned == 0 and verdict.message == "the speed case could not be timed"
 
 
@@ -94,7 +93,7 @@ def test_timed_inputs_are_new_for_each_call_and_not_a_function_of_the_seed():
             return Timing(student=(1.0,), baseline=(1.0,))
 
     for _ in range(2):
-        grading.time_case(Recorder(), None, spec(NAME), case, Tol())
+        grading.time_case(Recorder(), None, spec(NAME), case, Tolerance())
     first, again = seen
     assert len(first) == course().exercise(NAME).speed.repeats + 1
     xs = [args[0].numpy().tobytes() for args, _ in first + again]

@@ -42,6 +42,9 @@ BUGS = {  # student -> (function, buggy cell): each a misconception the course d
         "    total = dilation * (kernel_size - 1)\n"
         "    return (total - total // 2, total // 2)\n")),
     "loop": ("same_padding", "def same_padding(kernel_size, dilation=1):\n    while True:\n        pass\n"),
+    # one cell that does not parse: nbgrader's kernel used to run the others and score 2.0 where
+    # `grade` gave 0.0; the gradebook and the reproduce command now agree
+    "syntax_error": ("same_padding", "def same_padding(kernel_size, dilation=1):\n    return (kernel_size - 1) //\n"),
 }
 # Attacks on the kernel nbgrader used to score in: each is an untouched release plus one cell.
 KERNEL_ATTACKS = {
@@ -78,14 +81,15 @@ def _with_cells(nb: dict, code_by_id: dict[str, str]) -> dict:
 def autograded(tmp_path_factory):
     course = load_course(ROOT / "course.yml")
     root = tmp_path_factory.mktemp("nbgrader")
-    build_course_dir(course, root, names=[NAME])
+    build_course_dir(course, root, names=[NAME], course_id="conv-2026", exchange=root / "exchange")
     # nbgrader runs `alembic` by name: it must be on PATH, beside this Python
     env = {**os.environ, "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""),
            "CONV_COURSE_SALT": SALT, "CONV_COURSE_CELL_TIMEOUT": str(CELL_TIMEOUT),
            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}  # this grader
     for name in ("CONV_COURSE_SEED", "CONV_COURSE_ROOT", "CONV_COURSE_SALT_FILE"):
         env.pop(name, None)
-    _nbgrader(["generate_assignment", NAME, "--force"], root, env)
+    generated = _nbgrader(["generate_assignment", NAME, "--force"], root, env)
+    released = _nbgrader(["release_assignment", NAME, "--force"], root, env)
     source = json.loads((root / "source" / NAME / f"{NAME}.ipynb").read_text())
     release = json.loads((root / "release" / NAME / f"{NAME}.ipynb").read_text())
     solutions = {c["metadata"]["nbgrader"]["grade_id"]: c["source"] for c in source["cells"]
@@ -106,7 +110,8 @@ def autograded(tmp_path_factory):
     seconds = time.monotonic() - start
     _nbgrader(["generate_feedback", NAME, "--force"], root, env)
     return {"root": root, "course": course, "release": release, "seconds": seconds, "students": list(submissions),
-            "log": done.stdout + done.stderr}
+            "log": done.stdout + done.stderr,
+            "setup_log": generated.stdout + generated.stderr + released.stdout + released.stderr}
 
 
 def _gradebook_scores(root: Path, student: str) -> dict[str, float]:
@@ -141,6 +146,14 @@ def test_release_has_no_solution_code(autograded):
     assert text.count("raise NotImplementedError()") == len(autograded["course"].exercise(NAME).functions)
 
 
+def test_release_goes_to_the_exchange_under_the_course_id_and_nbgrader_warns_of_nothing(autograded):
+    root = autograded["root"]
+    assert (root / "exchange" / "conv-2026" / "outbound" / NAME / f"{NAME}.ipynb").is_file()
+    warnings = [line for log in (autograded["setup_log"], autograded["log"]) for line in log.splitlines()
+                if "WARNING" in line and "Creating exchange directory" not in line]  # (that one is nbgrader's news)
+    assert warnings == []
+
+
 def test_the_config_runs_no_kernel_and_names_no_course_root(autograded):
     config = (autograded["root"] / "nbgrader_config.py").read_text()
     assert "autograder.nbgrader_grade.GradeInSandbox" in config and "Execute" not in config
@@ -160,7 +173,7 @@ def test_every_concept_cell_scores_what_grade_gives(autograded):
     points = {f"test_{c.replace('-', '_')}": cfg.points for c, cfg in course.exercise(NAME).concepts.items()}
     assert _gradebook_scores(root, "reference") == points
     assert _gradebook_scores(root, "untouched") == {k: 0.0 for k in points}
-    for student in ("reference", "untouched", "bug_dilation", "bug_pool_stride", "bug_same_left"):
+    for student in ("reference", "untouched", "bug_dilation", "bug_pool_stride", "bug_same_left", "syntax_error"):
         notebook = _graded_notebook(root, student)
         seed = bound_seed(SALT, student, {NAME: notebook_source(notebook)})
         assert seed != course.seed
@@ -174,6 +187,7 @@ def test_every_concept_cell_scores_what_grade_gives(autograded):
     assert _gradebook_scores(root, "bug_dilation")["test_dilation"] < points["test_dilation"]
     assert _gradebook_scores(root, "bug_pool_stride")["test_pooling"] < points["test_pooling"]
     assert _gradebook_scores(root, "bug_same_left")["test_same_padding"] < points["test_same_padding"]
+    assert _gradebook_scores(root, "syntax_error") == {k: 0.0 for k in points}  # the file does not import
     assert SALT not in autograded["log"]
 
 
@@ -199,5 +213,7 @@ def test_feedback_html_shows_each_concepts_feedback(autograded):
     html = (autograded["root"] / "feedback" / "bug_same_left" / NAME / f"{NAME}.html").read_text()
     for concept in autograded["course"].exercise(NAME).concepts:
         assert f"{concept}: " in html
-    assert "Smallest failing case: same_padding(" in html and "Hint: " in html
+    # the HTML renderer's table (check()'s), which wraps where the text box cut long lines
+    assert "smallest failing case</th><td><code>same_padding(" in html and "<th>hint</th>" in html
+    assert 'class="conv-report"' in html
     assert "cases passed" in html

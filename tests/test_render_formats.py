@@ -84,9 +84,14 @@ def test_junit_parses_back_with_the_feedback(report):
     assert isinstance(err, junitparser.Error)
 
 
-def test_github_output_is_annotations_then_the_runner_result(report):
+def test_github_output_is_the_classroom_notices_then_annotations_then_the_runner_result(report):
     lines = render(report, "github").splitlines()
-    annotations, last = lines[:-1], lines[-1]
+    # GitHub Classroom records the points of the "Autograding complete" / "Autograding report" notices
+    assert lines[0] == f"::notice title=Autograding complete::Points {report.score:.4g}/{report.max_score:g}"
+    assert lines[1].startswith("::notice title=Autograding report::")
+    assert json.loads(lines[1].split("::", 2)[2]) == {"totalPoints": round(report.score, 4),
+                                                     "maxPoints": report.max_score}
+    annotations, last = lines[2:-1], lines[-1]
     assert annotations and all(a.startswith("::error file=exercises/exercise") for a in annotations)
     stride = next(a for a in annotations if "exercise1 stride" in a)
     assert "%0A" in stride and "\n" not in stride  # multi-line text is escaped, one command per line
@@ -101,6 +106,26 @@ def test_github_output_is_annotations_then_the_runner_result(report):
     assert sum(t["score"] for t in result["tests"]) == pytest.approx(report.score)
 
 
+def test_github_shows_at_most_ten_annotations_of_a_kind_and_the_summary_has_every_concept():
+    from autograder.render.github import summary
+    from autograder.report import ConceptReport, ExerciseReport
+
+    lost = tuple(ConceptReport(f"c{i}", 0.5, 1.0, 4, 8, "failed", None, f"wrong | at {i}") for i in range(14))
+    exercises = tuple(ExerciseReport(f"exercise{n}", "T", n, 7.0 if n == 1 else 14.0, 14.0,
+                                     lost if n == 1 else tuple(ConceptReport(f"k{i}", 1.0, 1.0, 8, 8, "passed")
+                                                              for i in range(14)), f"grade exercise{n} --seed 1")
+                      for n in range(1, 12))
+    report = CourseReport(exercises)
+    lines = render(report, "github").splitlines()
+    kinds = [line.split(" ", 1)[0] for line in lines if line.startswith("::")]
+    assert kinds[:2] == ["::notice", "::notice"] and "Points 147/154" in lines[0]  # Classroom's first, never cut
+    assert kinds.count("::notice") <= 10 and kinds.count("::error") <= 10 and kinds.count("::warning") == 1
+    assert "5 more concepts lost points" in next(line for line in lines if line.startswith("::warning"))
+    table = summary(report)
+    assert table.startswith("## Autograding: 147 / 154 points")
+    assert table.count("\n| exercise") == 1 + 11 * 14 and "wrong \\| at 13" in table  # every concept, bars escaped
+
+
 def test_github_passes_when_every_concept_passes():
     from autograder.report import ConceptReport, ExerciseReport
 
@@ -108,38 +133,56 @@ def test_github_passes_when_every_concept_passes():
                         (ConceptReport("kernel", 1.0, 1.0, 8, 8, "passed"), ConceptReport("stride", 1.0, 1.0, 8, 8, "passed")),
                         "grade exercise1 --seed 1")
     lines = render(CourseReport((ex,), requested="exercise1"), "github").splitlines()
-    assert lines[0].startswith("::notice ") and len(lines) == 2
-    result = json.loads(base64.b64decode(lines[1].removeprefix("result=")))
+    assert lines[0] == "::notice title=Autograding complete::Points 2/2"
+    assert lines[2].startswith("::notice file=") and len(lines) == 4
+    result = json.loads(base64.b64decode(lines[3].removeprefix("result=")))
     assert result["status"] == "pass" and {t["status"] for t in result["tests"]} == {"pass"}
 
 
+def test_the_classroom_workflow_passes_actionlint():
+    import shutil
+
+    actionlint = shutil.which("actionlint") or str(Path(sys.executable).parent / "actionlint")
+    done = subprocess.run([actionlint, "-no-color", str(ROOT / "autograder" / "templates" / "classroom.yml")],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
 @pytest.mark.slow
-def test_the_classroom_workflow_feeds_the_reporter_and_its_grade_step_runs(tmp_path):
+def test_the_classroom_grade_step_is_green_when_points_are_lost_and_sends_our_score(tmp_path):
     workflow = yaml.safe_load((ROOT / "autograder" / "templates" / "classroom.yml").read_text())
     steps = workflow["jobs"]["run-autograding-tests"]["steps"]
-    grade_step = next(s for s in steps if s.get("id") == "grade")
-    reporter = next(s for s in steps if "autograding-grading-reporter" in s.get("uses", ""))
-    runner = reporter["with"]["runners"]
-    assert f"{runner.upper()}_RESULTS" in reporter["env"]
-    assert f"steps.{grade_step['id']}.outputs.result" in reporter["env"][f"{runner.upper()}_RESULTS"]
+    grade_step = next(s for s in steps if s.get("name") == "Grade")
+    assert not any("autograding-grading-reporter" in s.get("uses", "") for s in steps)  # its table counts tests
+    install = next(s for s in steps if s.get("name") == "Install the course")["run"]
+    assert "apt-get update" in install.split("apt-get install")[0]
+    # the seed is secret and bound to the repository: the salt from an organization secret, the student
+    assert grade_step["env"]["CONV_COURSE_SALT"] == "${{ secrets.CONV_COURSE_SALT }}"
+    assert '--student "$GITHUB_REPOSITORY"' in grade_step["run"]
     # run the step's script as Actions would, on a student repository with a buggy exercise1
     course = small_course(tmp_path / "repo")
     (tmp_path / "repo" / "exercises").mkdir()
     (tmp_path / "repo" / "exercises" / "exercise1.py").write_text(exercise1_source("missing-plus-one"))
-    # the seed is secret and bound to the repository: the salt from an organization secret, the student
-    assert grade_step["env"]["CONV_COURSE_SALT"] == "${{ secrets.CONV_COURSE_SALT }}"
-    assert '--student "$GITHUB_REPOSITORY"' in grade_step["run"]
-    output = tmp_path / "github_output"
-    env = {**os.environ, "GITHUB_OUTPUT": str(output), "CONV_COURSE_ROOT": str(course.parent),
-           "GITHUB_REPOSITORY": "course-org/conv-alice", "PATH": f"{_grade_shim(tmp_path).parent}:{os.environ['PATH']}"}
+    summary_file = tmp_path / "step_summary.md"
+    env = {**os.environ, "GITHUB_STEP_SUMMARY": str(summary_file), "CONV_COURSE_ROOT": str(course.parent),
+           "GITHUB_REPOSITORY": "course-org/conv-alice", "CONV_COURSE_SALT": "classroom-salt",
+           "EXERCISE": workflow["env"]["EXERCISE"], "PATH": f"{_grade_shim(tmp_path).parent}:{os.environ['PATH']}"}
     done = subprocess.run(["bash", "-e", "-c", grade_step["run"]], cwd=course.parent, env=env, capture_output=True,
                           text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 0, done.stdout + done.stderr  # points lost: still a grade, the run is green
     assert "::error file=exercises/exercise1.py,title=exercise1 kernel" in done.stdout
-    (line,) = output.read_text().splitlines()
-    result = json.loads(base64.b64decode(line.removeprefix("result=")))
-    assert result["status"] == "fail" and result["max_score"] == 10.0
-    assert any(t["status"] == "pass" for t in result["tests"]) and any(t["status"] == "fail" for t in result["tests"])
+    # the points Classroom records are the score `grade` gives the same student
+    same = subprocess.run([str(_grade_shim(tmp_path)), "exercise1", "--format", "json", "--student",
+                           "course-org/conv-alice"], cwd=course.parent, env=env, capture_output=True, text=True,
+                          timeout=300)
+    ours = json.loads(same.stdout)
+    assert 0 < ours["score"] < 10
+    assert f"::notice title=Autograding complete::Points {ours['score']:.4g}/10" in done.stdout.splitlines()
+    assert "| exercise1 | kernel |" in summary_file.read_text()
+    # a grader that cannot run is the one red run
+    broken = subprocess.run(["bash", "-e", "-c", grade_step["run"]], cwd=course.parent,
+                            env={**env, "EXERCISE": "exercise99"}, capture_output=True, text=True, timeout=300)
+    assert broken.returncode == 2
 
 
 @pytest.mark.slow
@@ -241,3 +284,25 @@ def _grade_shim(tmp_path) -> Path:
     shim.write_text(f"#!/bin/sh\nPYTHONPATH={ROOT} exec {sys.executable} -m autograder \"$@\"\n")
     shim.chmod(0o755)
     return shim
+
+
+def test_the_report_status_words_are_the_json_contracts():
+    from autograder.pipeline import STATUS_ORDER, Status
+
+    schema = json.loads((ROOT / "tests" / "report.schema.json").read_text())
+    assert list(STATUS_ORDER) == ["not-implemented", "forbidden", "timeout", "crash", "failed", "passed"]
+    assert set(STATUS_ORDER) == set(schema["$defs"]["concept"]["properties"]["status"]["enum"])
+    # a member is its string, byte for byte, wherever a report is written
+    assert json.dumps({"status": Status.NOT_IMPLEMENTED}) == '{"status": "not-implemented"}'
+
+
+def test_a_forbidden_concept_is_not_presented_as_a_misconception():
+    from autograder.report import ConceptReport, ExerciseReport
+
+    refused = ConceptReport("kernel", 0.0, 1.0, 0, 8, "forbidden", "forbidden-call",
+                            "torch.nn.functional.conv1d is not allowed in this exercise")
+    mistaken = ConceptReport("stride", 0.0, 1.0, 0, 8, "failed", "missing-plus-one", "one short")
+    report = CourseReport((ExerciseReport("exercise2", "Conv", 1, 0.0, 2.0, (refused, mistaken), "grade"),))
+    tests = json.loads(render(report, "gradescope"))["tests"]
+    assert "Looks like" not in tests[0]["output"] and "(forbidden)" in tests[0]["output"]
+    assert "Looks like: `missing-plus-one`" in tests[1]["output"]

@@ -5,18 +5,17 @@ import pytest
 
 from autograder import shrink as shrinking
 from autograder.cases import registry
-from autograder.compare import Tol, judge
+from autograder.compare import judge
 from autograder.diagnose import matches
-from autograder.grading import Trial
 from autograder.mutants import mutants_for, mutants_of
 from autograder.mutants.base import as_student, call_in_process
-from autograder.sandbox.runner import Outcome
+from autograder.pipeline import Outcome, Submission, Tolerance, Trial
 
 SPEC = registry.spec("exercise1")
 
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
-TOL = Tol()
+TOL = Tolerance()
 SEEDS = range(5)
 
 
@@ -57,7 +56,7 @@ def test_a_known_mistake_shrinks_in_one_run_to_a_local_minimum_that_still_shows_
     for seed in SEEDS:
         original = largest_failure(run, concept_of(m), seed)
         assert original is not None
-        small = shrinking.shrink(original, run)
+        small = shrinking.shrink(original, run, tol=TOL)
         assert len(run.calls) <= 1  # the search ran on the mutant; one run checks it on the "student"
         run.calls.clear()
         assert not small.verdict.passed and matches(small, m, TOL)
@@ -75,7 +74,7 @@ def test_an_unknown_mistake_shrinks_by_real_runs_within_the_round_limit():
     off_by_seven = lambda *a, **k: as_student(SPEC.oracles["conv_output_length"])(*a, **k) + 7  # noqa: E731
     run = Runner({"conv_output_length": off_by_seven})
     original = largest_failure(run, "kernel", seed=4)
-    small = shrinking.shrink(original, run)
+    small = shrinking.shrink(original, run, tol=TOL)
     assert 1 <= len(run.calls) <= shrinking.MAX_ROUNDS
     assert not small.verdict.passed and small.outcome.value == small.expected + 7
     assert small.case.size < original.case.size
@@ -92,7 +91,7 @@ def test_a_student_who_leaves_the_predicted_path_is_still_shrunk_honestly():
     original = largest_failure(run, "kernel", seed=2)
     if original is None or original.case.arguments["length"] <= 6:
         pytest.skip("this seed has no long kernel case")
-    small = shrinking.shrink(original, run)
+    small = shrinking.shrink(original, run, tol=TOL)
     assert len(run.calls) <= shrinking.MAX_ROUNDS
     assert not small.verdict.passed and small.case.arguments["length"] > 6
 
@@ -102,7 +101,7 @@ def test_nothing_to_learn_is_not_shrunk(status):
     case = SPEC.cases("kernel", seed=1, count=8)[-1]
     t = trial(case, Outcome(status, message="x"))
     run = Runner({})
-    assert shrinking.shrink(t, run) is t and run.calls == []
+    assert shrinking.shrink(t, run, tol=TOL) is t and run.calls == []
 
 
 def test_candidates_go_down_toward_each_minimum():
@@ -115,3 +114,28 @@ def test_candidates_go_down_toward_each_minimum():
     lowest = {k: lo for k, (lo, _) in case.space.params.items()}
     if sum(case.params[k] > lo for k, lo in lowest.items()) > 1:
         assert any(all(c.params[k] == lo for k, lo in lowest.items()) for c in cands)
+
+
+def test_an_exercise_with_a_loose_tolerance_shrinks_with_that_tolerance(course):
+    """grade_exercise shrinks with the exercise's own tolerance, not compare's default: under the
+    default, the mutant's path descends into cases the exercise's tolerance counts as right, and the
+    example shown is a larger one found by plain runs."""
+    from autograder import grading
+    from autograder.audit import MutantSandbox
+
+    name = "exercise3"
+    loose = Tolerance(rtol=0.0, atol=1.0)
+    assert course.tolerance_for(name) != loose
+    ex = course.exercises[name].model_copy(update={"tolerance": loose})
+    loose_course = course.model_copy(update={"exercises": {**course.exercises, name: ex}})
+    mutant = next(m for m in mutants_for(name) if m.id == "bias-per-tap" and m.function == "conv1d")
+    sandbox = MutantSandbox(registry.spec(name), mutant)
+    report = grading.grade_exercise(loose_course, name, Submission(name, {}), seed=0, sandbox=sandbox,
+                                    reproduce="grade exercise3 --seed 0")
+    bias = next(c for c in report.concepts if c.name == "bias")
+    assert bias.status == "failed" and bias.misconception == "bias-per-tap"
+    assert bias.message.endswith("including the example below.")
+    # the smallest case that shows a bias added once per tap: two taps, one output value
+    x, weight = bias.example.inputs["x"], bias.example.inputs["weight"]
+    assert len(weight[0][0]) == 2 and len(x[0][0]) == 2, bias.example
+    assert bias.example.expected != bias.example.got

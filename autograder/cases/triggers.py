@@ -45,7 +45,7 @@ def mutant_impls(exercise: str, function: str, ids: Iterable[str]) -> dict[str, 
 def until_shown(draw: Callable[[], dict], oracle: Callable[..., Any], impls: dict[str, Callable[..., Any]],
                 *, what: str = "space") -> dict:
     """Arguments from `draw()` on which every impl differs from the oracle (a raise counts as differing)."""
-    from autograder.mutants.base import one_thread
+    from autograder.pipeline import one_thread
 
     with one_thread():  # many tiny torch calls: a thread pool only costs time here
         return _until_shown(draw, oracle, impls, what)

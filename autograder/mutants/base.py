@@ -1,4 +1,5 @@
-"""A mutant: a misconception from shared/misconceptions.md as a wrong implementation.
+"""A mutant: a misconception (a mistake students make) as a wrong implementation; its id is the
+misconception id reports name.
 
 Also how the grader runs one in its own process (mutants are ours, never the student's): the
 arguments and the result cross the same plain-data boundary (sandbox/wire.py) as a student's,
@@ -7,13 +8,12 @@ so a mutant's value looks exactly like a student's would.
 from __future__ import annotations
 
 import functools
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Callable
 
 from autograder.cases.space import Call, Invalid
+from autograder.pipeline import Outcome, Status, Timing, one_thread  # noqa: F401 (one_thread: for the exercises)
 from autograder.sandbox import wire
-from autograder.sandbox.runner import Outcome, Timing
 
 
 @dataclass(frozen=True)
@@ -58,16 +58,16 @@ def call_in_process(fn: Callable[..., Any], call: Call) -> Outcome:
     try:
         value = fn(*args, **kwargs)
     except NotImplementedError as e:
-        return Outcome("not-implemented", message=str(e))
+        return Outcome(Status.NOT_IMPLEMENTED, message=str(e))
     except Exception as e:  # what a student's function raising this would report
-        return Outcome("raised", error=type(e).__name__, message=f"{type(e).__name__}: {e}")
+        return Outcome(Status.RAISED, error=type(e).__name__, message=f"{type(e).__name__}: {e}")
     try:
         value = wire.decode(wire.encode(value))
     except (wire.WireError, ValueError, TypeError) as e:
-        return Outcome("crash", message=f"the result could not be read: {e}")
+        return Outcome(Status.CRASH, message=f"the result could not be read: {e}")
     # timed calls (a speed concept) see equal times: a mutant's lesson is its values, not its speed
     timing = Timing(student=(1.0,), baseline=(1.0,)) if call.time_repeats else None
-    return Outcome("returned", value=value, timing=timing)
+    return Outcome(Status.RETURNED, value=value, timing=timing)
 
 
 def _from_wire(value: Any) -> Any:
@@ -89,15 +89,3 @@ def _to_torch(value: Any) -> Any:
         return [_to_torch(v) for v in value]
     return value
 
-
-@contextmanager
-def one_thread():
-    """Torch's thread pool costs milliseconds per tiny call (oracles, mutants): thousands of them here."""
-    import torch
-
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)

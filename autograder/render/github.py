@@ -1,28 +1,70 @@
-"""GitHub Classroom / Actions: workflow annotations, then the autograding result line.
+"""GitHub Classroom / Actions: the score notices Classroom reads, annotations, the runner result.
 
-The annotations (`::notice` per passed exercise, `::error` per concept that lost points) show
-on the run and the commit. The last line, `result=<base64 JSON>`, is the runner result that
-classroom-resources/autograding-grading-reporter reads (from `$GITHUB_OUTPUT` through the
-`<RUNNER>_RESULTS` variable): {"version": 1, "status": "pass"|"fail"|"error", "max_score",
-"tests": [{"name", "status", "score", "message", "test_code", "filename", "line_no", "duration"}]}.
-See templates/classroom.yml for the workflow that wires them.
+GitHub Classroom takes an assignment's points from two notice annotations of the run, titled
+"Autograding complete" (`Points 49.17/90`) and "Autograding report" (`{"totalPoints",
+"maxPoints"}`): that is all classroom-resources/autograding-grading-reporter does to notify
+it. We write them ourselves, first (GitHub shows at most 10 annotations of each kind per step),
+so the points Classroom records are our score; the reporter's own log table counts passed tests
+rather than partial points and would show a different total, so the template does not use it.
+Then one `::notice` per fully passed exercise and one `::error` per concept that lost points,
+capped to what GitHub shows (the rest: one `::warning` pointing at the job summary, which
+`summary()` writes as Markdown for `$GITHUB_STEP_SUMMARY`). The last line, `result=<base64 JSON>`,
+keeps the runner-result format the reporter reads ({"version": 1, "status", "max_score", "tests":
+[...]}) for workflows that still use it. See templates/classroom.yml.
 """
 from __future__ import annotations
 
 import base64
 import json
 
+from autograder.pipeline import Status
 from autograder.report import ConceptReport, CourseReport, ExerciseReport
+from autograder.show import example_texts
 
-ERRORS = ("crash", "timeout")
+ERRORS = (Status.CRASH, Status.TIMEOUT)
+
+
+SHOWN = 10  # annotations of one kind GitHub shows per step
 
 
 def render(report: CourseReport) -> str:
-    lines = []
-    for ex in report.exercises:
-        lines += _annotations(ex)
+    points = f"{report.score:.4g}/{report.max_score:g}"
+    lines = [f"::notice title=Autograding complete::Points {points}",
+             "::notice title=Autograding report::" + _data(json.dumps(
+                 {"totalPoints": round(report.score, 4), "maxPoints": report.max_score}))]
+    notices = [line for ex in report.exercises for line in _annotations(ex) if line.startswith("::notice")]
+    errors = [line for ex in report.exercises for line in _annotations(ex) if line.startswith("::error")]
+    lines += notices[:SHOWN - 2]
+    if len(errors) > SHOWN:
+        lines += errors[:SHOWN - 1]
+        lines.append(f"::warning title={_prop(f'{len(errors) - SHOWN + 1} more concepts lost points')}::"
+                     f"{_data('GitHub shows 10 annotations per step: every concept is in the job summary')}")
+    else:
+        lines += errors
     lines.append(f"result={encode_result(result(report))}")
     return "\n".join(lines) + "\n"
+
+
+def summary(report: CourseReport) -> str:
+    """Markdown for the job summary: the score, then one row per concept."""
+    out = [f"## Autograding: {report.score:.4g} / {report.max_score:g} points", "",
+           "| exercise | concept | points | cases | status | what went wrong |",
+           "| --- | --- | --- | --- | --- | --- |"]
+    for ex in report.exercises:
+        for c in ex.concepts:
+            why = "" if c.ok else _message(c)
+            out.append(f"| {ex.exercise} | {c.name} | {c.score:.4g} / {c.max_score:g} | {c.passed}/{c.total} | "
+                       f"{c.status} | {_cell(why)} |")
+    reproduce = sorted({ex.reproduce for ex in report.exercises})
+    if reproduce:
+        out += ["", "Reproduce on your machine: " + "; ".join(f"`{r}`" for r in reproduce)]
+    return "\n".join(out) + "\n"
+
+
+def _cell(text: str) -> str:
+    """One Markdown table cell: no line breaks, no column bars, no HTML."""
+    text = " ".join(text.split()).replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+    return text if len(text) <= 300 else text[:300] + " ..."
 
 
 def result(report: CourseReport) -> dict:
@@ -53,8 +95,8 @@ def _message(c: ConceptReport) -> str:
     if c.message:
         parts.append(c.message.strip())
     if c.example is not None:
-        parts.append(f"smallest failing case: {c.example.call} expected {json.dumps(c.example.expected)[:200]}"
-                     f" got {json.dumps(c.example.got)[:200]}")
+        _, expected, got = example_texts(c)
+        parts.append(f"smallest failing case: {c.example.call} expected {expected[:200]} got {got[:200]}")
     if c.hint:
         parts.append(f"hint: {c.hint}")
     return "; ".join(parts)

@@ -9,7 +9,9 @@ from __future__ import annotations
 import json
 import os
 
+from autograder.pipeline import STATUS_MISCONCEPTION
 from autograder.report import ConceptReport, CourseReport
+from autograder.show import example_texts
 
 VISIBILITY = "visible"
 
@@ -23,7 +25,7 @@ def render(report: CourseReport) -> str:
                 "number": f"{i}.{j}",
                 "score": c.score,
                 "max_score": c.max_score,
-                "status": "passed" if c.ok else "failed",
+                "status": "passed" if c.ok else "failed",  # Gradescope's words for a test
                 "output": concept_markdown(c),
                 "output_format": "md",
                 "tags": [t for t in (ex.exercise, c.name, c.status, c.misconception) if t],
@@ -60,15 +62,15 @@ def concept_markdown(c: ConceptReport) -> str:
     if c.ok:
         return f"All {c.total} cases passed."
     parts = [f"**{c.passed} / {c.total} cases passed** ({c.status})."]
-    if c.misconception and c.misconception not in ("crash", "timeout", "not-implemented", "forbidden"):
+    if c.misconception and c.misconception not in STATUS_MISCONCEPTION.values():  # a status, not a mistake
         parts.append(f"Looks like: `{c.misconception}`")
     if c.message:
         parts.append(_fence(c.message))
     if c.example is not None:
-        e = c.example
+        inputs, expected, got = example_texts(c)  # as Python, like every screen a student reads
         parts.append("Smallest failing case:\n" + _fence(
-            f"{e.call}\n" + "".join(f"    {k} = {_short(v)}\n" for k, v in e.inputs.items())
-            + f"expected: {_short(e.expected)}\ngot:      {_short(e.got)}"))
+            f"{c.example.call}\n" + "".join(f"    {k} = {_short(v)}\n" for k, v in inputs)
+            + f"expected: {_short(expected)}\ngot:      {_short(got)}"))
     if c.hint:
         parts.append(f"Hint: {c.hint}")
     return "\n\n".join(parts)
@@ -81,8 +83,7 @@ def _fence(text: str) -> str:
     return f"{fence}\n{text}\n{fence}"
 
 
-def _short(v) -> str:
-    text = v if isinstance(v, str) else json.dumps(v)
+def _short(text: str) -> str:
     return text if len(text) <= 400 else text[:400] + " ..."
 
 

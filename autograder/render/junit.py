@@ -6,13 +6,14 @@ smallest failing case. Scores travel as testsuite/testcase <properties>.
 """
 from __future__ import annotations
 
-import json
 import xml.etree.ElementTree as ET
 
+from autograder.pipeline import Status
 from autograder.report import ConceptReport, CourseReport, ExerciseReport
 from autograder.safe_text import safe_report
+from autograder.show import example_texts
 
-ERRORS = ("crash", "timeout")
+ERRORS = (Status.CRASH, Status.TIMEOUT)
 
 
 def render(report: CourseReport) -> str:
@@ -64,11 +65,11 @@ def _details(c: ConceptReport) -> str:
     if c.message:
         lines.append(c.message)
     if c.example is not None:
-        e = c.example
-        lines.append(f"smallest failing case: {e.call}")
-        lines += [f"    {k} = {json.dumps(v)[:400]}" for k, v in e.inputs.items()]
-        lines.append(f"expected: {json.dumps(e.expected)[:400]}")
-        lines.append(f"got:      {json.dumps(e.got)[:400]}")
+        inputs, expected, got = example_texts(c)
+        lines.append(f"smallest failing case: {c.example.call}")
+        lines += [f"    {k} = {v[:400]}" for k, v in inputs]
+        lines.append(f"expected: {expected[:400]}")
+        lines.append(f"got:      {got[:400]}")
     if c.hint:
         lines.append(f"hint: {c.hint}")
     return "\n".join(lines)

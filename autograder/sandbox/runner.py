@@ -17,66 +17,22 @@ from __future__ import annotations
 import json
 import os
 import select
-import signal
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Literal, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
+from autograder.pipeline import Outcome, Status, Submission, Timing
 from autograder.sandbox.callers import CallGraph, call_graph
-from autograder.sandbox.spawn import Zygote, ZygoteGone
+from autograder.sandbox.channels import READ_BURST, Limits, Output, death, sealed
+from autograder.sandbox.spawn import ZygoteGone, ZygoteHandle
 
 if TYPE_CHECKING:  # numpy (through these) is not on the path to starting the zygote
     from autograder.cases.space import Call
 
-Status = Literal["returned", "raised", "not-implemented", "forbidden", "timeout", "crash"]
-OUTPUT_CAP = 64 * 1024
 # One result line: the largest legitimate one (exercise8's biggest timed case, a float32 array)
 # is about 20 MiB encoded, the others under 2 KiB; past this cap it is a crash of its case.
 RESULT_CAP = 64 << 20
-READ_BURST = 4 << 20  # bytes read from one pipe before the clock is looked at again
-
-
-@dataclass(frozen=True)
-class Submission:
-    """The student's files as text: `module` is imported; its siblings may be imported by it."""
-
-    module: str
-    sources: Mapping[str, str]
-    origin: str = ""
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What one call did. `value` is decoded plain data (see wire.decode) when status is returned."""
-
-    status: Status
-    value: Any = None
-    error: str | None = None
-    message: str = ""
-    output: str = ""
-    seconds: float = 0.0
-    timing: "Timing | None" = None  # for calls with time_repeats: set by the grader's timed run (Sandbox.time)
-    changed: tuple[str, ...] = ()  # parameters whose tensor or array the call changed in place
-
-
-@dataclass(frozen=True)
-class Timing:
-    """A timed run (Sandbox.time): CPU seconds of each timed call, the student's function's and the
-    baseline's, on the same fresh inputs; or why it stopped (status wrong, timeout, crash, forbidden,
-    raised, not-implemented) and, in `message`, where."""
-
-    status: str = "returned"
-    student: tuple[float, ...] = ()
-    baseline: tuple[float, ...] = ()
-    message: str = ""
-    output: str = ""
-
-    def fastest(self) -> tuple[float, float]:
-        """The fastest call of each side: interference (the machine's load) only ever adds CPU time,
-        and no call can be made cheaper than its work, since every input is new and every result checked."""
-        return min(self.student, default=0.0), min(self.baseline, default=0.0)
 
 
 @dataclass
@@ -99,7 +55,7 @@ class Sandbox:
     notes: list[str] = field(default_factory=list)
 
     def __post_init__(self):
-        self._zygote: Zygote | None = None
+        self._zygote: ZygoteHandle | None = None
         self._why_unconfined: str | None = None  # bubblewrap was there but failed
 
     def __enter__(self) -> "Sandbox":
@@ -114,14 +70,14 @@ class Sandbox:
             self._zygote.close()  # and removes its box, if it has one on the host
             self._zygote = None
 
-    def _start(self) -> Zygote:
+    def _start(self) -> ZygoteHandle:
         if self._zygote is None or not self._zygote.alive():
             if self._zygote is not None:
                 self._zygote.close()
-            self._zygote = Zygote(confine=self.confine, disk_mb=self.disk_mb)
+            self._zygote = ZygoteHandle(confine=self.confine, disk_mb=self.disk_mb)
         return self._zygote
 
-    def _ready(self) -> Zygote:
+    def _ready(self) -> ZygoteHandle:
         """A started, warmed-up zygote; falls back to an unconfined one if bubblewrap fails here."""
         zygote = self._start()
         try:
@@ -151,7 +107,7 @@ class Sandbox:
             memory_mb: int | None = None) -> list[Outcome]:
         """Outcomes in call order. `limits` may be course.yml's limits (time_per_case,
         time_per_exercise, memory_mb); explicit keywords override it."""
-        limit = _Limits(
+        limit = Limits(
             case=_first(time_per_case, getattr(limits, "time_per_case", None), self.time_per_case),
             total=_first(time_total, getattr(limits, "time_per_exercise", None), self.time_total),
             memory=_first(memory_mb, getattr(limits, "memory_mb", None), self.memory_mb),
@@ -170,7 +126,7 @@ class Sandbox:
                 break
             _Run(self, submission, calls, encoded, todo, outcomes, deadline, limit, forbidden, graph).go()
         budget = f"not run: the exercise's time budget of {limit.total:g} s ran out"
-        return [o or Outcome("timeout", message=budget) for o in outcomes]
+        return [o or Outcome(Status.TIMEOUT, message=budget) for o in outcomes]
 
     def time(self, submission: Submission, function: str, inputs: Sequence[tuple[tuple, Mapping[str, Any]]], *,
              baseline: str, check: Callable[[int, Any], str], forbidden: Mapping | None = None, limits: Any = None,
@@ -183,7 +139,7 @@ class Sandbox:
         wrong result stops the run."""
         from autograder.sandbox import stopwatch
 
-        limit = _Limits(
+        limit = Limits(
             case=_first(time_per_case, getattr(limits, "time_per_case", None), self.time_per_case),
             total=_first(time_total, getattr(limits, "time_per_exercise", None), self.time_total),
             memory=_first(memory_mb, getattr(limits, "memory_mb", None), self.memory_mb),
@@ -193,7 +149,7 @@ class Sandbox:
                                    forbidden=dict(forbidden or self.forbidden or {}) or None, limit=limit)
 
 
-def _unconfined_note(zygote: Zygote, why: str | None) -> str:
+def _unconfined_note(zygote: ZygoteHandle, why: str | None) -> str:
     """One line: which protections apply without bubblewrap, and which do not."""
     head = f"{why or 'bubblewrap (bwrap) is not available'}: "
     if not zygote.user:
@@ -217,14 +173,6 @@ def _first(*values):
     return next(v for v in values if v is not None)
 
 
-@dataclass(frozen=True)
-class _Limits:
-    case: float
-    total: float
-    memory: int
-    importing: float
-
-
 def _refuse_statically(submission: Submission, calls: Sequence[Call], forbidden: Mapping | None,
                        outcomes: list) -> None:
     """When the exercise forbids anything, a file that breaks the static policy (autograder.forbidden)
@@ -236,7 +184,7 @@ def _refuse_statically(submission: Submission, calls: Sequence[Call], forbidden:
     finding = policy.check(submission.sources, submission.module)
     if finding is not None:
         for i in range(len(calls)):
-            outcomes[i] = Outcome("forbidden", error="ForbiddenCall", message=finding.message())
+            outcomes[i] = Outcome(Status.FORBIDDEN, error="ForbiddenCall", message=finding.message())
 
 
 class _Run:
@@ -249,16 +197,16 @@ class _Run:
         self.request = {"module": submission.module, "sources": dict(submission.sources),
                         "forbidden": forbidden, "calls": encoded, "todo": self.todo}
         self.lines = bytearray()
-        self.output = _Output()
+        self.output = Output()
         self.imported = ""  # what importing the submission printed: shown with the first call
 
     def go(self) -> None:
         try:
             zygote = self.sandbox._ready()
         except ZygoteGone as e:
-            self._all("crash", f"the grader could not start the student's process: {e}")
+            self._all(Status.CRASH, f"the grader could not start the student's process: {e}")
             return
-        request = _sealed(json.dumps(self.request).encode())
+        request = sealed(json.dumps(self.request).encode())
         results_r, results_w = os.pipe()
         output_r, output_w = os.pipe()
         for fd in (results_r, output_r):
@@ -271,7 +219,7 @@ class _Run:
                     os.close(fd)
             self._watch(zygote, results_r, output_r)
         except ZygoteGone as e:  # the student's code killed the zygote (possible only unconfined)
-            self._cut("crash", f"the student's process took the grader's fork server down: {e}")
+            self._cut(Status.CRASH, f"the student's process took the grader's fork server down: {e}")
         finally:
             try:
                 zygote.kill()
@@ -280,7 +228,7 @@ class _Run:
             os.close(results_r)
             os.close(output_r)
 
-    def _watch(self, zygote: Zygote, results_r: int, output_r: int) -> None:
+    def _watch(self, zygote: ZygoteHandle, results_r: int, output_r: int) -> None:
         """Results first, then output, each read bounded: the child sends a result only once we
         have read all output before it, so what we read before a result is that call's output."""
         importing = True
@@ -292,9 +240,9 @@ class _Run:
             ready = select.select([*self.watched, zygote.sock], [], [], left)[0] if left > 0 else []
             if not ready:
                 if time.monotonic() >= self.deadline:
-                    self._cut("timeout", f"the exercise's time budget of {self.limit.total:g} s ran out here")
+                    self._cut(Status.TIMEOUT, f"the exercise's time budget of {self.limit.total:g} s ran out here")
                 elif importing:
-                    self._all("timeout", f"importing {self.submission.module}.py took longer than "
+                    self._all(Status.TIMEOUT, f"importing {self.submission.module}.py took longer than "
                                          f"{self.limit.importing:g} s")
                 else:
                     self._timeout()
@@ -304,13 +252,13 @@ class _Run:
             if results_r in ready or zygote.exit_status is not None:
                 messages = self._messages(results_r)
                 if messages is None:
-                    self._cut("crash", f"the student's process sent a result larger than {RESULT_CAP >> 20} MiB",
+                    self._cut(Status.CRASH, f"the student's process sent a result larger than {RESULT_CAP >> 20} MiB",
                               one=True)
                     return
                 for msg in messages:
                     if msg.get("i") == -1:
-                        if msg.get("status") == "crash":
-                            self._all("crash", f"importing {self.submission.module}.py failed:\n"
+                        if msg.get("status") == Status.CRASH:
+                            self._all(Status.CRASH, f"importing {self.submission.module}.py failed:\n"
                                                f"{str(msg.get('message', ''))[:4000]}", error=msg.get("error"))
                             return
                         self._noted(msg.get("protections"))
@@ -329,14 +277,14 @@ class _Run:
                 self.watched.discard(output_r)
             if zygote.exit_status is not None:
                 self.output.drain(output_r)
-                why = _death(zygote.exit_status)
+                why = death(zygote.exit_status)
                 if zygote.disk_mb is not None:
                     why = (f"the process was stopped: it had written {zygote.disk_mb} MiB to disk, "
                            f"past the {zygote.disk_cap} MiB it may use")
                 if importing:
-                    self._all("crash", f"importing {self.submission.module}.py failed: {why}")
+                    self._all(Status.CRASH, f"importing {self.submission.module}.py failed: {why}")
                 else:
-                    self._cut("crash", why, one=True)
+                    self._cut(Status.CRASH, why, one=True)
                 return
 
     def _messages(self, fd: int) -> list[dict] | None:
@@ -381,15 +329,17 @@ class _Run:
         the functions that call it (callers.py): they would run it again."""
         i = self.todo[0]
         fn = self.calls[i].function
-        self._set(i, "timeout", f"ran past the {self.limit.case:g} s limit per case")
+        self._set(i, Status.TIMEOUT, f"ran past the {self.limit.case:g} s limit per case")
         callers = self.graph.callers(fn)
         for k in list(self.todo):
             if self.calls[k].function == fn:
-                self._set(k, "timeout", f"not run: an earlier case of {fn} ran past the {self.limit.case:g} s limit")
+                self._set(k, Status.TIMEOUT,
+                          f"not run: an earlier case of {fn} ran past the {self.limit.case:g} s limit")
             elif self.calls[k].function in callers:
-                self._set(k, "timeout", f"not run: it calls {fn}, whose case ran past the {self.limit.case:g} s limit")
+                self._set(k, Status.TIMEOUT,
+                          f"not run: it calls {fn}, whose case ran past the {self.limit.case:g} s limit")
 
-    def _cut(self, status: str, message: str, one: bool = False) -> None:
+    def _cut(self, status: Status, message: str, one: bool = False) -> None:
         if not self.todo:
             return
         self._set(self.todo[0], status, message)
@@ -397,69 +347,16 @@ class _Run:
             for k in list(self.todo):
                 self._set(k, status, f"not run: {message}")
 
-    def _all(self, status: str, message: str, error: str | None = None) -> None:
+    def _all(self, status: Status, message: str, error: str | None = None) -> None:
         output = self.output.take()
         for k in list(self.todo):
             self._set(k, status, message, error=error, output=output)
 
-    def _set(self, i: int, status: str, message: str, error: str | None = None, output: str | None = None) -> None:
+    def _set(self, i: int, status: Status, message: str, error: str | None = None, output: str | None = None) -> None:
         self.outcomes[i] = Outcome(status, error=error, message=message,
                                    output=self.output.take() if output is None else output)
         if i in self.todo:
             self.todo.remove(i)
-
-
-def _sealed(data: bytes) -> int:
-    """A read-only, unlinked file holding `data`, at offset 0: nothing the student can reach by path."""
-    if hasattr(os, "memfd_create"):
-        import fcntl
-
-        fd = os.memfd_create("grade-request", os.MFD_CLOEXEC | os.MFD_ALLOW_SEALING)
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-        fcntl.fcntl(fd, fcntl.F_ADD_SEALS, fcntl.F_SEAL_WRITE | fcntl.F_SEAL_GROW | fcntl.F_SEAL_SHRINK
-                    | fcntl.F_SEAL_SEAL)
-    else:
-        fd, path = tempfile.mkstemp(prefix="grade-request-")
-        os.unlink(path)
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-    os.lseek(fd, 0, os.SEEK_SET)
-    return fd
-
-
-class _Output:
-    """What the student's process wrote to fds 1 and 2 since the last take(): the first 64 KiB
-    and a count of the rest. Which call it belongs to is decided by when it was read (see _watch)."""
-
-    def __init__(self):
-        self.kept = bytearray()
-        self.dropped = 0
-
-    def drain(self, fd: int) -> bool:
-        """Read at most READ_BURST bytes; False at end of file (every writer closed it)."""
-        got = 0
-        while got < READ_BURST:
-            try:
-                chunk = os.read(fd, 1 << 20)
-            except BlockingIOError:
-                return True
-            if not chunk:
-                return False
-            got += len(chunk)
-            room = max(OUTPUT_CAP - len(self.kept), 0)
-            self.kept += chunk[:room]
-            self.dropped += max(0, len(chunk) - room)
-        return True
-
-    def take(self) -> str:
-        text = self.kept.decode("utf-8", "replace")
-        if self.dropped:
-            text += f"\n[... {self.dropped} more bytes of output not shown]"
-        self.kept, self.dropped = bytearray(), 0
-        return text
 
 
 def _encode_call(call: Call) -> dict:
@@ -473,30 +370,17 @@ def _encode_call(call: Call) -> dict:
 def _outcome(msg: dict, output: str) -> Outcome:
     status = msg.get("status")
     seconds = float(msg["seconds"]) if type(msg.get("seconds")) in (int, float) else 0.0
-    if status == "returned":
+    if status == Status.RETURNED:
         from autograder.sandbox import wire
 
         try:
             value = wire.decode(msg.get("value"))
         except (wire.WireError, ValueError, TypeError) as e:
-            return Outcome("crash", message=f"the result could not be read: {e}", output=output)
+            return Outcome(Status.CRASH, message=f"the result could not be read: {e}", output=output)
         changed = msg.get("changed")
         changed = tuple(str(c)[:60] for c in changed[:10]) if isinstance(changed, list) else ()
-        return Outcome("returned", value=value, output=output, seconds=seconds, changed=changed)
-    if status in ("raised", "not-implemented", "forbidden", "crash"):
-        return Outcome(status, error=str(msg.get("error") or "")[:100] or None,
+        return Outcome(Status.RETURNED, value=value, output=output, seconds=seconds, changed=changed)
+    if status in (Status.RAISED, Status.NOT_IMPLEMENTED, Status.FORBIDDEN, Status.CRASH):
+        return Outcome(Status(status), error=str(msg.get("error") or "")[:100] or None,
                        message=str(msg.get("message", ""))[:4000], output=output, seconds=seconds)
-    return Outcome("crash", message="the student's process sent something unreadable", output=output)
-
-
-def _death(status: int) -> str:
-    if os.WIFSIGNALED(status):
-        sig = os.WTERMSIG(status)
-        try:
-            name = signal.Signals(sig).name
-        except ValueError:
-            name = str(sig)
-        extra = " (out of memory?)" if sig == signal.SIGKILL else ""
-        return f"the process died of signal {name}{extra} before returning"
-    code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else status
-    return f"the process ended (exit status {code}) before returning: os._exit or a crash in C code?"
+    return Outcome(Status.CRASH, message="the student's process sent something unreadable", output=output)

@@ -117,9 +117,11 @@ def child_env(home: str) -> dict[str, str]:
     return env
 
 
-class Zygote:
-    """`box` is the host folder of the run folders without bubblewrap (None with it: a tmpfs
-    inside); `user` the (uid, gid) student code runs as, when it is not ours."""
+class ZygoteHandle:
+    """The grader's handle on one zygote process (the fork server, zygote.py's Zygote, in its box):
+    starts it, asks it to fork and to kill, reads its events. `box` is the host folder of the run
+    folders without bubblewrap (None with it: a tmpfs inside); `user` the (uid, gid) student code
+    runs as, when it is not ours."""
 
     def __init__(self, *, confine: bool, disk_mb: int = 64):
         self.bwrap = bwrap.available() if confine else None

@@ -26,7 +26,8 @@ from typing import Any, Callable
 import numpy as np
 
 from autograder.sandbox import wire
-from autograder.sandbox.runner import Timing, _death, _Limits, _Output, _sealed
+from autograder.pipeline import Status, Timing
+from autograder.sandbox.channels import Limits, Output, death, sealed
 from autograder.sandbox.spawn import ZygoteGone
 
 HEADER_CAP = 1 << 16
@@ -36,17 +37,17 @@ RESULT_CAP = 1 << 28  # bytes of one result: far above any workload's, far below
 class _Stop(Exception):
     """The run ends here: status and message for the Timing."""
 
-    def __init__(self, status: str, message: str):
+    def __init__(self, status: Status, message: str):
         super().__init__(message)
         self.status, self.message = status, message
 
 
 def time_both(sandbox, submission, function: str, inputs: list, *, baseline: str,
-              check: Callable[[int, Any], str], forbidden: tuple, limit: _Limits) -> Timing:
+              check: Callable[[int, Any], str], forbidden: tuple, limit: Limits) -> Timing:
     """The baseline, the student's function, the baseline again (so that a change in the machine's load
     during the run weighs on both sides), each in a process of its own, on the same inputs."""
     deadline = time.monotonic() + limit.total
-    output = _Output()
+    output = Output()
     student = dict(role="student", module=submission.module, function=function, forbidden=forbidden)
     theirs: list[float] = []
     for side in ("baseline", "student", "baseline"):
@@ -57,23 +58,23 @@ def time_both(sandbox, submission, function: str, inputs: list, *, baseline: str
                 mine = _one_side(sandbox, student, submission.sources, inputs, check, limit, deadline, output)
             else:
                 theirs += _one_side(sandbox, dict(role="baseline", baseline=baseline), {}, inputs, check, limit,
-                                    deadline, _Output())
+                                    deadline, Output())
         except _Stop as stop:
             if side == "student":
                 return Timing(stop.status, message=stop.message, output=output.take())
-            return Timing("crash", message=f"the baseline {baseline} could not be timed: {stop.message}",
+            return Timing(Status.CRASH, message=f"the baseline {baseline} could not be timed: {stop.message}",
                           output=output.take())
-    return Timing("returned", student=tuple(mine), baseline=tuple(theirs), output=output.take())
+    return Timing(Status.RETURNED, student=tuple(mine), baseline=tuple(theirs), output=output.take())
 
 
-def _one_side(sandbox, options: dict, sources: dict, inputs: list, check, limit: _Limits, deadline: float,
-              output: _Output) -> list[float]:
+def _one_side(sandbox, options: dict, sources: dict, inputs: list, check, limit: Limits, deadline: float,
+              output: Output) -> list[float]:
     """CPU seconds of each call after the first, in one fresh process; _Stop when a call goes wrong."""
     try:
         zygote = sandbox._ready()
     except ZygoteGone as e:
-        raise _Stop("crash", f"the grader could not start the process: {e}") from None
-    request = _sealed(json.dumps({"sources": dict(sources)}).encode())  # the child writes its own files
+        raise _Stop(Status.CRASH, f"the grader could not start the process: {e}") from None
+    request = sealed(json.dumps({"sources": dict(sources)}).encode())  # the child writes its own files
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
     output_r, output_w = os.pipe()
     os.set_blocking(output_r, False)
@@ -89,7 +90,7 @@ def _one_side(sandbox, options: dict, sources: dict, inputs: list, check, limit:
         link = _Link(ours, output_r, zygote, output, deadline)
         ready = link.receive(time.monotonic() + limit.importing, "importing")
         if ready.get("status") != "ready":
-            raise _Stop("crash", f"importing failed:\n{_message(ready)}")
+            raise _Stop(Status.CRASH, f"importing failed:\n{_message(ready)}")
         seconds = []
         for k, (args, kwargs) in enumerate(inputs):
             start = zygote.cpu_seconds()
@@ -101,12 +102,12 @@ def _one_side(sandbox, options: dict, sources: dict, inputs: list, check, limit:
             wrong = check(k, value)
             if wrong:
                 which = "the warm-up call" if k == 0 else f"timed call {k} of {len(inputs) - 1}"
-                raise _Stop("wrong", f"{which} (on new inputs of the same shapes) was wrong: {wrong}")
+                raise _Stop(Status.WRONG, f"{which} (on new inputs of the same shapes) was wrong: {wrong}")
             if k:
                 seconds.append(used)
         return seconds
     except ZygoteGone as e:
-        raise _Stop("crash", f"the student's process took the grader's fork server down: {e}") from None
+        raise _Stop(Status.CRASH, f"the student's process took the grader's fork server down: {e}") from None
     finally:
         try:
             zygote.kill()
@@ -157,21 +158,21 @@ def _value(reply: dict, shared: _Shared, k: int):
     """The result as compare.judge reads a normal run's (TaggedArray or Unsupported), copied out of
     the shared file; _Stop otherwise."""
     status = reply.get("status")
-    if status == "returned":
+    if status == Status.RETURNED:
         if "unsupported" in reply:
             return wire.Unsupported(str(reply["unsupported"])[:200])
         size = _size(reply)
         if size is None:
-            raise _Stop("crash", "the student's process announced a result that cannot be read")
+            raise _Stop(Status.CRASH, "the student's process announced a result that cannot be read")
         dtype = np.dtype(reply["dtype"]).newbyteorder("<")
         array = np.frombuffer(shared.result, dtype, size // dtype.itemsize).reshape(reply["shape"]).copy()
         return wire.TaggedArray(array, "ndarray" if reply.get("src") == "ndarray" else "tensor")
     which = "the warm-up call" if k == 0 else f"timed call {k}"
-    if status in ("not-implemented", "forbidden", "crash"):
-        raise _Stop(status, f"{which}: {_message(reply)}")
-    if status == "raised":
-        raise _Stop("raised", f"{which} raised {str(reply.get('error'))[:100]}:\n{_message(reply)}")
-    raise _Stop("crash", f"{which}: the student's process sent something unreadable")
+    if status in (Status.NOT_IMPLEMENTED, Status.FORBIDDEN, Status.CRASH):
+        raise _Stop(Status(status), f"{which}: {_message(reply)}")
+    if status == Status.RAISED:
+        raise _Stop(Status.RAISED, f"{which} raised {str(reply.get('error'))[:100]}:\n{_message(reply)}")
+    raise _Stop(Status.CRASH, f"{which}: the student's process sent something unreadable")
 
 
 def _message(reply: dict) -> str:
@@ -182,7 +183,7 @@ class _Link:
     """The grader's end of the socket: frames written and read against a deadline, while the process's
     output (fds 1 and 2) is drained and its death noticed."""
 
-    def __init__(self, sock: socket.socket, output_r: int, zygote, output: _Output, deadline: float):
+    def __init__(self, sock: socket.socket, output_r: int, zygote, output: Output, deadline: float):
         self.sock, self.output_r, self.zygote, self.output, self.deadline = sock, output_r, zygote, output, deadline
         sock.setblocking(False)
         self.buf = bytearray()
@@ -192,8 +193,8 @@ class _Link:
         left = until - time.monotonic()
         if left <= 0:
             if until >= self.deadline:
-                raise _Stop("timeout", "the exercise's time budget ran out during the timed run")
-            raise _Stop("timeout", f"{what} ran past its time limit in the timed run")
+                raise _Stop(Status.TIMEOUT, "the exercise's time budget ran out during the timed run")
+            raise _Stop(Status.TIMEOUT, f"{what} ran past its time limit in the timed run")
         readable = [self.output_r, self.zygote.sock] + ([] if write else [self.sock])
         r, _, _ = select.select(readable, [self.sock] if write else [], [], left)
         if self.output_r in r:
@@ -202,7 +203,7 @@ class _Link:
             self.zygote.receive(time.monotonic() + 1)
         if self.zygote.exit_status is not None and not (self.sock in r and not write):
             self.output.drain(self.output_r)
-            raise _Stop("crash", f"during {what}: {_death(self.zygote.exit_status)}")
+            raise _Stop(Status.CRASH, f"during {what}: {death(self.zygote.exit_status)}")
 
     def send(self, message: dict, until: float) -> None:
         view = memoryview((json.dumps(message) + "\n").encode())
@@ -213,13 +214,13 @@ class _Link:
             except BlockingIOError:
                 pass
             except OSError:
-                raise _Stop("crash", "the student's process closed its end of the timed run") from None
+                raise _Stop(Status.CRASH, "the student's process closed its end of the timed run") from None
 
     def receive(self, until: float, what: str) -> dict:
         """The next message (one JSON line, at most HEADER_CAP bytes)."""
         while b"\n" not in self.buf:
             if len(self.buf) >= HEADER_CAP:
-                raise _Stop("crash", f"during {what}: the student's process sent something unreadable")
+                raise _Stop(Status.CRASH, f"during {what}: the student's process sent something unreadable")
             self._wait(until, False, what)
             try:
                 chunk = self.sock.recv(HEADER_CAP)
@@ -230,8 +231,8 @@ class _Link:
             if not chunk:
                 self.output.drain(self.output_r)
                 status = self.zygote.exit_status
-                why = _death(status) if status is not None else "the process closed its end of the timed run"
-                raise _Stop("crash", f"during {what}: {why}")
+                why = death(status) if status is not None else "the process closed its end of the timed run"
+                raise _Stop(Status.CRASH, f"during {what}: {why}")
             self.buf += chunk
         end = self.buf.index(b"\n")
         try:
@@ -240,7 +241,7 @@ class _Link:
             message = None
         del self.buf[:end + 1]
         if not isinstance(message, dict):
-            raise _Stop("crash", f"during {what}: the student's process sent something unreadable")
+            raise _Stop(Status.CRASH, f"during {what}: the student's process sent something unreadable")
         return message
 
 

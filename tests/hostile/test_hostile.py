@@ -273,7 +273,8 @@ def test_lying_objects_earn_nothing(small, sandbox):
 
 
 def test_wrong_kinds_earn_nothing(small, sandbox):
-    from autograder.compare import Tol, judge
+    from autograder.compare import judge
+    from autograder.pipeline import Tolerance
 
     report, first, _ = grade(small, sandbox, "wrong_kinds")
     assert report.score == 0.0
@@ -282,7 +283,7 @@ def test_wrong_kinds_earn_nothing(small, sandbox):
         if outcome.status == "returned":
             expected = {"conv_output_length": 1, "pool_output_length": 1, "conv_transpose_output_length": 1,
                         "conv2d_output_shape": (1, 1), "same_padding": (1, 1)}[call.function]
-            messages[call.function] = judge(expected, outcome, Tol()).message
+            messages[call.function] = judge(expected, outcome, Tolerance()).message
     assert messages == {
         "conv_output_length": "returned the float nan, expected an int (use // for whole-number division)",
         "conv2d_output_shape": "returned the float inf, expected an int (use // for whole-number division)",

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder.compare import Tol
 from autograder.grading import grade_exercise, plan, time_case
+from autograder.pipeline import Tolerance
 from autograder.sandbox.runner import Sandbox, Submission
 
 pytestmark = pytest.mark.slow
@@ -85,7 +85,7 @@ def _timing(small, sandbox, submission):
     from autograder.cases import registry
 
     case = plan(small, NAME, SEED)["speed"][0]
-    return time_case(sandbox, submission, registry.spec(NAME), case, Tol(),
+    return time_case(sandbox, submission, registry.spec(NAME), case, Tolerance(),
                      forbidden=small.forbidden_rules(NAME), limits=small.limits_for(NAME))
 
 
