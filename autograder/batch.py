@@ -10,6 +10,7 @@ hashed): it changes with the salt, so a resumed run never mixes two salts in one
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import multiprocessing
@@ -23,11 +24,15 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from autograder.cases.space import SEED_MAX
 from autograder.course import Course
 from autograder.seeding import SALT_ENV, SeedPolicy
+
+if TYPE_CHECKING:
+    from autograder.report import ExerciseReport
+    from autograder.sandbox.runner import Submission
 
 WORKER_DIED = "the grading process died on it (out of memory?)"
 
@@ -106,7 +111,10 @@ def reproduce_line(job: Job, seed: int) -> str:
 
 def run_batch(course: Course, submissions: Path, gradebook_path: Path, *, jobs: int | None = None,
               exercises: Sequence[str] = (), force: bool = False, course_arg: Path | None = None,
-              progress: bool = True) -> Summary:
+              progress: bool = True, cluster: str | None = None) -> Summary:
+    """Grade what the gradebook lacks, here in `jobs` worker processes or, with `cluster` (a Dask
+    scheduler's address), on that cluster's workers (autograder/cluster.py); either way this process
+    reads the submissions, computes the seeds and is the gradebook's only writer."""
     from autograder.gradebook import Gradebook
     from autograder.seeding import policy, salt_id
 
@@ -133,10 +141,32 @@ def run_batch(course: Course, submissions: Path, gradebook_path: Path, *, jobs: 
         book.add_students((s.id, seeds[s.id], str(s.path)) for s in students)
         todo = plan_jobs(students, names, done, course_arg)
         summary.skipped = len(students) * len(names) - len(todo)
-        if todo:
+        if todo and cluster:
+            from autograder.cluster import grade_on_cluster
+
+            with progress_bar(progress, len(todo)) as advance:
+                grade_on_cluster(course, todo, book, summary, cluster, seeding, advance)
+        elif todo:
             _grade_all(course, todo, book, summary, jobs or os.cpu_count() or 1, progress, seeding)
     summary.seconds = time.monotonic() - started
     return summary
+
+
+@contextlib.contextmanager
+def progress_bar(show: bool, total: int):
+    """A progress bar on stderr; yields advance(job) to call once per job saved."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    bar = Progress(TextColumn("grading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                   TimeRemainingColumn(), TextColumn("{task.description}"), console=Console(stderr=True),
+                   disable=not show)
+    task = bar.add_task("", total=total)
+    bar.start()
+    try:
+        yield lambda job: bar.update(task, advance=1, description=f"{job.student} {job.exercise}")
+    finally:
+        bar.stop()
 
 
 def _grade_all(course: Course, todo: list[Job], book, summary: Summary, jobs: int, show: bool,
@@ -267,34 +297,69 @@ def _grade_one(job: Job):
     """(job, report, seconds, error): a report for any submission (refused files and grader failures
     on this student's data are crash grades; `error` then says what failed); None only when the
     job itself cannot be graded (the exercise is gone from the course)."""
+    started = time.monotonic()
+    ready = prepare(_course, job, _seeding)
+    report, error = grade_prepared(_course, _sandbox, ready)
+    return job, report, time.monotonic() - started, error
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """One job made ready on the instructor's side: the submission read and its seed computed (the
+    salt never leaves that process). `submission` None: `report` is already final (a refused or
+    unreadable submission, a grader failure); both None: the job cannot be graded (`error` says why)."""
+
+    job: Job
+    seed: int = 0
+    reproduce: str = ""
+    submission: "Submission | None" = None
+    report: "ExerciseReport | None" = None
+    error: str | None = None
+
+
+def prepare(course: Course, job: Job, seeding: SeedPolicy) -> Prepared:
     from autograder.contain import GRADER_FAILED, crash_report, unreadable_report
-    from autograder.grading import grade_exercise
     from autograder.safe_text import one_line
     from autograder.submission import SubmissionError, SubmissionRefused, load_submission
 
-    started = time.monotonic()
     try:
-        ex = _course.exercise(job.exercise)
-        seeds = dataclasses.replace(_seeding, student=job.student)
+        ex = course.exercise(job.exercise)
+        seeds = dataclasses.replace(seeding, student=job.student)
     except Exception as e:
-        return job, None, time.monotonic() - started, one_line(e)
-    error = None
+        return Prepared(job, error=one_line(e))
     seed = seeds.seed_for({})
     try:
         if job.refused:
             raise SubmissionRefused(job.refused)
-        submission = load_submission(_course, ex, Path(job.path))
-        seed = seeds.seed_for(submission.sources)  # the code graded is the code hashed
-        limits = _course.limits_for(job.exercise)
-        _sandbox.time_per_case, _sandbox.time_total = limits.time_per_case, limits.time_per_exercise
-        report = grade_exercise(_course, job.exercise, submission, seed=seed, sandbox=_sandbox,
-                                reproduce=reproduce_line(job, seed))
+        submission = load_submission(course, ex, Path(job.path))
     except SubmissionError as e:
-        report = unreadable_report(_course, job.exercise, seed, reproduce_line(job, seed), e)
+        return Prepared(job, seed, reproduce_line(job, seed),
+                        report=unreadable_report(course, job.exercise, seed, reproduce_line(job, seed), e))
     except Exception as e:  # a grader failure on one student's data costs that row only
         error = one_line(e)
-        report = crash_report(_course, job.exercise, seed, reproduce_line(job, seed), GRADER_FAILED.format(error))
-    return job, report, time.monotonic() - started, error
+        return Prepared(job, seed, reproduce_line(job, seed), error=error, report=crash_report(
+            course, job.exercise, seed, reproduce_line(job, seed), GRADER_FAILED.format(error)))
+    seed = seeds.seed_for(submission.sources)  # the code graded is the code hashed
+    return Prepared(job, seed, reproduce_line(job, seed), submission=submission)
+
+
+def grade_prepared(course: Course, sandbox, ready: Prepared):
+    """(report, error) for a prepared job, graded in `sandbox` (here or on a cluster's worker)."""
+    from autograder.contain import GRADER_FAILED, crash_report
+    from autograder.grading import grade_exercise
+    from autograder.safe_text import one_line
+
+    if ready.submission is None:
+        return ready.report, ready.error
+    name = ready.job.exercise
+    try:
+        limits = course.limits_for(name)
+        sandbox.time_per_case, sandbox.time_total = limits.time_per_case, limits.time_per_exercise
+        return grade_exercise(course, name, ready.submission, seed=ready.seed, sandbox=sandbox,
+                              reproduce=ready.reproduce), None
+    except Exception as e:  # a grader failure on one student's data costs that row only
+        error = one_line(e)
+        return crash_report(course, name, ready.seed, ready.reproduce, GRADER_FAILED.format(error)), error
 
 
 def _die_with_parent(parent: int) -> None:

@@ -13,7 +13,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from autograder import crashes, diagnose, shrink
+from autograder import case_limits, crashes, diagnose, shrink
 from autograder.cases.space import Case, Invalid
 from autograder.cases.spec import ExerciseSpec
 from autograder.compare import judge
@@ -41,13 +41,37 @@ def plan(course: Course, name: str, seed: int) -> dict[str, list[Case]]:
 
 _PLANS: dict[tuple, dict[str, list[Case]]] = {}
 _EXPECTED: "weakref.WeakKeyDictionary[Case, Any]" = weakref.WeakKeyDictionary()
+_ORACLE_SECONDS: "weakref.WeakKeyDictionary[Case, float]" = weakref.WeakKeyDictionary()
 
 
 def expected_of(spec: ExerciseSpec, case: Case) -> Any:
-    """The oracle's value for a case, computed once per case."""
+    """The oracle's value for a case, computed (and timed, for case_limits) once per case."""
     if case not in _EXPECTED:
+        started = time.perf_counter()
         _EXPECTED[case] = spec.expected(case)
+        _ORACLE_SECONDS[case] = time.perf_counter() - started
     return _EXPECTED[case]
+
+
+def _oracle_time(course: Course, name: str, seed: int, spec: ExerciseSpec, cases: Sequence[Case]) -> float:
+    """The oracle's slowest call on these cases (case_limits), measured once per exercise and seed."""
+    key = (name, seed, course.exercise(name).model_dump_json())
+    if key not in _ORACLE_TIME:
+        for c in cases:
+            expected_of(spec, c)
+
+        def again(case: Case) -> float:
+            started = time.perf_counter()
+            spec.expected(case)
+            return time.perf_counter() - started
+
+        _ORACLE_TIME[key] = case_limits.slowest({c: _ORACLE_SECONDS.get(c, 0.0) for c in cases}, again)
+        while len(_ORACLE_TIME) > 64:
+            _ORACLE_TIME.pop(next(iter(_ORACLE_TIME)))
+    return _ORACLE_TIME[key]
+
+
+_ORACLE_TIME: dict[tuple, float] = {}
 
 
 def grade_exercise(course: Course, name: str, submission: Submission, *, seed: int, sandbox,
@@ -92,6 +116,8 @@ def _grade_exercise(course: Course, name: str, submission: Submission, *, seed: 
 
     cases = plan(course, name, seed)
     flat = [c for group in cases.values() for c in group]
+    limits = case_limits.fitted(limits, _oracle_time(course, name, seed, spec, flat),
+                                timed=any(c.call.time_repeats for c in flat))
     trials = run(flat)
     by_concept: dict[str, list[Trial]] = {k: [] for k in cases}
     for t in trials:

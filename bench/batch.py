@@ -1,11 +1,18 @@
-"""Benchmark: a generated class graded by `grade batch` and, as notebooks, by `nbgrader autograde`.
+"""Benchmark: `grade batch` at the machine's limit, against nbgrader, on a cluster, and by class size.
 
-    python bench/batch.py [--students 20] [--jobs N] [--skip-nbgrader]
+    python bench/batch.py [--jobs N] [--sizes 20 60 200] [--nbgrader 20 60] [--mixed 20 60]
+                          [--cluster 20] [--skip-nbgrader] [--skip-cluster]
 
-One run, the same submissions both ways (exercise1; correct, buggy and hostile mixed, see
-tests/class_submissions.py), the course's own limits. Prints submissions per second for each,
-the ratio (target: grade batch at least 20x nbgrader), and what one timed-out submission
-costs each of them compared with a correct one. Run by hand, not by the test suite.
+One run prints, each measured here and now (a loaded machine moves the seconds; read the ratios):
+- time vs class size: exercise1 classes of --sizes students (correct, buggy and hostile mixed, see
+  tests/class_submissions.py); start-up and per-submission cost fitted, so growth is seen to be
+  linear after start-up;
+- batch vs nbgrader autograde: the same exercise1 class as notebooks, at --nbgrader sizes;
+- an exercise1-3 class (--mixed sizes; the correct-heavy mix, the same kinds on each exercise):
+  submissions per second (target >= 5 on 2 cores) and the smallest class's share of it (target 80%);
+- the same exercise1-3 class on a 2-worker Dask LocalCluster vs the local batch (--cluster size);
+- peak memory per worker (resident set size, sampled with psutil; Dask workers report their own).
+Run by hand, not by the test suite.
 """
 from __future__ import annotations
 
@@ -18,29 +25,77 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from class_submissions import EXERCISE1_EDITS, exercise1_source, make_class  # noqa: E402
+from class_submissions import EXERCISE1_EDITS, PATTERN, exercise1_source, make_class  # noqa: E402
 
 EXERCISE = "exercise1"
 
 
-def grade_batch(subs: Path, work: Path, jobs: int) -> dict:
-    book = work / "gradebook.db"
+def grade_batch(subs: Path, book: Path, jobs: int, exercises: list[str], cluster: str | None = None) -> dict:
+    cmd = [sys.executable, "-m", "autograder", "batch", str(subs), "--exercise", *exercises,
+           "--gradebook", str(book), "--no-progress"]
+    cmd += ["--cluster", cluster] if cluster else ["--jobs", str(jobs)]
+    peaks = Peaks()
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "autograder", "batch", str(subs), "--exercise", EXERCISE,
-                           "--gradebook", str(book), "--jobs", str(jobs), "--no-progress"],
-                          cwd=ROOT, capture_output=True, text=True)
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peaks.watch(proc.pid)
+    out, err = proc.communicate()
     seconds = time.perf_counter() - started
-    if done.returncode != 0:
-        raise SystemExit(f"grade batch failed:\n{done.stderr}")
-    rows = sqlite3.connect(book).execute("SELECT student, score, seconds FROM results").fetchall()
-    return {"seconds": seconds, "count": len(rows), "per_student": {s: t for s, _, t in rows},
-            "scores": {s: sc for s, sc, _ in rows}}
+    peaks.stop()
+    if proc.returncode != 0:
+        raise SystemExit(f"grade batch failed:\n{err}")
+    rows = sqlite3.connect(book).execute("SELECT student, exercise, score, seconds FROM results").fetchall()
+    return {"seconds": seconds, "count": len(rows), "per_job": {(s, e): t for s, e, _, t in rows},
+            "scores": {(s, e): sc for s, e, sc, _ in rows}, "workers_mb": peaks.workers_mb(),
+            "sandbox_mb": peaks.below_mb()}
+
+
+class Peaks:
+    """Peak resident memory of a process's children (the batch's workers) and of everything below
+    them (their sandboxes' zygotes and student processes), sampled every 0.2 s with psutil."""
+
+    def __init__(self):
+        self.children: dict[int, int] = {}
+        self.below: dict[int, int] = {}
+        self.done = threading.Event()
+
+    def watch(self, pid: int) -> None:
+        try:
+            import psutil
+        except ImportError:
+            return
+
+        def sample():
+            try:
+                root = psutil.Process(pid)
+            except psutil.Error:
+                return
+            while not self.done.wait(0.2):
+                try:
+                    kids = root.children()
+                    for kid in kids:
+                        self.children[kid.pid] = max(self.children.get(kid.pid, 0), kid.memory_info().rss)
+                        for p in kid.children(recursive=True):
+                            self.below[p.pid] = max(self.below.get(p.pid, 0), p.memory_info().rss)
+                except psutil.Error:
+                    continue
+
+        threading.Thread(target=sample, daemon=True).start()
+
+    def stop(self) -> None:
+        self.done.set()
+
+    def workers_mb(self) -> float:
+        return max(self.children.values(), default=0) / 2**20
+
+    def below_mb(self) -> float:
+        return max(self.below.values(), default=0) / 2**20
 
 
 def nbgrader_class(kinds: dict[str, str], work: Path) -> Path:
@@ -99,54 +154,174 @@ def run(cmd: list[str], cwd: Path) -> None:
         raise SystemExit(f"{' '.join(cmd)} failed ({done.returncode}):\n{done.stderr[-3000:]}")
 
 
+def exercise_source(exercise: str, kind: str) -> str:
+    """exercise1: the class's edits (tests/class_submissions.py). exercise2-3: the reference when
+    correct, the student stub for the buggy kinds (every case not-implemented), a crash at import,
+    or an infinite loop at the start of the first graded function."""
+    if exercise == "exercise1":
+        return exercise1_source(kind)
+    text = (ROOT / "solutions" / f"{exercise}.py").read_text(encoding="utf-8")
+    if kind == "correct":
+        return text
+    if kind == "crash-at-import":
+        return "raise RuntimeError('this submission fails at import')\n" + text
+    if kind == "infinite-loop":
+        import re
+
+        first = re.search(r"^def [a-z]\w*\(.*?\n    \"\"\".*?\"\"\"\n", text, re.S | re.M)
+        return text[:first.end()] + "    while True:\n        pass\n" + text[first.end():]
+    return (ROOT / "exercises" / f"{exercise}.py").read_text(encoding="utf-8")
+
+
+def mixed_class(folder: Path, size: int, exercises: list[str]) -> dict[str, str]:
+    kinds = {}
+    for i in range(size):
+        student, kind = f"student{i + 1:03d}", PATTERN[i % len(PATTERN)]
+        target = folder / student
+        target.mkdir(parents=True, exist_ok=True)
+        for ex in exercises:
+            (target / f"{ex}.py").write_text(exercise_source(ex, kind), encoding="utf-8")
+        kinds[student] = kind
+    return kinds
+
+
+def rate(run: dict) -> float:
+    return run["count"] / run["seconds"]
+
+
+def line(label: str, run: dict) -> None:
+    print(f"  {label}: {run['count']} submissions in {run['seconds']:.1f} s = {rate(run):.2f}/s; "
+          f"peak memory per worker {run['workers_mb']:.0f} MiB (its sandbox {run['sandbox_mb']:.0f} MiB)")
+
+
+def by_size(work: Path, sizes: list[int], jobs: int) -> dict[int, dict]:
+    print(f"time vs class size (exercise1, {jobs} jobs):")
+    runs = {}
+    for n in sizes:
+        make_class(work / f"ex1-{n}" / "subs", n)
+        runs[n] = grade_batch(work / f"ex1-{n}" / "subs", work / f"ex1-{n}" / "gb.db", jobs, ["exercise1"])
+        line(f"{n:>4} students", runs[n])
+    if sizes:
+        kinds = {f"student{i + 1:02d}": PATTERN[i % len(PATTERN)] for i in range(sizes[-1])}
+        per = {s: t for (s, _), t in runs[sizes[-1]]["per_job"].items()}
+        correct = statistics.median(per[s] for s, k in kinds.items() if k == "correct")
+        hung = statistics.median(per[s] for s, k in kinds.items() if k == "infinite-loop")
+        print(f"  one submission (worker seconds): correct {correct:.2f} s, infinite loop {hung:.2f} s")
+    if len(sizes) >= 2:
+        xs, ys = sizes, [runs[n]["seconds"] for n in sizes]
+        mx, my = statistics.fmean(xs), statistics.fmean(ys)
+        slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
+        start = my - slope * mx
+        worst = max(abs(start + slope * x - y) / y for x, y in zip(xs, ys))
+        print(f"  fit: {start:.1f} s start-up + {slope:.3f} s per submission ({1 / slope:.2f}/s after start-up); "
+              f"largest deviation from the line {worst:.0%}")
+        print(f"  ratio: {sizes[-1]} vs {sizes[0]} students took {ys[-1] / ys[0]:.2f}x the time for "
+              f"{sizes[-1] / sizes[0]:.1f}x the class")
+    return runs
+
+
+def versus_nbgrader(work: Path, sizes: list[int], runs: dict[int, dict], jobs: int) -> None:
+    print("batch vs nbgrader autograde (exercise1, the same class as notebooks):")
+    if shutil.which("nbgrader") is None:
+        print("  nbgrader is not installed here: skipped")
+        return
+    for n in sizes:
+        if n not in runs:
+            make_class(work / f"ex1-{n}" / "subs", n)
+            runs[n] = grade_batch(work / f"ex1-{n}" / "subs", work / f"ex1-{n}" / "gb.db", jobs, ["exercise1"])
+        kinds = {f"student{i + 1:02d}": PATTERN[i % len(PATTERN)] for i in range(n)}
+        nb = nbgrader_class(kinds, work / f"nb-{n}")
+        seconds = nbgrader_autograde(nb)
+        print(f"  {n:>4} students: grade batch {rate(runs[n]):.2f}/s, nbgrader autograde {n / seconds:.3f}/s "
+              f"({seconds:.1f} s): ratio {rate(runs[n]) * seconds / n:.1f}x")
+
+
+def mixed(work: Path, sizes: list[int], jobs: int, exercises: list[str]) -> dict[int, dict]:
+    print(f"an {'-'.join([exercises[0], exercises[-1][-1]])} class ({len(exercises)} submissions per student, "
+          f"{jobs} jobs):")
+    runs = {}
+    for n in sizes:
+        mixed_class(work / f"mix-{n}" / "subs", n, exercises)
+        runs[n] = grade_batch(work / f"mix-{n}" / "subs", work / f"mix-{n}" / "gb.db", jobs, exercises)
+        line(f"{n:>4} students", runs[n])
+    top = max(sizes)
+    target = rate(runs[top])
+    print(f"  {top} students: {target:.2f} submissions/s (target >= 5 on 2 cores: "
+          f"{'met' if target >= 5 else 'NOT met'})")
+    small = min(sizes)
+    if small != top:
+        share = rate(runs[small]) / target
+        print(f"  {small} students reach {share:.0%} of the {top}-student rate (target >= 80%: "
+              f"{'met' if share >= 0.8 else 'NOT met'})")
+    return runs
+
+
+def on_cluster(work: Path, n: int, local: dict | None, jobs: int, exercises: list[str]) -> None:
+    print(f"batch on a 2-worker Dask LocalCluster vs local ({n} students x {len(exercises)} exercises):")
+    try:
+        from distributed import LocalCluster
+    except ImportError:
+        print("  distributed is not installed (pip install -e '.[cluster]'): skipped")
+        return
+    folder = work / f"mix-{n}"
+    if local is None:
+        mixed_class(folder / "subs", n, exercises)
+        local = grade_batch(folder / "subs", folder / "gb.db", jobs, exercises)
+        line("local", local)
+    os.environ["PYTHONPATH"] = os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
+    sys.path.insert(0, str(ROOT))  # Dask starts its workers with this sys.path: this checkout's autograder
+    started = time.perf_counter()
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                      memory_limit=0) as cluster:
+        up = time.perf_counter() - started
+        remote = grade_batch(folder / "subs", folder / "cluster.db", jobs, exercises, cluster=cluster.scheduler_address)
+        from distributed import Client
+
+        with Client(cluster.scheduler_address) as client:
+            peaks = client.run(_worker_peak_mb)
+    remote["workers_mb"] = max(p[0] for p in peaks.values())
+    remote["sandbox_mb"] = max(p[1] for p in peaks.values())
+    line("cluster", remote)
+    same = sqlite3.connect(folder / "gb.db").execute("SELECT student, exercise, score, status FROM results "
+                                                     "ORDER BY 1, 2").fetchall()
+    other = sqlite3.connect(folder / "cluster.db").execute("SELECT student, exercise, score, status FROM results "
+                                                           "ORDER BY 1, 2").fetchall()
+    print(f"  cluster start-up (scheduler + 2 workers) {up:.1f} s, not counted above; "
+          f"ratio cluster/local {rate(remote) / rate(local):.2f}x; gradebooks {'equal' if same == other else 'DIFFER'}")
+
+
+def _worker_peak_mb() -> tuple[float, float]:
+    import resource
+
+    return (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--students", type=int, default=20)
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    p.add_argument("--sizes", type=int, nargs="*", default=[20, 60, 200], help="exercise1 class sizes")
+    p.add_argument("--nbgrader", type=int, nargs="*", default=[20, 60], help="class sizes against nbgrader")
+    p.add_argument("--mixed", type=int, nargs="*", default=[20, 60], help="exercise1-3 class sizes")
+    p.add_argument("--cluster", type=int, default=20, help="the exercise1-3 class size on the LocalCluster")
     p.add_argument("--skip-nbgrader", action="store_true")
+    p.add_argument("--skip-cluster", action="store_true")
     p.add_argument("--keep", action="store_true", help="keep the temporary folder and print it")
     args = p.parse_args()
+    exercises = ["exercise1", "exercise2", "exercise3"]
 
     work = Path(tempfile.mkdtemp(prefix="bench-batch-"))
+    started = time.perf_counter()
     try:
-        kinds = make_class(work / "subs", args.students)
-        mix = {k: list(kinds.values()).count(k) for k in sorted(set(kinds.values()))}
-        print(f"class: {args.students} students, {EXERCISE}, {mix}; {args.jobs} jobs; {os.cpu_count()} cores")
-
-        batch = grade_batch(work / "subs", work, args.jobs)
-        batch_rate = batch["count"] / batch["seconds"]
-        print(f"grade batch:        {batch['count']} submissions in {batch['seconds']:.1f} s "
-              f"= {batch_rate:.2f} submissions/s")
-        per = batch["per_student"]
-        correct = statistics.median(per[s] for s, k in kinds.items() if k == "correct")
-        hung = [per[s] for s, k in kinds.items() if k == "infinite-loop"]
-        if hung:
-            print(f"  one submission (worker seconds): correct {correct:.2f} s, "
-                  f"timed out {statistics.median(hung):.2f} s (+{statistics.median(hung) - correct:.2f} s)")
-
-        if args.skip_nbgrader:
-            print("nbgrader autograde: skipped (--skip-nbgrader)")
-            return 0
-        if shutil.which("nbgrader") is None or not (ROOT / "autograder" / "commands" / "nbgrader.py").exists():
-            print("nbgrader autograde: pending (nbgrader or `grade nbgrader` is not installed here)")
-            return 0
-        nb = nbgrader_class(kinds, work)
-        nb_seconds = nbgrader_autograde(nb)
-        nb_rate = args.students / nb_seconds
-        print(f"nbgrader autograde: {args.students} submissions in {nb_seconds:.1f} s = {nb_rate:.3f} submissions/s")
-        scores = nbgrader_scores(nb)
-        agree = sum(1 for s in kinds if (scores.get(s, -1) >= 10) == (batch["scores"][s] >= 10))
-        print(f"  full marks agree on {agree}/{len(kinds)} students (seeds differ: batch seeds per student)")
-        ok_student = next(s for s, k in kinds.items() if k == "correct")
-        one_ok = nbgrader_autograde(nb, [ok_student])
-        hung_student = next((s for s, k in kinds.items() if k == "infinite-loop"), None)
-        if hung_student:
-            one_hung = nbgrader_autograde(nb, [hung_student])
-            print(f"  one submission (autograde call): correct {one_ok:.1f} s, timed out {one_hung:.1f} s "
-                  f"(+{one_hung - one_ok:.1f} s)")
-        ratio = batch_rate / nb_rate
-        print(f"ratio: grade batch is {ratio:.1f}x nbgrader autograde (target >= 20x): "
-              f"{'met' if ratio >= 20 else 'NOT met'}")
+        print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; a class of 10 repeats "
+              f"{dict((k, PATTERN.count(k)) for k in sorted(set(PATTERN)))}")
+        runs = by_size(work, args.sizes, args.jobs) if args.sizes else {}
+        if args.nbgrader and not args.skip_nbgrader:
+            versus_nbgrader(work, args.nbgrader, runs, args.jobs)
+        mix = mixed(work, args.mixed, args.jobs, exercises) if args.mixed else {}
+        if args.cluster and not args.skip_cluster:
+            on_cluster(work, args.cluster, mix.get(args.cluster), args.jobs, exercises)
+        print(f"(whole benchmark {time.perf_counter() - started:.0f} s; load average now {os.getloadavg()[0]:.1f})")
     finally:
         if args.keep:
             print(f"kept {work}")

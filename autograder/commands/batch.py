@@ -23,6 +23,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--exercise", nargs="+", default=[], metavar="NAME", help="only these exercises")
     parser.add_argument("--course", type=Path, help="the course folder or its course.yml")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar on standard error")
+    parser.add_argument("--cluster", metavar="ADDRESS",
+                        help="grade on a Dask distributed cluster, e.g. tcp://host:8786 (docs/cluster.md); "
+                             "the gradebook and the salt stay here")
 
 
 def run(args) -> int:
@@ -33,11 +36,17 @@ def run(args) -> int:
     if args.jobs < 1:
         print("grade batch: --jobs must be at least 1", file=sys.stderr)
         return 2
+    if args.cluster:
+        try:
+            import distributed  # noqa: F401
+        except ImportError:
+            print("grade batch: --cluster needs Dask distributed: pip install 'conv-course[cluster]'", file=sys.stderr)
+            return 2
     try:
         course = load_course(args.course)
         summary = run_batch(course, args.submissions, args.gradebook, jobs=args.jobs, exercises=args.exercise,
                             force=args.force, course_arg=args.course,
-                            progress=not args.no_progress and sys.stderr.isatty())
+                            progress=not args.no_progress and sys.stderr.isatty(), cluster=args.cluster)
     except (BatchError, GradebookError) as e:
         print(f"grade batch: {e}", file=sys.stderr)
         return 2

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 from autograder.pipeline import Outcome, Status, Submission, Timing
+from autograder.sandbox.callers import CallGraph, call_graph
 from autograder.sandbox.channels import READ_BURST, Limits, Output, death, sealed
 from autograder.sandbox.spawn import ZygoteGone, ZygoteHandle
 
@@ -116,12 +117,14 @@ class Sandbox:
         _refuse_statically(submission, calls, forbidden, outcomes)
         deadline = time.monotonic() + limit.total
         encoded = [_encode_call(c) for c in calls]
+        graph = call_graph(submission.sources.get(submission.module, ""))
+        order = graph.order([c.function for c in calls])  # callees first: a loop is found where it is
         self._start()
         while True:  # each run's folders are emptied by the zygote when its processes are gone
-            todo = [i for i, o in enumerate(outcomes) if o is None]
+            todo = [i for i in order if outcomes[i] is None]
             if not todo or time.monotonic() >= deadline:
                 break
-            _Run(self, submission, calls, encoded, todo, outcomes, deadline, limit, forbidden).go()
+            _Run(self, submission, calls, encoded, todo, outcomes, deadline, limit, forbidden, graph).go()
         budget = f"not run: the exercise's time budget of {limit.total:g} s ran out"
         return [o or Outcome(Status.TIMEOUT, message=budget) for o in outcomes]
 
@@ -187,8 +190,9 @@ def _refuse_statically(submission: Submission, calls: Sequence[Call], forbidden:
 class _Run:
     """One forked process working through `todo`; fills `outcomes` as results arrive."""
 
-    def __init__(self, sandbox: Sandbox, submission, calls, encoded, todo, outcomes, deadline, limit, forbidden):
-        self.sandbox, self.submission, self.calls = sandbox, submission, calls
+    def __init__(self, sandbox: Sandbox, submission, calls, encoded, todo, outcomes, deadline, limit, forbidden,
+                 graph: CallGraph | None = None):
+        self.sandbox, self.submission, self.calls, self.graph = sandbox, submission, calls, graph or CallGraph()
         self.todo, self.outcomes, self.deadline, self.limit = list(todo), outcomes, deadline, limit
         self.request = {"module": submission.module, "sources": dict(submission.sources),
                         "forbidden": forbidden, "calls": encoded, "todo": self.todo}
@@ -321,14 +325,19 @@ class _Run:
             self.sandbox._note(f"no seccomp filter in the student's process ({why[:200]})")
 
     def _timeout(self) -> None:
-        """The current case ran too long; the rest of that function's cases are not run."""
+        """The current case ran too long; the rest of that function's cases are not run, nor those of
+        the functions that call it (callers.py): they would run it again."""
         i = self.todo[0]
         fn = self.calls[i].function
         self._set(i, Status.TIMEOUT, f"ran past the {self.limit.case:g} s limit per case")
+        callers = self.graph.callers(fn)
         for k in list(self.todo):
             if self.calls[k].function == fn:
                 self._set(k, Status.TIMEOUT,
                           f"not run: an earlier case of {fn} ran past the {self.limit.case:g} s limit")
+            elif self.calls[k].function in callers:
+                self._set(k, Status.TIMEOUT,
+                          f"not run: it calls {fn}, whose case ran past the {self.limit.case:g} s limit")
 
     def _cut(self, status: Status, message: str, one: bool = False) -> None:
         if not self.todo:
