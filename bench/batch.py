@@ -160,7 +160,7 @@ def exercise_source(exercise: str, kind: str) -> str:
     or an infinite loop at the start of the first graded function."""
     if exercise == "exercise1":
         return exercise1_source(kind)
-    text = (ROOT / "solutions" / f"{exercise}.py").read_text(encoding="utf-8")
+    text = (ROOT / "solutions" / exercise / f"{exercise}.py").read_text(encoding="utf-8")
     if kind == "correct":
         return text
     if kind == "crash-at-import":
