@@ -85,11 +85,11 @@ def sample_of(mutants: Sequence[Mutant], n: int | None) -> list[Mutant]:
 
 def audit_generated(course, names: Sequence[str], *, seeds: Sequence[int], sample: int | None = None,
                     probes: int = DEFAULT_PROBES, log=None) -> GeneratedAudit:
-    from autograder.probes import probes as probe_inputs
+    from autograder.content import definition
     from autograder.sandbox.runner import Sandbox
 
     for name in names:  # an exercise without probes: one line before anything runs
-        probe_inputs(name, count=1)
+        definition(course, name).probes
     done = []
     with Sandbox() as sandbox:
         for name in names:

@@ -3,7 +3,7 @@
 Not the grader's cases: each exercise's module draws every parameter its contract allows, over
 wide ranges and in every combination, invalid configurations included (sizes of 0, negative
 padding, channels that do not match, unknown modes), without the case spaces' curation; the
-torch oracle decides what each one should give. `probes(name, count, seed)` is the interface:
+torch oracle decides what each one should give. `probes(definition, count, seed)` is the interface:
 (function, arguments) pairs, smallest first, a pure function of its arguments.
 
 Each exercise's folder has a probes.py (solutions/<name>/probes.py) defining DRAWS: function name ->
