@@ -70,6 +70,7 @@ def test_yaml_syntax_error_names_the_line(course_copy):
         load_course(course_copy)
 
 
+@pytest.mark.slow  # runs the `grade` command in a new process (torch imported there)
 def test_grade_with_a_bad_course_exits_2_with_one_line(course_copy):
     _break(course_copy, "seed: ", "sede: ")
     result = run_grade("exercise1", "--course", course_copy / "course.yml")
@@ -79,6 +80,7 @@ def test_grade_with_a_bad_course_exits_2_with_one_line(course_copy):
     assert len(lines) == 1 and "sede" in lines[0] and "unknown key" in lines[0]
 
 
+@pytest.mark.slow  # runs the `grade` command in a new process (torch imported there)
 def test_missing_course_file(tmp_path):
     result = run_grade("exercise1", "--course", tmp_path / "nope.yml")
     assert result.returncode == 2
