@@ -14,15 +14,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from conftest import reference_path, the_course
+from wrong_submissions import SUBMISSIONS
 
 from autograder.cases import registry
 from autograder.cases.space import Case
 from autograder.compare import Tol, judge
 from autograder.mutants import mutants_for
 from autograder.mutants.base import call_in_process, one_thread
-
-ROOT = Path(__file__).resolve().parent.parent
-SUBMISSIONS = ROOT / "tests" / "submissions"
 
 
 def course():
