@@ -3,12 +3,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
-
-# the shared tests of exercise_checks.exercise_tests assert there: rewrite them as a test module's
-pytest.register_assert_rewrite("exercise_checks")
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,11 +18,39 @@ def run_grade(*args: str, cwd: Path | None = None, env: dict | None = None, time
                           capture_output=True, text=True, timeout=timeout)
 
 
-@pytest.fixture(scope="session")
-def course():
+@lru_cache(maxsize=None)
+def the_course():
+    """course.yml, loaded once per process (the tests never change it; they break copies)."""
     from autograder.course import load_course
 
     return load_course(ROOT / "course.yml")
+
+
+def course_exercises() -> list[str]:
+    """The exercises course.yml names, in its order: what the per-exercise tests are parametrized over."""
+    return list(the_course().exercises)
+
+
+def reference_path(name: str) -> Path:
+    """The reference solution of an exercise (the tests may read it; the grader never imports it).
+    The one place the tests find it: repoint here if solutions move."""
+    return the_course().solution_path(name)
+
+
+@pytest.fixture(scope="session")
+def course():
+    return the_course()
+
+
+@pytest.fixture(scope="session")
+def warm_sandbox():
+    """One sandbox for the graded runs of a session (or of an xdist worker): its zygote imports torch
+    once (about 4 s), and each run forks a fresh student process from it, as `grade` does for every
+    exercise of a course and a batch worker for every submission."""
+    from autograder.sandbox.runner import Sandbox
+
+    with Sandbox() as sandbox:
+        yield sandbox
 
 
 @pytest.fixture(scope="module")

@@ -23,6 +23,8 @@ from class_submissions import exercise1_source, make_class, small_course
 
 CLASS_SIZE = 30
 COURSE_SEED = 20261121
+# one xdist worker: the graded class (below) is built once, not on each worker
+pytestmark = pytest.mark.xdist_group("batch")
 
 
 def grade(*args, timeout=600, env=None):

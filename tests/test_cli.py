@@ -10,6 +10,8 @@ import pytest
 
 from tests.conftest import ROOT, run_grade
 
+pytestmark = pytest.mark.slow  # every test runs the `grade` command in a new process (torch imported there)
+
 SCHEMA = json.loads((ROOT / "tests" / "report.schema.json").read_text())
 SOLUTION = ROOT / "solutions" / "exercise1" / "exercise1.py"
 

@@ -165,7 +165,9 @@ def test_key_words_of_each_explanation_reach_the_text_and_json_reports(audited):
 
 
 def test_the_example_shown_is_explained_by_the_named_mistake(audited):
+    assert audited
     for row in audited:
-        for c in row.results[0].report.concepts:
-            if c.misconception == row.mutant.id:
-                assert "including the example below" in c.message, (row.mutant.id, c.name, c.message)
+        named = [c for c in row.results[0].report.concepts if c.misconception == row.mutant.id]
+        assert named, f"{row.mutant.id} is named by no concept"
+        for c in named:
+            assert "including the example below" in c.message, (row.mutant.id, c.name, c.message)

@@ -1,14 +1,11 @@
-"""exercise5 (max pooling): reference vs oracle, mutants vs triggers, and real grades; the tests are
-exercise_checks.exercise_tests."""
+"""exercise5 (max pooling): what only exercise5 checks; its shared checks are in test_exercises.py."""
 from __future__ import annotations
 
 import pytest
 
-from exercise_checks import exercise_tests, reference
+from exercise_checks import reference
 
 NAME = "exercise5"
-
-globals().update(exercise_tests(NAME))  # the shared tests, as this module's own
 
 
 def test_padding_is_negative_infinity_on_all_negative_input():

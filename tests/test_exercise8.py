@@ -1,5 +1,5 @@
-"""exercise8 (fast conv2d): exercise7's checks for conv2d_fast (exercise_checks.exercise_tests), and the
-speed case's judge and grade."""
+"""exercise8 (fast conv2d): what only exercise8 checks, the speed case's judge and grade; its shared
+checks (exercise7's, for conv2d_fast) are in test_exercises.py."""
 from __future__ import annotations
 
 import pytest
@@ -8,12 +8,10 @@ from autograder.content import definition
 from autograder.course import Speed
 from autograder.pipeline import Outcome, Timing, Tolerance
 from autograder.sandbox.wire import TaggedArray
-from exercise_checks import SOLUTIONS, course, exercise_tests, grade, spec
+from exercise_checks import SOLUTIONS, course, grade, spec
 
 NAME = "exercise8"
 exercise8 = definition(course(), NAME).cases  # solutions/exercise8/cases.py: the speed judge
-
-globals().update(exercise_tests(NAME, min_mean_cases=4))  # the shared tests, as this module's own
 
 
 def test_the_speed_space_comes_from_course_yml():
@@ -52,8 +50,9 @@ def test_a_fast_but_wrong_speed_case_gets_nothing():
 
 
 @pytest.mark.slow
-def test_a_correct_loop_over_output_positions_keeps_correctness_and_loses_speed():
-    report = grade(NAME, SOLUTIONS / NAME / "submissions" / "slow-loop.py", 20261121)
+@pytest.mark.xdist_group("timing")  # with the other timing tests, one after another on one worker
+def test_a_correct_loop_over_output_positions_keeps_correctness_and_loses_speed(warm_sandbox):
+    report = grade(NAME, SOLUTIONS / NAME / "submissions" / "slow-loop.py", 20261121, warm_sandbox)
     scores = {c.name: (c.score, c.max_score) for c in report.concepts}
     assert all(score == top for name, (score, top) in scores.items() if name != "speed"), scores
     assert scores["speed"][0] < scores["speed"][1]

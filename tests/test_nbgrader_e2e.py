@@ -23,7 +23,7 @@ from autograder.course import load_course  # noqa: E402
 from autograder.nbgrader_course import build_course_dir  # noqa: E402
 from tests.conftest import ROOT  # noqa: E402
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader-e2e")]  # one worker: `autograded` runs once
 NAME = "exercise1"
 SALT = "e2e-secret-salt"
 CELL_TIMEOUT = 20

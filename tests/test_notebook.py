@@ -107,6 +107,7 @@ def _solved_student_notebook(tmp_path, replace: dict[str, str] | None = None):
     return path
 
 
+@pytest.mark.slow  # runs the `grade` command in a new process (torch imported there)
 def test_grade_grades_a_notebook_submission_like_the_py_file(tmp_path):
     path = _solved_student_notebook(tmp_path)
     done = run_grade("exercise1", "--submission", path, "--format", "json")

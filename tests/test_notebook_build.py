@@ -72,6 +72,7 @@ def test_exercise_without_demo_has_none_and_markdown_escapes_formulas(course):
     assert "2\\*padding" in about  # `*` in a formula is not markdown emphasis
 
 
+@pytest.mark.slow  # runs the `grade` command in a new process (torch imported there)
 def test_grade_nbgrader_writes_the_course_dir(tmp_path, course):
     out = tmp_path / "nb"
     done = run_grade("nbgrader", "exercise1", "--out", out)
@@ -85,6 +86,7 @@ def test_grade_nbgrader_writes_the_course_dir(tmp_path, course):
     compile(config, "nbgrader_config.py", "exec")
 
 
+@pytest.mark.slow  # runs the `grade` command in a new process (torch imported there)
 def test_grade_nbgrader_unknown_exercise_is_one_line(tmp_path):
     done = run_grade("nbgrader", "exercise99", "--out", tmp_path / "nb")
     assert done.returncode == 2 and "exercise99" in done.stderr and len(done.stderr.strip().splitlines()) == 1

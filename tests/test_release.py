@@ -42,6 +42,7 @@ def test_unbalanced_markers_are_errors(text, words):
         strip_solutions(text, exercise="e")
 
 
+@pytest.mark.slow  # runs the `grade` command in a new process (torch imported there)
 def test_student_copy_has_no_solutions_and_grades(tmp_path, course):
     dest = tmp_path / "course"
     release(course, student_copy=dest)

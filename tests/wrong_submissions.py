@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
+from conftest import reference_path
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"
@@ -46,7 +47,7 @@ def wrong_submission_text(exercise: str, misconception: str) -> str:
     entry = _table(exercise).get(misconception)
     if entry is None:
         raise KeyError(f"{misconception!r} is not in solutions/{exercise}/submissions.yml")
-    solution = (ROOT / "solutions" / exercise / f"{exercise}.py").read_text(encoding="utf-8")
+    solution = reference_path(exercise).read_text(encoding="utf-8")
     body = apply_edits(solution, [(e["old"], e["new"]) for e in entry["edits"]],
                        f"solutions/{exercise}/submissions.yml {misconception}")
     return f'"""Wrong on purpose ({misconception}): {entry["note"]}"""\n' + body

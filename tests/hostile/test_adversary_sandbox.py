@@ -42,6 +42,7 @@ def test_adversary_secrets_in_proc_environ_stay_hidden(tmp_path, mode):
     assert graded.returncode == 1  # the attack itself costs its function's cases
 
 
+@pytest.mark.xdist_group("usr-src")  # one at a time: a course copy in /usr/src is there to steal
 @pytest.mark.parametrize("mode", MODES)
 def test_adversary_stolen_reference_earns_nothing(tmp_path, mode):
     """The stub of exercise1 (which forbids nothing, so no static policy applies) plus a search for
@@ -137,6 +138,7 @@ def test_adversary_private_tmpdir_keeps_honest_marks(tmp_path):
         assert graded.exercise("exercise1")["score"] == 10.0
 
 
+@pytest.mark.xdist_group("usr-src")  # one at a time: a course copy in /usr/src is there to steal
 @pytest.mark.parametrize("mode", MODES)
 def test_adversary_course_kept_under_usr_stays_hidden(tmp_path, mode):
     """A Docker image that keeps the course in /usr/src/<app> (the WORKDIR of the official Python

@@ -11,7 +11,8 @@ import pytest
 
 from tests.hostile.adversary.kit import ROOT, Run, assert_loses, fixture
 
-pytestmark = pytest.mark.slow
+# the timing tests, one after another on one worker: they measure CPU time
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("timing")]
 
 
 def grade(tmp_path, attack: str, mode: str = "bwrap"):

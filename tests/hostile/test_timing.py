@@ -19,7 +19,8 @@ from autograder.grading import grade_exercise, plan, time_case
 from autograder.pipeline import Tolerance
 from autograder.sandbox.runner import Sandbox, Submission
 
-pytestmark = pytest.mark.slow
+# the timing tests, one after another on one worker: they measure CPU time
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("timing")]
 
 ROOT = Path(__file__).resolve().parents[2]
 ATTACKS = Path(__file__).parent / "timing"
