@@ -24,7 +24,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from autograder.cases.space import SEED_MAX
 from autograder.course import Course
@@ -111,10 +111,12 @@ def reproduce_line(job: Job, seed: int) -> str:
 
 def run_batch(course: Course, submissions: Path, gradebook_path: Path, *, jobs: int | None = None,
               exercises: Sequence[str] = (), force: bool = False, course_arg: Path | None = None,
-              progress: bool = True, cluster: str | None = None) -> Summary:
-    """Grade what the gradebook lacks, here in `jobs` worker processes or, with `cluster` (a Dask
-    scheduler's address), on that cluster's workers (autograder/cluster.py); either way this process
-    reads the submissions, computes the seeds and is the gradebook's only writer."""
+              progress: bool = True, remote: Callable | None = None) -> Summary:
+    """Grade what the gradebook lacks, here in `jobs` worker processes or with `remote` (e.g.
+    cluster.on_cluster(address): a Dask cluster's workers), called as remote(course=, todo=, book=,
+    summary=, seeding=, advance=); either way this process reads the submissions, computes the seeds
+    and is the gradebook's only writer. (The remote grader is passed in: cluster.py builds on this
+    module, so this module does not import it.)"""
     from autograder.gradebook import Gradebook
     from autograder.seeding import policy, salt_id
 
@@ -141,11 +143,9 @@ def run_batch(course: Course, submissions: Path, gradebook_path: Path, *, jobs: 
         book.add_students((s.id, seeds[s.id], str(s.path)) for s in students)
         todo = plan_jobs(students, names, done, course_arg)
         summary.skipped = len(students) * len(names) - len(todo)
-        if todo and cluster:
-            from autograder.cluster import grade_on_cluster
-
+        if todo and remote is not None:
             with progress_bar(progress, len(todo)) as advance:
-                grade_on_cluster(course, todo, book, summary, cluster, seeding, advance)
+                remote(course=course, todo=todo, book=book, summary=summary, seeding=seeding, advance=advance)
         elif todo:
             _grade_all(course, todo, book, summary, jobs or os.cpu_count() or 1, progress, seeding)
     summary.seconds = time.monotonic() - started

@@ -14,6 +14,8 @@ as the local batch does.
 """
 from __future__ import annotations
 
+import functools
+
 import threading
 import time
 from typing import Callable
@@ -72,6 +74,11 @@ def grade_remote(ready: Prepared):
         _WORKER[thread] = _WORKER.pop("spare", None) or _started()
     report, error = grade_prepared(_WORKER["course"], _WORKER[thread], ready)
     return report, error, time.monotonic() - started
+
+
+def on_cluster(address: str) -> Callable:
+    """What run_batch's `remote` takes: grading on the Dask cluster whose scheduler is at `address`."""
+    return functools.partial(grade_on_cluster, address=address)
 
 
 def grade_on_cluster(course: Course, todo: list[Job], book, summary: Summary, address: str, seeding: SeedPolicy,

@@ -197,6 +197,7 @@ def test_an_interrupted_cluster_run_resumes_to_the_same_gradebook(a_class, local
     import contextlib
 
     from autograder import batch
+    from autograder.cluster import on_cluster
     from autograder.course import load_course
     from autograder.gradebook import Gradebook
 
@@ -219,18 +220,18 @@ def test_an_interrupted_cluster_run_resumes_to_the_same_gradebook(a_class, local
     monkeypatch.setattr(batch, "progress_bar", stopping_after)
     book = tmp / "interrupted.db"
     with pytest.raises(KeyboardInterrupt):
-        batch.run_batch(course, tmp / "subs", book, course_arg=course_file, progress=False, cluster=local_cluster)
+        batch.run_batch(course, tmp / "subs", book, course_arg=course_file, progress=False, remote=on_cluster(local_cluster))
     with Gradebook(book, create=False) as b:
         assert len(b.results()) == 4
     monkeypatch.setattr(batch, "progress_bar", real)
 
     summary = batch.run_batch(course, tmp / "subs", book, course_arg=course_file, progress=False,
-                              cluster=local_cluster)
+                              remote=on_cluster(local_cluster))
     assert (summary.graded, summary.skipped) == (CLASS_SIZE - 4, 4)
     with Gradebook(tmp / "local.db", create=False) as local, Gradebook(book, create=False) as b:
         assert b.snapshot() == local.snapshot()
         assert len(b.results()) == CLASS_SIZE and len(b.concept_rows()) == CLASS_SIZE * 9  # no row twice
-    again = batch.run_batch(course, tmp / "subs", book, course_arg=course_file, progress=False, cluster=local_cluster)
+    again = batch.run_batch(course, tmp / "subs", book, course_arg=course_file, progress=False, remote=on_cluster(local_cluster))
     assert (again.graded, again.skipped) == (0, CLASS_SIZE)
 
 

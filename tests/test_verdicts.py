@@ -6,8 +6,7 @@ import json
 import re
 
 import pytest
-from conftest import run_grade
-from exercise_checks import ROOT
+from conftest import ROOT, run_grade
 
 
 def _graded(tmp_path, name: str, text: str) -> dict:

@@ -36,17 +36,21 @@ def run(args) -> int:
     if args.jobs < 1:
         print("grade batch: --jobs must be at least 1", file=sys.stderr)
         return 2
+    remote = None
     if args.cluster:
         try:
             import distributed  # noqa: F401
         except ImportError:
             print("grade batch: --cluster needs Dask distributed: pip install 'conv-course[cluster]'", file=sys.stderr)
             return 2
+        from autograder.cluster import on_cluster
+
+        remote = on_cluster(args.cluster)
     try:
         course = load_course(args.course)
         summary = run_batch(course, args.submissions, args.gradebook, jobs=args.jobs, exercises=args.exercise,
                             force=args.force, course_arg=args.course,
-                            progress=not args.no_progress and sys.stderr.isatty(), cluster=args.cluster)
+                            progress=not args.no_progress and sys.stderr.isatty(), remote=remote)
     except (BatchError, GradebookError) as e:
         print(f"grade batch: {e}", file=sys.stderr)
         return 2

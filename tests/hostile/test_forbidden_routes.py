@@ -342,7 +342,7 @@ def test_correct_exercise2_keeps_full_marks(course, sandbox, style, extra, full)
 
 
 def test_correct_lists_keep_full_marks(course, sandbox):
-    text = (ROOT / "tests" / "submissions" / "exercise2" / "correct-lists.py").read_text()
+    text = (ROOT / "solutions" / "exercise2" / "submissions" / "correct-lists.py").read_text()
     report, _ = grade(small(course, "exercise2", 4), sandbox, "exercise2", text)
     assert report.score == report.max_score, [(c.name, c.status, c.message[:300]) for c in report.concepts]
 

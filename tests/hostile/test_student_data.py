@@ -101,7 +101,11 @@ def test_a_link_to_proc_environ_shows_no_secret_in_any_format(tmp_path, fmt):
     done = run_grade("--submission", folder, "--format", fmt, env={"CONV_COURSE_SALT": SECRET, "GITHUB_TOKEN": SECRET})
     assert done.returncode == 1, done.stderr[-2000:]
     assert SECRET not in done.stdout and SECRET not in done.stderr and "Traceback" not in done.stderr
-    assert f"{folder}/exercise3.py: a symbolic link; submit the file itself" in _plain(done.stdout, fmt)
+    said = f"{folder}/exercise3.py: a symbolic link; submit the file itself"
+    if fmt == "text":  # a path longer than the terminal is folded: compare without any whitespace
+        assert "".join(said.split()) in "".join(done.stdout.split())
+    else:
+        assert said in _plain(done.stdout, fmt)
 
 
 def _plain(out: str, fmt: str) -> str:
