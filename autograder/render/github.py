@@ -32,8 +32,9 @@ def render(report: CourseReport) -> str:
     lines = [f"::notice title=Autograding complete::Points {points}",
              "::notice title=Autograding report::" + _data(json.dumps(
                  {"totalPoints": round(report.score, 4), "maxPoints": report.max_score}))]
-    notices = [line for ex in report.exercises for line in _annotations(ex) if line.startswith("::notice")]
-    errors = [line for ex in report.exercises for line in _annotations(ex) if line.startswith("::error")]
+    annotations = [line for ex in report.exercises for line in _annotations(ex)]
+    notices = [line for line in annotations if line.startswith("::notice")]
+    errors = [line for line in annotations if line.startswith("::error")]
     lines += notices[:SHOWN - 2]
     if len(errors) > SHOWN:
         lines += errors[:SHOWN - 1]

@@ -94,15 +94,17 @@ def run_call(fn, call: dict) -> dict:
 def _changed_inputs(fn, call: dict, args: list, kwargs: dict) -> list[str]:
     """The parameters whose tensor or array the call changed in place (values, shape or dtype),
     judged against a second decoding of the request: the caller's inputs are the caller's."""
-    import inspect
+    moved = [i for i, a in enumerate(args) if not _same(a, wire.decode(call["args"][i]))]
+    changed = [k for k, v in kwargs.items() if not _same(v, wire.decode(call["kwargs"][k]))]
+    if not moved:
+        return changed[:10]
+    import inspect  # names for the message, only when something changed
 
     try:
         names = list(inspect.signature(fn).parameters)
     except Exception:  # noqa: BLE001  (a callable without a readable signature: positions instead)
         names = []
-    given = [(names[i] if i < len(names) else f"argument {i + 1}", a, call["args"][i]) for i, a in enumerate(args)]
-    given += [(k, v, call["kwargs"][k]) for k, v in kwargs.items()]
-    return [name for name, now, sent in given if not _same(now, wire.decode(sent))][:10]
+    return ([names[i] if i < len(names) else f"argument {i + 1}" for i in moved] + changed)[:10]
 
 
 def _same(now, before) -> bool:

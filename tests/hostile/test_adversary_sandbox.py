@@ -139,7 +139,7 @@ def test_adversary_private_tmpdir_keeps_honest_marks(tmp_path):
 
 
 @pytest.mark.xfail(strict=False, reason="OPEN (issue 11): beaten (full marks) when tests/test_sandbox.py runs in the same "
-                   "session under xdist (either mode, 4 runs of 4); passes alone and in a serial "
+                   "session under xdist (seen in both modes, not in every run); passes alone and in a serial "
                    "run; not root-caused yet. Kept running so that an XPASS/XFAIL shows in every report.")
 @pytest.mark.xdist_group("usr-src")  # one at a time: a course copy in /usr/src is there to steal
 @pytest.mark.parametrize("mode", MODES)
