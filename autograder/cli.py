@@ -34,7 +34,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def grade_parser() -> argparse.ArgumentParser:
-    from autograder.render import FORMATS
+    from autograder.formats import FORMATS
 
     p = _Parser(prog="grade", description="Grade the convolution course's exercises. "
                 f"Instructor commands: {', '.join(SUBCOMMANDS)} (grade COMMAND --help).")
@@ -102,7 +102,7 @@ def grade(args: argparse.Namespace) -> int:
 
     with Sandbox() as sandbox:  # started first: the student's process warms up while we load
         from autograder.course import load_course
-        from autograder.grading import grade_course
+        from autograder.judging.grading import grade_course
         from autograder.seeding import policy
 
         course = load_course(args.course)
@@ -115,12 +115,12 @@ def grade(args: argparse.Namespace) -> int:
         report = grade_course(course, names, args.submission, seeds=seeds, sandbox=sandbox,
                               reproduce=lambda exercise, seed: reproduce_command(args, exercise, seed),
                               requested=args.exercise)
-    from autograder.output import write_report
+    from autograder.formats.output import write_report
 
     write_report(report, args.format, args.output)
     if args.summary is not None:
-        from autograder.output import append_text
-        from autograder.render.github import summary
+        from autograder.formats.output import append_text
+        from autograder.formats.github import summary
 
         append_text(summary(report), args.summary)
     return EXIT_FULL if report.score >= report.max_score else EXIT_LOST

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from autograder.course import CourseError
-from autograder.submission import SubmissionError
+from autograder.judging.submission import SubmissionError
 
 
 class OutputError(Exception):

@@ -1,7 +1,7 @@
 """Grading from inside a notebook: `check("exercise3")`, and `concept_score` in the test cells a student runs.
 
 Both grade the notebook's own code: the kernel's input history turned into a module by
-autograder.notebook (definitions only, each cell as the kernel ran it), run through the same
+autograder.judging.notebook (definitions only, each cell as the kernel ran it), run through the same
 isolated Sandbox as `grade` on the command line. Function objects never cross processes.
 
 nbgrader's rules shape `concept_score`: it writes nothing to stderr (any stderr output scores
@@ -35,7 +35,7 @@ class CheckResult:
     """What `check()` returns: Jupyter shows it as the HTML report; `.report` is the data."""
 
     def __init__(self, report):
-        from autograder.render.html import render
+        from autograder.formats.html import render
 
         self.report = report
         self.html = render(report)
@@ -67,7 +67,7 @@ def check(exercise: str, *, seed: int | None = None, notebook: str | Path | None
     Outside a kernel, or with `notebook=`, the saved .ipynb file is graded instead
     (default `<exercise>.ipynb` here, else the course's exercises/ file, like `grade`).
     """
-    from autograder.report import CourseReport
+    from autograder.results import CourseReport
 
     course = _course()
     ex = course.exercise(exercise)
@@ -134,9 +134,9 @@ def grading_seed(course, sources) -> int:
 def concept_text(c, *, width: int = 80) -> str:
     """Plain-text feedback for one concept (a test cell's text): values as Python, each crash with its
     traceback, lines wrapped at spaces to `width` (nbgrader's feedback box cuts longer lines)."""
-    from autograder.crashes import crash
-    from autograder.safe_text import safe_report
-    from autograder.show import example_texts
+    from autograder.judging.crashes import crash
+    from autograder.formats.safe_text import safe_report
+    from autograder.formats.show import example_texts
 
     c = safe_report(c)
     lines = [f"{c.name}: {c.score:g} / {c.max_score:g} points, {c.passed}/{c.total} cases passed ({c.status})"]
@@ -170,7 +170,7 @@ def _wrapped(line: str, width: int) -> str:
 
 def _submission(course, ex, notebook):
     """The Submission to grade and where it came from (for the reproduce line)."""
-    from autograder.notebook import history_source, notebook_source
+    from autograder.judging.notebook import history_source, notebook_source
     from autograder.pipeline import Submission
 
     inputs = None if notebook is not None else _kernel_inputs()
@@ -186,7 +186,7 @@ def _submission(course, ex, notebook):
     if path.is_file():
         sources[ex.module] = notebook_source(path)
         return Submission(ex.module, sources, str(path)), str(path)
-    from autograder.submission import load_submission
+    from autograder.judging.submission import load_submission
 
     return load_submission(course, ex, None), str(course.exercises_dir / ex.file)
 
@@ -207,7 +207,7 @@ def _graded(course, name, submission, seed, reproduce, *, budget):
     key = (name, seed, hashlib.sha256(repr(sorted(submission.sources.items())).encode()).hexdigest())
     if key not in _cache:
         started = time.monotonic()
-        from autograder.grading import grade_exercise
+        from autograder.judging.grading import grade_exercise
         from autograder.sandbox.runner import Sandbox
 
         limits = course.limits_for(name)

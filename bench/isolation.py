@@ -28,7 +28,7 @@ def main() -> None:
     args = p.parse_args()
 
     from autograder.course import load_course
-    from autograder.grading import plan
+    from autograder.judging.grading import plan
     import torch
 
     from autograder.sandbox import wire

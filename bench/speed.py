@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 def main() -> int:
     from autograder.content import definition
     from autograder.course import Speed, load_course
-    from autograder.grading import plan, time_case
+    from autograder.judging.grading import plan, time_case
     from autograder.pipeline import Tolerance
     from autograder.sandbox.runner import Sandbox, Submission
 

@@ -68,7 +68,7 @@ def small_course(folder: Path, *, time_per_case: float = 0.5, time_per_exercise:
 
 def fake_exercise_report(student_index: int = 0, exercise: str = "exercise1"):
     """A hand-made ExerciseReport (no sandbox): every status, a misconception, awkward text."""
-    from autograder.report import ConceptReport, Example, ExerciseReport
+    from autograder.results import ConceptReport, Example, ExerciseReport
 
     i = student_index
     concepts = (

@@ -18,7 +18,7 @@ from wrong_submissions import SOLUTIONS
 
 from autograder.content import definition
 from autograder.cases.space import Case
-from autograder.compare import judge
+from autograder.judging.compare import judge
 from autograder.mutants import mutants_for
 from autograder.mutants.base import call_in_process, one_thread
 
@@ -100,8 +100,8 @@ def promised_but_hidden(name: str, cases) -> list[str]:
 def grade(name: str, submission: Path | None, seed: int, sandbox):
     """The real thing: the exercise graded in `sandbox` (the session's warm one); None grades the
     student stub in exercises/."""
-    from autograder.grading import grade_exercise
-    from autograder.submission import load_submission
+    from autograder.judging.grading import grade_exercise
+    from autograder.judging.submission import load_submission
 
     c = course()
     loaded = load_submission(c, c.exercise(name), submission)

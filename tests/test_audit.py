@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from autograder.audit import MutantSandbox, audit, audit_mutant, exercises_with_mutants, render_table
+from autograder.authoring.audit import MutantSandbox, audit, audit_mutant, exercises_with_mutants, render_table
 from autograder.cases import registry
 from autograder.cases.space import Call
 from autograder.cli import main

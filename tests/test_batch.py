@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from autograder.batch import SALT_ENV, student_seed
+from autograder.classroom.batch import SALT_ENV, student_seed
 from autograder.cases.space import SEED_MAX
-from autograder.gradebook import Gradebook
+from autograder.classroom.gradebook import Gradebook
 from autograder.seeding import bound_seed
 from class_submissions import exercise1_source, make_class, small_course
 
@@ -187,7 +187,7 @@ def _count_rows(book: Path) -> int:
 
 
 def _descendants(pid: int) -> list[int]:
-    from autograder.batch import _descendants as below
+    from autograder.classroom.batch import _descendants as below
 
     return below(pid)
 
@@ -205,7 +205,7 @@ def _alive(pid: int) -> bool:
 def test_a_student_folder_that_is_a_link_is_refused_not_followed(tmp_path):
     """A class folder entry that links to the course's solutions/ or to a classmate's folder would be
     graded as that student's own work if followed: it is a crash row with one line saying why."""
-    from autograder.batch import find_students
+    from autograder.classroom.batch import find_students
 
     subs = tmp_path / "subs"
     make_class(subs, 1, kinds=["correct"])

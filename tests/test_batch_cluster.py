@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.case_limits import FLOOR, fitted, fitted_time_per_case, slowest
+from autograder.judging.case_limits import FLOOR, fitted, fitted_time_per_case, slowest
 from autograder.sandbox.callers import call_graph
 from class_submissions import exercise1_source, make_class, small_course
 
@@ -99,7 +99,7 @@ def looping(where: str) -> str:
 
 def _grade(source: str, sandbox):
     from autograder.course import load_course
-    from autograder.grading import grade_exercise
+    from autograder.judging.grading import grade_exercise
     from autograder.sandbox.runner import Submission
 
     course = load_course(None)
@@ -138,7 +138,7 @@ def test_a_loop_in_the_caller_costs_the_caller_only(sandbox):
 
 # -- the instructor's side keeps the salt -----------------------------------------------------------------
 def test_what_a_cluster_worker_receives_holds_the_seed_never_the_salt(tmp_path):
-    from autograder.batch import find_students, plan_jobs, prepare
+    from autograder.classroom.batch import find_students, plan_jobs, prepare
     from autograder.course import load_course
     from autograder.seeding import bound_seed, policy
 
@@ -174,7 +174,7 @@ def a_class(tmp_path_factory):
 
 @pytest.mark.slow
 def test_the_cluster_gradebook_equals_the_local_one(a_class, local_cluster):
-    from autograder.gradebook import Gradebook
+    from autograder.classroom.gradebook import Gradebook
 
     tmp, kinds, course = a_class
     done = grade("batch", tmp / "subs", "--course", course, "--gradebook", tmp / "cluster.db", "--cluster",
@@ -196,10 +196,10 @@ def test_the_cluster_gradebook_equals_the_local_one(a_class, local_cluster):
 def test_an_interrupted_cluster_run_resumes_to_the_same_gradebook(a_class, local_cluster, monkeypatch):
     import contextlib
 
-    from autograder import batch
-    from autograder.cluster import on_cluster
+    from autograder.classroom import batch
+    from autograder.classroom.cluster import on_cluster
     from autograder.course import load_course
-    from autograder.gradebook import Gradebook
+    from autograder.classroom.gradebook import Gradebook
 
     tmp, _, course_file = a_class
     monkeypatch.setenv("CONV_COURSE_SALT", SALT)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder.class_report import ClassReportError, write_class_report
-from autograder.gradebook import Gradebook
+from autograder.classroom.class_overview import ClassReportError, write_class_report
+from autograder.classroom.gradebook import Gradebook
 from class_submissions import fake_exercise_report
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -46,7 +46,7 @@ def test_the_report_has_its_plots_and_tables(report_dir):
 
 
 def test_ids_of_statuses_are_not_counted_as_misconceptions():
-    from autograder.class_report import _misconception_counts
+    from autograder.classroom.class_overview import _misconception_counts
 
     rows = [{"student": "s1", "misconception": "forbidden-call"}, {"student": "s1", "misconception": "crash"},
             {"student": "s2", "misconception": "timeout"}, {"student": "s2", "misconception": "not-implemented"},

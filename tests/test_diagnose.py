@@ -7,8 +7,8 @@ import json
 import pytest
 
 from autograder.cases import registry
-from autograder.compare import judge
-from autograder.diagnose import agrees, diagnose
+from autograder.judging.compare import judge
+from autograder.judging.diagnose import agrees, diagnose
 from autograder.mutants import mutants_for
 from autograder.mutants.base import as_student, call_in_process
 from autograder.pipeline import Outcome, Tolerance, Trial
@@ -142,15 +142,15 @@ def test_agrees_compares_kinds_exactly():
 @pytest.fixture(scope="module")
 def audited(course):
     """Every exercise1 mutant graded as a submission on one seed (in process: a few seconds)."""
-    from autograder.audit import audit
+    from autograder.authoring.audit import audit
 
     return audit(course, ["exercise1"], [course.seed])
 
 
 def test_key_words_of_each_explanation_reach_the_text_and_json_reports(audited):
-    from autograder.render import json as json_render
-    from autograder.render import text as text_render
-    from autograder.report import CourseReport
+    from autograder.formats import json as json_render
+    from autograder.formats import text as text_render
+    from autograder.results import CourseReport
 
     for row in audited:
         report = CourseReport((row.results[0].report,), requested="exercise1")

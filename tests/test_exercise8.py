@@ -82,7 +82,7 @@ def test_an_untimed_speed_case_gets_nothing():
 def test_timed_inputs_are_new_for_each_call_and_not_a_function_of_the_seed():
     import numpy as np
 
-    from autograder import grading
+    from autograder.judging import grading
 
     case = spec(NAME).cases("speed", seed=1, count=1)[0]
     seen = []

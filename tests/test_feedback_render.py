@@ -19,8 +19,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from autograder.render import render
-from autograder.report import ConceptReport, CourseReport, Example, ExerciseReport
+from autograder.formats import render
+from autograder.results import ConceptReport, CourseReport, Example, ExerciseReport
 from tests.conftest import ROOT, run_grade
 
 MIXED = '''import torch
@@ -54,9 +54,9 @@ BOX = set("─━│┃┏┓┗┛╇╈┼┡┩╋═ ")
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     from autograder.course import load_course
-    from autograder.grading import grade_exercise
+    from autograder.judging.grading import grade_exercise
     from autograder.sandbox.runner import Sandbox
-    from autograder.submission import load_submission
+    from autograder.judging.submission import load_submission
 
     path = tmp_path_factory.mktemp("mixed") / "exercise3.py"
     path.write_text(MIXED)
@@ -89,9 +89,9 @@ def test_the_output_shown_is_the_shown_examples_own(graded):
 def test_after_a_timeout_the_example_is_a_case_that_ran_or_none(course):
     """Cases left unrun after another case's timeout are never shown as the smallest failing case."""
     from autograder.cases import registry
-    from autograder.compare import judge
+    from autograder.judging.compare import judge
     from autograder.pipeline import Tolerance as Tol
-    from autograder.grading import Trial, _concept_report, expected_of, plan
+    from autograder.judging.grading import Trial, _concept_report, expected_of, plan
     from autograder.sandbox.runner import Outcome
 
     spec = registry.spec("exercise1")
@@ -149,7 +149,7 @@ def _sections(text: str) -> dict[str, str]:
 
 
 def test_values_are_shown_as_python(graded):
-    from autograder.show import json_text, value_text
+    from autograder.formats.show import json_text, value_text
     from autograder.sandbox.wire import TaggedArray
 
     assert value_text(4.357388321059432) == "4.357388321059432"  # a threshold exactly as the call had it
@@ -172,9 +172,9 @@ def test_values_are_shown_as_python(graded):
 def test_a_difference_is_said_once():
     from types import SimpleNamespace
 
-    from autograder.compare import difference
+    from autograder.judging.compare import difference
     from autograder.pipeline import Tolerance as Tol
-    from autograder.diagnose import _unexplained
+    from autograder.judging.diagnose import _unexplained
     from autograder.sandbox.runner import Outcome
     from autograder.sandbox.wire import TaggedArray
 
@@ -249,7 +249,7 @@ def test_the_command_follows_columns(tmp_path):
 
 
 def test_pictures_for_2d_results_1xn_included_and_plots_for_signals():
-    from autograder.render.html import pictures
+    from autograder.formats.html import pictures
 
     edge = pictures([[False, True, True, False]], [[False, True, False, False]])  # a 1×N edge map
     assert edge.count("data:image/png") == 2 and "(1×4)" in edge
@@ -290,7 +290,7 @@ def test_nbgrader_feedback_is_the_html_renderers_and_its_text_wraps():
     from nbformat.v4 import new_code_cell, new_notebook
     from nbgrader.utils import determine_grade
 
-    from autograder.nbgrader_grade import _fill
+    from autograder.classroom.nbgrader_grade import _fill
 
     long = "The values differ " + " ".join(f"at index ({i}, {i + 1})" for i in range(40))
     concept = ConceptReport("stride", 0.5, 1.5, 2, 6, "failed", "missing-plus-one", long,

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from autograder.course import load_course
-from autograder.forbidden import check, check_file
+from autograder.judging.forbidden import check, check_file
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -416,7 +416,7 @@ def test_what_an_exercise_allows_stays_allowed(tmp_path):
 
 
 def test_a_notebook_is_read_cell_by_cell():
-    from autograder.notebook import module_from_cells
+    from autograder.judging.notebook import module_from_cells
 
     cells = [("cell 1", "import torch.nn.functional as F\n"), ("cell 2", "x = 1\n"),
              ("cell 3", "def f(x):\n    F.conv1d = x\n")]  # the alias comes from another cell
@@ -435,7 +435,7 @@ def test_a_notebook_is_read_cell_by_cell():
                                                  "not allowed in a graded file")
 
 
-# -- names that lead out of the allowed modules (autograder/unreachable.py)
+# -- names that lead out of the allowed modules (autograder/judging/unreachable.py)
 
 SYS = ("a name that reaches the sys module (torch.sys), outside what a graded file may use (if it is your own "
        "attribute, name it differently)")
@@ -466,8 +466,8 @@ def test_nothing_dangerous_is_reachable_through_the_names_left():
     no dangerous module (sys, os, threading, builtins...) and no code-running callable is ever reached."""
     import types
 
-    from autograder.forbidden import ALLOWED_IMPORTS
-    from autograder.unreachable import _HARD, DANGEROUS_MODULES, refused_names
+    from autograder.judging.forbidden import ALLOWED_IMPORTS
+    from autograder.judging.unreachable import _HARD, DANGEROUS_MODULES, refused_names
 
     refused = refused_names(ALLOWED_IMPORTS)
     todo = [m for n, m in list(sys.modules.items()) if m is not None and n.split(".")[0] in ALLOWED_IMPORTS]

@@ -6,8 +6,8 @@ import sqlite3
 
 import pytest
 
-from autograder.gradebook import Gradebook, GradebookError
-from autograder.render.json import exercise_dict
+from autograder.classroom.gradebook import Gradebook, GradebookError
+from autograder.formats.json import exercise_dict
 from class_submissions import fake_exercise_report
 
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from autograder.cases.space import Invalid
-from autograder.localise import describe, template
+from autograder.judging.localise import describe, template
 from autograder.sandbox.wire import TaggedArray
 
 RNG = np.random.default_rng(0)

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from autograder import classify_mutants
-from autograder.classify_mutants import classify
-from autograder.mutate import Mutant, generate, marker_lines, reference
+from autograder.authoring import classify_mutants
+from autograder.authoring.classify_mutants import classify
+from autograder.authoring.mutate import Mutant, generate, marker_lines, reference
 
 from conftest import ROOT, run_grade
 
@@ -151,8 +151,8 @@ def test_a_mutant_that_loops_forever_is_a_bug_and_does_not_stop_the_others(cours
 
 
 def test_the_text_report_fits_80_columns_and_the_json_report_says_the_same():
-    from autograder.classify_mutants import Label
-    from autograder.generated_audit import ExerciseAudit, GeneratedAudit, Graded, render_json, render_text
+    from autograder.authoring.classify_mutants import Label
+    from autograder.authoring.generated_audit import ExerciseAudit, GeneratedAudit, Graded, render_json, render_text
 
     m = Mutant("exercise7/L99-var2", "exercise7", "conv2d", 99, "var", "line 99: " + "very_long_name + " * 6, "")
     caught = Mutant("exercise7/L12-op1", "exercise7", "conv2d", 12, "op", "line 12: a // b -> (a / b)", "")

@@ -20,7 +20,7 @@ import pytest
 pytest.importorskip("nbgrader")
 
 from autograder.course import load_course  # noqa: E402
-from autograder.nbgrader_course import build_course_dir  # noqa: E402
+from autograder.authoring.nbgrader_course import build_course_dir  # noqa: E402
 from tests.conftest import ROOT  # noqa: E402
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader-e2e")]  # one worker: `autograded` runs once
@@ -156,7 +156,7 @@ def test_release_goes_to_the_exchange_under_the_course_id_and_nbgrader_warns_of_
 
 def test_the_config_runs_no_kernel_and_names_no_course_root(autograded):
     config = (autograded["root"] / "nbgrader_config.py").read_text()
-    assert "autograder.nbgrader_grade.GradeInSandbox" in config and "Execute" not in config
+    assert "autograder.classroom.nbgrader_grade.GradeInSandbox" in config and "Execute" not in config
     assert "CONV_COURSE_ROOT" not in config  # no kernel needs the course: nothing points one at solutions/
     for student in autograded["students"]:  # no kernel ran: the student's cells have no outputs
         nb = json.loads(_graded_notebook(autograded["root"], student).read_text())
@@ -166,7 +166,7 @@ def test_the_config_runs_no_kernel_and_names_no_course_root(autograded):
 
 
 def test_every_concept_cell_scores_what_grade_gives(autograded):
-    from autograder.notebook import notebook_source
+    from autograder.judging.notebook import notebook_source
     from autograder.seeding import bound_seed
 
     course, root = autograded["course"], autograded["root"]

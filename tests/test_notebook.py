@@ -1,4 +1,4 @@
-"""autograder.notebook: a notebook's code as a module, the same way from a file and from a kernel's history."""
+"""autograder.judging.notebook: a notebook's code as a module, the same way from a file and from a kernel's history."""
 from __future__ import annotations
 
 import itertools
@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from autograder.notebook import NotebookError, history_source, module_from_cells, notebook_source
+from autograder.judging.notebook import NotebookError, history_source, module_from_cells, notebook_source
 from tests.conftest import ROOT, run_grade
 
 
@@ -89,7 +89,7 @@ def test_not_a_notebook_is_a_one_line_error(tmp_path):
 def _solved_student_notebook(tmp_path, replace: dict[str, str] | None = None):
     """exercises/exercise1.ipynb with each function's cell replaced by the solution's code."""
     from autograder.course import load_course
-    from autograder.notebooks_build import exercise_cells
+    from autograder.authoring.notebooks_build import exercise_cells
 
     course = load_course(ROOT / "course.yml")
     solved = {c.grade_id: c.source for c in exercise_cells(course, "exercise1", (ROOT / "solutions/exercise1/exercise1.py")

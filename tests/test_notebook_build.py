@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from autograder.nbgrader_course import build_course_dir
-from autograder.notebooks_build import exercise_cells, notebook_json, student_notebooks
+from autograder.authoring.nbgrader_course import build_course_dir
+from autograder.authoring.notebooks_build import exercise_cells, notebook_json, student_notebooks
 from tests.conftest import ROOT, run_grade
 
 
@@ -79,7 +79,7 @@ def test_grade_nbgrader_writes_the_course_dir(tmp_path, course):
     assert done.returncode == 0, done.stderr
     config = (out / "nbgrader_config.py").read_text()
     # autograde runs no kernel (GradeInSandbox replaces Execute), so nothing points a kernel at the course
-    assert "autograder.nbgrader_grade.GradeInSandbox" in config and "Execute" not in config
+    assert "autograder.classroom.nbgrader_grade.GradeInSandbox" in config and "Execute" not in config
     assert "CONV_COURSE_ROOT" not in config and str(course.seed) not in config
     nb = json.loads((out / "source" / "exercise1" / "exercise1.ipynb").read_text())
     assert nb["nbformat"] == 4 and nb["metadata"]["kernelspec"]["name"] == "python3"

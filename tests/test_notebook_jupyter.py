@@ -10,8 +10,8 @@ import zlib
 import pytest
 
 from autograder import jupyter
-from autograder.render.html import render, side_by_side
-from autograder.report import ConceptReport, CourseReport, Example, ExerciseReport
+from autograder.formats.html import render, side_by_side
+from autograder.results import ConceptReport, CourseReport, Example, ExerciseReport
 from tests.conftest import ROOT
 from tests.test_notebook import _solved_student_notebook
 

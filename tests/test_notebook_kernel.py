@@ -81,7 +81,7 @@ def detect_edges(image, threshold):
 
 def test_demo_cells_plot(tmp_path):
     from autograder.course import load_course
-    from autograder.notebooks_build import demo
+    from autograder.authoring.notebooks_build import demo
 
     course = load_course(ROOT / "course.yml")
     cells = [_code(code) for name in STAND_INS for code in (STAND_INS[name], demo(course, name)[1])]

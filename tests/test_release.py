@@ -6,7 +6,7 @@ import json
 import pytest
 
 from autograder.course import CourseError
-from autograder.release import release, stub_sources, strip_solutions
+from autograder.authoring.release import release, stub_sources, strip_solutions
 from tests.conftest import ROOT, run_grade
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from autograder.render import render
-from autograder.report import CourseReport
+from autograder.formats import render
+from autograder.results import CourseReport
 from class_submissions import ROOT, exercise1_source, fake_exercise_report, small_course
 
 VISIBILITY = {"hidden", "after_due_date", "after_published", "visible"}
@@ -107,8 +107,8 @@ def test_github_output_is_the_classroom_notices_then_annotations_then_the_runner
 
 
 def test_github_shows_at_most_ten_annotations_of_a_kind_and_the_summary_has_every_concept():
-    from autograder.render.github import summary
-    from autograder.report import ConceptReport, ExerciseReport
+    from autograder.formats.github import summary
+    from autograder.results import ConceptReport, ExerciseReport
 
     lost = tuple(ConceptReport(f"c{i}", 0.5, 1.0, 4, 8, "failed", None, f"wrong | at {i}") for i in range(14))
     exercises = tuple(ExerciseReport(f"exercise{n}", "T", n, 7.0 if n == 1 else 14.0, 14.0,
@@ -127,7 +127,7 @@ def test_github_shows_at_most_ten_annotations_of_a_kind_and_the_summary_has_ever
 
 
 def test_github_passes_when_every_concept_passes():
-    from autograder.report import ConceptReport, ExerciseReport
+    from autograder.results import ConceptReport, ExerciseReport
 
     ex = ExerciseReport("exercise1", "Output size", 1, 2.0, 2.0,
                         (ConceptReport("kernel", 1.0, 1.0, 8, 8, "passed"), ConceptReport("stride", 1.0, 1.0, 8, 8, "passed")),
@@ -188,7 +188,7 @@ def test_the_classroom_grade_step_is_green_when_points_are_lost_and_sends_our_sc
 @pytest.mark.slow
 def test_the_gradescope_zip_grades_a_submission_like_gradescope_would(tmp_path):
     from autograder.course import load_course
-    from autograder.gradescope_package import build_package
+    from autograder.authoring.gradescope_package import build_package
 
     course = load_course(small_course(tmp_path / "course"))
     names = build_package(course, tmp_path / "autograder.zip", exercise="exercise1")
@@ -222,10 +222,10 @@ def test_the_gradescope_zip_grades_a_submission_like_gradescope_would(tmp_path):
     assert done.returncode == 0 and results["score"] == 0.0 and "has no exercise1.py" in results["output"]
 
 
-# -- student text made safe (autograder.safe_text), for every format ----------------------------
+# -- student text made safe (autograder.formats.safe_text), for every format ----------------------------
 
 def test_unsafe_characters_are_shown_as_escapes_and_the_rest_is_kept():
-    from autograder.safe_text import safe_text
+    from autograder.formats.safe_text import safe_text
 
     hostile = "a\x1b[2Jb\rc\x08d\u202ee\ud800f\x9bg\x00h\x7fi\u2066j\ufffek\u2028l"
     assert safe_text(hostile) == ("a\\x1b[2Jb\\rc\\x08d\\u202ee\ufffdf\\x9bg\\x00h\\x7fi\\u2066j\\ufffek"
@@ -235,7 +235,7 @@ def test_unsafe_characters_are_shown_as_escapes_and_the_rest_is_kept():
 
 
 def test_safe_text_is_capped_and_idempotent():
-    from autograder.safe_text import CUT, safe_text
+    from autograder.formats.safe_text import CUT, safe_text
 
     once = safe_text("\x1b" * 50_000, cap=1000)
     assert len(once) == 1000 and once.endswith(CUT) and once.startswith("\\x1b\\x1b")
@@ -244,7 +244,7 @@ def test_safe_text_is_capped_and_idempotent():
 
 
 def test_safe_values_keep_numbers_and_mark_nesting_too_deep_to_show():
-    from autograder.safe_text import safe_value
+    from autograder.formats.safe_text import safe_value
 
     deep: list = []
     for _ in range(5000):
@@ -261,7 +261,7 @@ def test_safe_values_keep_numbers_and_mark_nesting_too_deep_to_show():
 def test_every_format_renders_surrogates_and_escapes_as_valid_text(fmt):
     from dataclasses import replace
 
-    from autograder.report import Example
+    from autograder.results import Example
 
     ex = fake_exercise_report(1)
     hostile = "raised ValueError: \ud800 \x1b[2J\x1b[H10 / 10\r\u202e"
@@ -300,7 +300,7 @@ def test_the_report_status_words_are_the_json_contracts():
 
 
 def test_a_forbidden_concept_is_not_presented_as_a_misconception():
-    from autograder.report import ConceptReport, ExerciseReport
+    from autograder.results import ConceptReport, ExerciseReport
 
     refused = ConceptReport("kernel", 0.0, 1.0, 0, 8, "forbidden", "forbidden-call",
                             "torch.nn.functional.conv1d is not allowed in this exercise")

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from autograder import shrink as shrinking
+from autograder.judging import shrink as shrinking
 from autograder.cases import registry
-from autograder.compare import judge
-from autograder.diagnose import matches
+from autograder.judging.compare import judge
+from autograder.judging.diagnose import matches
 from autograder.mutants import mutants_for, mutants_of
 from autograder.mutants.base import as_student, call_in_process
 from autograder.pipeline import Outcome, Submission, Tolerance, Trial
@@ -120,8 +120,8 @@ def test_an_exercise_with_a_loose_tolerance_shrinks_with_that_tolerance(course):
     """grade_exercise shrinks with the exercise's own tolerance, not compare's default: under the
     default, the mutant's path descends into cases the exercise's tolerance counts as right, and the
     example shown is a larger one found by plain runs."""
-    from autograder import grading
-    from autograder.audit import MutantSandbox
+    from autograder.judging import grading
+    from autograder.authoring.audit import MutantSandbox
 
     name = "exercise3"
     loose = Tolerance(rtol=0.0, atol=1.0)

@@ -7,7 +7,7 @@ from conftest import ROOT, run_grade
 
 from autograder.course import load_course
 from autograder.errors import USER_ERRORS
-from autograder.submission import load_submission
+from autograder.judging.submission import load_submission
 
 CODE = "def conv_output_length(length, kernel_size, stride=1, padding=0, dilation=1):\n    return 1\n"
 

@@ -37,7 +37,7 @@ def run(args) -> int:
         print("grade audit: EXERCISE, --sample, --seed, --probes and --format go with --generated "
               "(the known mutants: --exercise NAME, --seeds N)", file=sys.stderr)
         return 2
-    from autograder.audit import audit, exercises_with_mutants, render_table
+    from autograder.authoring.audit import audit, exercises_with_mutants, render_table
     from autograder.content import definition
 
     if args.seeds < 1:
@@ -54,7 +54,7 @@ def run(args) -> int:
 
 
 def _generated(args, course) -> int:
-    from autograder.generated_audit import DEFAULT_PROBES, audit_generated, render_json, render_text
+    from autograder.authoring.generated_audit import DEFAULT_PROBES, audit_generated, render_json, render_text
 
     names = list(args.exercises) or ([args.exercise] if args.exercise else list(course.exercises))
     names = [course.exercise(n).name for n in names]  # an unknown name: one line, exit 2

@@ -12,7 +12,7 @@ from pathlib import Path
 
 
 def add_arguments(parser) -> None:
-    from autograder.batch import default_jobs
+    from autograder.classroom.batch import default_jobs
 
     parser.add_argument("submissions", type=Path, metavar="SUBMISSIONS_DIR", help="one folder per student")
     parser.add_argument("--jobs", "-j", type=int, default=default_jobs(),
@@ -29,9 +29,9 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from autograder.batch import BatchError, run_batch
+    from autograder.classroom.batch import BatchError, run_batch
     from autograder.course import load_course
-    from autograder.gradebook import GradebookError
+    from autograder.classroom.gradebook import GradebookError
 
     if args.jobs < 1:
         print("grade batch: --jobs must be at least 1", file=sys.stderr)
@@ -43,7 +43,7 @@ def run(args) -> int:
         except ImportError:
             print("grade batch: --cluster needs Dask distributed: pip install 'conv-course[cluster]'", file=sys.stderr)
             return 2
-        from autograder.cluster import on_cluster
+        from autograder.classroom.cluster import on_cluster
 
         remote = on_cluster(args.cluster)
     try:

@@ -11,7 +11,7 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from autograder.gradebook import Gradebook, GradebookError
+    from autograder.classroom.gradebook import Gradebook, GradebookError
 
     try:
         with Gradebook(args.gradebook, create=False) as book:

@@ -14,7 +14,7 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     from autograder.course import load_course
-    from autograder.gradescope_package import PackageError, build_package
+    from autograder.authoring.gradescope_package import PackageError, build_package
 
     course = load_course(args.course)
     try:

@@ -15,7 +15,7 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     from autograder.course import CourseError, load_course
-    from autograder.nbgrader_course import build_course_dir
+    from autograder.authoring.nbgrader_course import build_course_dir
 
     course = load_course(args.course)
     if args.course_id is not None and not args.course_id.strip():

@@ -12,7 +12,7 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     from autograder.course import load_course
-    from autograder.release import release
+    from autograder.authoring.release import release
 
     course = load_course(args.course)
     for path in release(course, student_copy=args.student_copy):

@@ -11,8 +11,8 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from autograder.class_report import ClassReportError, write_class_report
-    from autograder.gradebook import Gradebook, GradebookError
+    from autograder.classroom.class_overview import ClassReportError, write_class_report
+    from autograder.classroom.gradebook import Gradebook, GradebookError
 
     try:
         with Gradebook(args.gradebook, create=False) as book:

@@ -6,7 +6,7 @@ filter always (seccomp.py), as an unprivileged user under Landlock where the gra
 without bubblewrap (spawn.py). A case that runs past its time, or a process that dies, costs
 that case: the rest continue in a fresh fork. Forbidden calls are refused at run time (guard.py,
 in the student's process, at the torch dispatcher), and a file that could undo those guards is
-refused before running (autograder.forbidden).
+refused before running (autograder.judging.forbidden).
 
 The grader never touches a path inside the student's box: the request (the submission's
 files included) goes out in a sealed memfd, results and output come back over pipes it
@@ -175,11 +175,11 @@ def _first(*values):
 
 def _refuse_statically(submission: Submission, calls: Sequence[Call], forbidden: Mapping | None,
                        outcomes: list) -> None:
-    """When the exercise forbids anything, a file that breaks the static policy (autograder.forbidden)
+    """When the exercise forbids anything, a file that breaks the static policy (autograder.judging.forbidden)
     is refused as a whole, without running: its guards could be undone."""
     if not forbidden:
         return
-    from autograder import forbidden as policy
+    from autograder.judging import forbidden as policy
 
     finding = policy.check(submission.sources, submission.module)
     if finding is not None:

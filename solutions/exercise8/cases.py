@@ -19,7 +19,7 @@ from autograder.cases.space import Space, values
 from autograder.cases.spec import ExerciseSpec
 from autograder.cases.torch_oracle import torch_decides
 from autograder.cases.triggers import mutant_impls, until_shown
-from autograder.compare import STATUS_ORDER, Verdict, judge
+from autograder.judging.compare import STATUS_ORDER, Verdict, judge
 from autograder.course import Speed
 
 from ..shared.cases import EVERYWHERE, _no_negative, concepts_for

@@ -16,7 +16,7 @@ from autograder.cases.space import Invalid, Space, values
 from autograder.cases.spec import ExerciseSpec
 from autograder.cases.torch_oracle import torch_decides
 from autograder.cases.triggers import mutant_impls, until_shown
-from autograder.compare import Verdict, judge
+from autograder.judging.compare import Verdict, judge
 
 FUNCTION = "conv1d_backward"
 GRADIENTS = ("grad_x", "grad_weight", "grad_bias")

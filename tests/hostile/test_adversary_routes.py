@@ -29,7 +29,7 @@ def table_for(seed: int) -> dict:
     """Every case of exercise3 at `seed`, as a student builds it from the student copy."""
     from autograder.cases import registry
     from autograder.course import load_course
-    from autograder.grading import expected_of, plan
+    from autograder.judging.grading import expected_of, plan
 
     lut_key = _key_module().lut_key
     course = load_course(ROOT / "course.yml")

@@ -497,7 +497,7 @@ def test_no_thread_starts_so_no_forbidden_call_runs_unguarded(sandbox):
     '''
     rules = {"exercise": "exercise0", "ops": [["*conv*", "F.conv1d"]], "names": [], "autograd": False}
     guarded = run(sandbox, routes, [Call("via_torch", ())], forbidden=rules)
-    # with an exercise's rules the static policy refuses the name itself (autograder/unreachable.py)
+    # with an exercise's rules the static policy refuses the name itself (autograder/judging/unreachable.py)
     assert [o.status for o in guarded] == ["forbidden"] and "threading" in guarded[0].message, guarded
     out = run(sandbox, routes + '''
         def via_threading():

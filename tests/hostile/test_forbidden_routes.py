@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.grading import grade_exercise
+from autograder.judging.grading import grade_exercise
 from autograder.sandbox.runner import Sandbox, Submission
 
 pytestmark = pytest.mark.slow

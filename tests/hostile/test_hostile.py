@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.grading import grade_exercise
+from autograder.judging.grading import grade_exercise
 from autograder.sandbox.runner import Sandbox, Submission
 
 # one worker runs them all: left_clean looks at the whole machine (sleepers, marker files)
@@ -278,7 +278,7 @@ def test_lying_objects_earn_nothing(small, sandbox):
 
 
 def test_wrong_kinds_earn_nothing(small, sandbox):
-    from autograder.compare import judge
+    from autograder.judging.compare import judge
     from autograder.pipeline import Tolerance
 
     report, first, _ = grade(small, sandbox, "wrong_kinds")

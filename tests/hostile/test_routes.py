@@ -42,7 +42,7 @@ def lookup_table(seed: int) -> str:
     from autograder.cases import registry
     from autograder.cases.space import Invalid
     from autograder.course import load_course
-    from autograder.grading import plan
+    from autograder.judging.grading import plan
 
     course = load_course(ROOT / "course.yml")
     spec = registry.spec(NAME)
@@ -205,7 +205,7 @@ def instructor_course(tmp_path_factory):
     """A copy of the course as an instructor's folder really looks: a venv, a built nbgrader course
     with full solutions, a gradebook, out/, caches, wrong submissions quoting solution lines."""
     from autograder.course import load_course
-    from autograder.nbgrader_course import build_course_dir
+    from autograder.authoring.nbgrader_course import build_course_dir
 
     root = tmp_path_factory.mktemp("instructor") / "course"
     shutil.copytree(ROOT, root, ignore=shutil.ignore_patterns(".git", ".venv", "out", "__pycache__", ".pytest_cache", "*.db"))
@@ -227,7 +227,7 @@ def _tree(folder: Path) -> dict[str, bytes]:
 
 
 def test_the_student_copy_holds_no_solution_no_mutant_and_still_grades(tmp_path, instructor_course):
-    from autograder.release import release
+    from autograder.authoring.release import release
 
     secrets = secret_lines(ROOT)
     assert len(secrets["solution"]) > 100 and len(secrets["mutant"]) > 200  # the search has something to find
@@ -269,7 +269,7 @@ def test_the_student_copy_holds_no_solution_no_mutant_and_still_grades(tmp_path,
 
 
 def test_the_gradescope_zip_holds_no_solution_and_carries_the_salt(tmp_path, instructor_course, monkeypatch, capsys):
-    from autograder.gradescope_package import build_package
+    from autograder.authoring.gradescope_package import build_package
 
     monkeypatch.delenv("CONV_COURSE_SALT_FILE", raising=False)
     monkeypatch.setenv("CONV_COURSE_SALT", SALT)
@@ -303,7 +303,7 @@ def test_the_gradescope_zip_holds_no_solution_and_carries_the_salt(tmp_path, ins
 
 @pytest.mark.slow
 def test_gradescope_grades_a_public_seed_table_on_its_secret_seed(tmp_path, course, monkeypatch):
-    from autograder.gradescope_package import build_package
+    from autograder.authoring.gradescope_package import build_package
     from class_submissions import small_course
 
     monkeypatch.setenv("CONV_COURSE_SALT", SALT)
@@ -326,7 +326,7 @@ def test_gradescope_grades_a_public_seed_table_on_its_secret_seed(tmp_path, cour
     results = json.loads(text)
     assert results["score"] < 5.0 and SALT not in text and SALT not in done.stderr
     assert "warning" not in done.stderr  # the salt came from the zip's file
-    from autograder.notebook import notebook_source  # noqa: F401 (the grader's own modules load)
+    from autograder.judging.notebook import notebook_source  # noqa: F401 (the grader's own modules load)
     from autograder.seeding import bound_seed
 
     seed = bound_seed(SALT, "4242", {"exercise1": lookup_table(course.seed)})
@@ -346,8 +346,8 @@ def test_nbgrader_records_the_graders_scores_and_zero_for_a_cell_it_does_not_kno
     from nbformat.v4 import new_code_cell, new_notebook
     from nbgrader.utils import determine_grade
 
-    from autograder.nbgrader_grade import _fill, autograde_preprocessors
-    from autograder.report import ConceptReport
+    from autograder.classroom.nbgrader_grade import _fill, autograde_preprocessors
+    from autograder.results import ConceptReport
 
     def test_cell(grade_id, points):
         cell = new_code_cell("concept_score(...)")
@@ -365,5 +365,5 @@ def test_nbgrader_records_the_graders_scores_and_zero_for_a_cell_it_does_not_kno
     assert "stride: 0.5625 / 1.5 points, 3/8 cases passed (failed)" in shown  # the cell's text (beside its HTML)
     # the pipeline: the grader's step before nbgrader saves the grades, and no kernel executes anything
     steps = autograde_preprocessors()
-    assert steps.index("autograder.nbgrader_grade.GradeInSandbox") < steps.index("nbgrader.preprocessors.SaveAutoGrades")
+    assert steps.index("autograder.classroom.nbgrader_grade.GradeInSandbox") < steps.index("nbgrader.preprocessors.SaveAutoGrades")
     assert not [s for s in steps if "Execute" in s]

