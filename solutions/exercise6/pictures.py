@@ -28,7 +28,7 @@ def _cell(ax, x, y, text, *, face="white", color="black"):
 
 def picture_padding_modes() -> Figure:
     """The four modes side by side: pad 2 | x | pad 2, each copied cell coloured as the value of x it copies."""
-    fig = Figure(figsize=(10, 4.6))
+    fig = Figure(figsize=(10, 4.2))
     ax = fig.subplots()
     for row, (mode, sources) in enumerate(SOURCES.items()):
         y = 3 - row

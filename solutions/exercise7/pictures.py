@@ -34,7 +34,7 @@ def _panel(ax, c_in, c_out, groups, kernel=3):
 
 def picture_groups() -> Figure:
     """Conv2d(4, 6, 3) with groups=1 (every filter reads every channel) and groups=2 (two blocks)."""
-    fig = Figure(figsize=(10, 4.4))
+    fig = Figure(figsize=(10, 4.2))
     left, right = fig.subplots(1, 2)
     _panel(left, 4, 6, 1)
     _panel(right, 4, 6, 2)

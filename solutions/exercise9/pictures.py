@@ -26,7 +26,7 @@ def _edges(ax, x, w, stride, y_top, y_bottom, out_x):
 
 def picture_chain_rule() -> Figure:
     """Forward: out[i] = sum_k w[k] x[i*s + k]. Backward: each line carries grad_out[i] * w[k] back to x."""
-    fig = Figure(figsize=(10, 4.6))
+    fig = Figure(figsize=(10, 4.2))
     left, right = fig.subplots(1, 2)
     # stride 1: x = [1, 2, 3], w = [1, 10], out = [21, 32], grad_output = [1, 1]
     x, w, g = [1, 2, 3], [1, 10], [1, 1]
