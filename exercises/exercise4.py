@@ -22,8 +22,11 @@ so the gradient magnitude sqrt(gx**2 + gy**2) is 8. With gx = 3 and gy = 4 it wo
 Allowed: anything, PyTorch's own F.conv2d included: the lesson is the kernel, as in an
 nn.Conv2d whose weights are set by hand. Nothing is forbidden in this exercise.
 
-Lesson first: exercises/exercise4.ipynb (text, pictures, predict-then-verify cells). Its pictures:
-exercises/pictures/exercise4-sobel_line.png, exercises/pictures/exercise4-stride_padding.png.
+Read the lesson first: it is in the notebook exercises/exercise4.ipynb, before the first function
+(text, pictures, and cells where you predict a number before torch shows it). Its pictures:
+
+    exercises/pictures/exercise4-sobel_line.png
+    exercises/pictures/exercise4-stride_padding.png
 """
 import torch
 import torch.nn.functional as F

@@ -31,8 +31,10 @@ kernel counts it) on fresh inputs of a fixed shape, checks every result, and com
 fastest call with F.conv2d's on the same inputs; course.yml sets the multiple for full marks.
 Invalid configurations raise ValueError exactly where F.conv2d refuses.
 
-Lesson first: exercises/exercise8.ipynb (text, pictures, predict-then-verify cells). Its pictures:
-exercises/pictures/exercise8-im2col.png.
+Read the lesson first: it is in the notebook exercises/exercise8.ipynb, before the first function
+(text, pictures, and cells where you predict a number before torch shows it). Its pictures:
+
+    exercises/pictures/exercise8-im2col.png
 """
 import torch
 

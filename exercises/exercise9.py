@@ -39,8 +39,10 @@ numpy.ndarray(...), recarray or strides= (isinstance(x, np.ndarray) is fine); __
 never assigned.
 Code under `if __name__ == "__main__":` is not graded: check yourself there with torch.autograd.grad.
 
-Lesson first: exercises/exercise9.ipynb (text, pictures, predict-then-verify cells). Its pictures:
-exercises/pictures/exercise9-chain_rule.png.
+Read the lesson first: it is in the notebook exercises/exercise9.ipynb, before the first function
+(text, pictures, and cells where you predict a number before torch shows it). Its pictures:
+
+    exercises/pictures/exercise9-chain_rule.png
 """
 import torch
 
