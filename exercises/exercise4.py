@@ -9,7 +9,10 @@ Used with cross-correlation (PyTorch's conv2d, no flip), the kernels are
           [-1, 0, 1]]                              [ 1,  2,  1]]
 
 kx is positive where brightness grows with the column index (left to right), ky where it
-grows with the row index (top to bottom).
+grows with the row index (top to bottom). Mind the sign: textbooks often print the Sobel
+kernel as [[1, 0, -1], [2, 0, -2], [1, 0, -1]], meant for a true (flipping) convolution.
+Under cross-correlation it has the opposite sign: on a 5x5 image of zeros with a line of
+ones in column 2 it gives [[-4, 0, 4]] in every row, where kx gives [[4, 0, -4]].
 
 Worked example: the ramp image [[2, 3, 4],
                                 [2, 3, 4],
@@ -18,6 +21,12 @@ so the gradient magnitude sqrt(gx**2 + gy**2) is 8. With gx = 3 and gy = 4 it wo
 
 Allowed: anything, PyTorch's own F.conv2d included: the lesson is the kernel, as in an
 nn.Conv2d whose weights are set by hand. Nothing is forbidden in this exercise.
+
+Read the lesson first: it is in the notebook exercises/exercise4.ipynb, before the first function
+(text, pictures, and cells where you predict a number before torch shows it). Its pictures:
+
+    exercises/pictures/exercise4-sobel_line.png
+    exercises/pictures/exercise4-stride_padding.png
 """
 import torch
 import torch.nn.functional as F

@@ -31,6 +31,12 @@ or open; no attribute leading to other modules (torch.sys, typing.sys); no threa
 numpy.ndarray(...), recarray or strides= (isinstance(x, np.ndarray) is fine); __name__ is
 never assigned. Windows may not be made at import time either.
 Code under `if __name__ == "__main__":` is not graded: check yourself there with F.pad and F.conv1d.
+
+Read the lesson first: it is in the notebook exercises/exercise6.ipynb, before the first function
+(text, pictures, and cells where you predict a number before torch shows it). Its pictures:
+
+    exercises/pictures/exercise6-padding_modes.png
+    exercises/pictures/exercise6-same_padding.png
 """
 import torch
 
@@ -66,4 +72,3 @@ def conv1d_padded(x, weight, bias=None, stride=1, padding=0, dilation=1, padding
     tensor([[3., 6., 5.]])
     """
     raise NotImplementedError("exercise6: conv1d_padded")
-    return out.squeeze(0) if unbatched else out

@@ -11,8 +11,14 @@ out (grad_output, shape (batch, out_channels, length_out)) back along the same t
     grad_weight[o, c, k] = sum_{n, i} grad_output[n, o, i] * x_pad[n, c, i*stride + k*dilation]
     grad_x_pad[n, c, i*stride + k*dilation] += sum_o grad_output[n, o, i] * weight[o, c, k]
 
-and grad_x is grad_x_pad without the padding. Scattering grad_output back through the
-kernel is a *full convolution* with the kernel reversed (that is where the flip appears).
+and grad_x is grad_x_pad without the padding. With stride 1, scattering grad_output back
+through the kernel is a *full correlation* with the kernel reversed (that is where the flip
+appears). With stride s, first put s - 1 zeros between the values of grad_output: the
+result is F.conv_transpose1d(grad_output, weight, stride=s, padding=p, dilation=d,
+output_padding=r), r = (L + 2p - d*(K-1) - 1) % s the inputs no window read, and its
+length is exercise1's transposed formula (L_out - 1)*s - 2p + d*(K-1) + r + 1 = L.
+For example, stride 2, x = [[[1, 2, 3, 4, 5]]], weight = [[[1, 10, 100]]] and
+grad_output = [[[1, 2]]]: [1, 2] becomes [1, 0, 2], and grad_x = [[[1, 10, 102, 20, 200]]].
 
 Shapes: grad_output (batch, out_channels, length_out), x (batch, in_channels, length),
 weight (out_channels, in_channels, K) -> grad_x like x, grad_weight like weight,
@@ -32,6 +38,11 @@ or open; no attribute leading to other modules (torch.sys, typing.sys); no threa
 numpy.ndarray(...), recarray or strides= (isinstance(x, np.ndarray) is fine); __name__ is
 never assigned.
 Code under `if __name__ == "__main__":` is not graded: check yourself there with torch.autograd.grad.
+
+Read the lesson first: it is in the notebook exercises/exercise9.ipynb, before the first function
+(text, pictures, and cells where you predict a number before torch shows it). Its pictures:
+
+    exercises/pictures/exercise9-chain_rule.png
 """
 import torch
 
@@ -82,4 +93,3 @@ def conv1d_backward(grad_output, x, weight, stride=1, padding=0, dilation=1):
     if tuple(grad_output.shape) != (n, c_out, out_len):
         raise ValueError(f"grad_output must have shape {(n, c_out, out_len)}, got {tuple(grad_output.shape)}")
     raise NotImplementedError("exercise9: conv1d_backward")
-    return grad_x, grad_weight, grad_bias

@@ -27,6 +27,12 @@ or open; no attribute leading to other modules (torch.sys, typing.sys); no threa
 numpy.ndarray(...), recarray or strides= (isinstance(x, np.ndarray) is fine); __name__ is
 never assigned. Windows may not be made at import time either.
 Code under `if __name__ == "__main__":` is not graded: check yourself there with F.max_pool1d.
+
+Read the lesson first: it is in the notebook exercises/exercise5.ipynb, before the first function
+(text, pictures, and cells where you predict a number before torch shows it). Its pictures:
+
+    exercises/pictures/exercise5-pool_windows.png
+    exercises/pictures/exercise5-pool_padding.png
 """
 import torch
 
@@ -95,7 +101,7 @@ def max_pool1d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=Fal
     >>> max_pool1d(torch.tensor([[[1., 5, 2, 0, 3]]]), 2)
     tensor([[[5., 2.]]])
     """
-    x, unbatched = _batched(x, 1, "max_pool1d")
+    x, unbatched = _batched(x, 1, "max_pool1d")  # unbatched: return out.squeeze(0) at the end
     length = x.shape[-1]
     ### BEGIN SOLUTION
     if stride is None:
@@ -113,8 +119,8 @@ def max_pool1d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=Fal
         start = tap * d
         values = padded[..., start:start + (out_len - 1) * s + 1:s]
         out = values if out is None else torch.maximum(out, values)
-    ### END SOLUTION
     return out.squeeze(0) if unbatched else out
+    ### END SOLUTION
 
 
 def max_pool2d(x, kernel_size, stride=None, padding=0):
@@ -126,7 +132,7 @@ def max_pool2d(x, kernel_size, stride=None, padding=0):
     >>> max_pool2d(torch.tensor([[[[1., 2], [3, 4]]]]), 2)
     tensor([[[[4.]]]])
     """
-    x, unbatched = _batched(x, 2, "max_pool2d")
+    x, unbatched = _batched(x, 2, "max_pool2d")  # unbatched: return out.squeeze(0) at the end
     height, width = x.shape[-2:]
     ### BEGIN SOLUTION
     kh, kw = _pair("kernel_size", kernel_size, 1)
@@ -142,5 +148,5 @@ def max_pool2d(x, kernel_size, stride=None, padding=0):
         for b in range(kw):
             values = padded[..., a:a + (out_h - 1) * sh + 1:sh, b:b + (out_w - 1) * sw + 1:sw]
             out = values if out is None else torch.maximum(out, values)
-    ### END SOLUTION
     return out.squeeze(0) if unbatched else out
+    ### END SOLUTION

@@ -27,6 +27,11 @@ or open; no attribute leading to other modules (torch.sys, typing.sys); no threa
 numpy.ndarray(...), recarray or strides= (isinstance(x, np.ndarray) is fine); __name__ is
 never assigned. Windows may not be made at import time either.
 Code under `if __name__ == "__main__":` is not graded: check yourself there with F.conv2d.
+
+Read the lesson first: it is in the notebook exercises/exercise7.ipynb, before the first function
+(text, pictures, and cells where you predict a number before torch shows it). Its pictures:
+
+    exercises/pictures/exercise7-groups.png
 """
 import torch
 
@@ -125,5 +130,5 @@ def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     out = out.reshape(n, c_out, out_h, out_w)
     if bias is not None:
         out = out + bias[None, :, None, None]
-    ### END SOLUTION
     return out.squeeze(0) if unbatched else out
+    ### END SOLUTION

@@ -1,8 +1,10 @@
 """Exercise 8 — Fast conv2d (stretch).
 
 The same function as exercise7's conv2d, without Python loops over the batch or the
-output positions. The trick PyTorch itself uses on the CPU is im2col: gather every
-window into a matrix, then one matrix product does all the dot products at once.
+output positions. The trick is im2col: gather every window into a matrix, then one
+matrix product does all the dot products at once. PyTorch picks a CPU backend per call:
+float64 convolutions (the grader's) and small float32 ones run im2col and a matrix
+product (_slow_conv2d_forward); larger float32 ones go to oneDNN (mkldnn_convolution).
 
     windows[n, g, c, a, b, i, j] = x_pad[n, g*Cg + c, i*sh + a*dh, j*sw + b*dw]   (a strided view, no copy)
     out[n, g, o, i, j] = sum_{c, a, b} weight[g, o, c, a, b] * windows[n, g, c, a, b, i, j]
@@ -28,6 +30,11 @@ Speed: the grader counts the CPU time your function takes (from outside your pro
 kernel counts it) on fresh inputs of a fixed shape, checks every result, and compares the
 fastest call with F.conv2d's on the same inputs; course.yml sets the multiple for full marks.
 Invalid configurations raise ValueError exactly where F.conv2d refuses.
+
+Read the lesson first: it is in the notebook exercises/exercise8.ipynb, before the first function
+(text, pictures, and cells where you predict a number before torch shows it). Its pictures:
+
+    exercises/pictures/exercise8-im2col.png
 """
 import torch
 
@@ -122,5 +129,5 @@ def conv2d_fast(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1)
     out = torch.matmul(filters, cols).reshape(n, c_out, out_h, out_w)
     if bias is not None:
         out = out + bias.view(1, c_out, 1, 1)
-    ### END SOLUTION
     return out.squeeze(0) if unbatched else out
+    ### END SOLUTION
