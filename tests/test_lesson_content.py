@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from torch import nn
 
 from autograder.course import load_course
-from autograder.release import stub_sources
+from autograder.authoring.release import stub_sources
 from tests.conftest import ROOT
 
 EXERCISES = [f"exercise{n}" for n in range(4, 10)]
