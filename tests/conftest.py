@@ -18,6 +18,19 @@ def run_grade(*args: str, cwd: Path | None = None, env: dict | None = None, time
                           capture_output=True, text=True, timeout=timeout)
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Under xdist's loadgroup, every xdist_group test must carry its group in its id (xdist adds it just
+    before this runs): otherwise the groups are silently ignored (pytest 9 with xdist 3.8 did that) and
+    tests that must run one at a time (timing, scans of /usr/src, the batch) run side by side."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    lost = [item.nodeid for item in items if item.get_closest_marker("xdist_group") and "@" not in item.nodeid]
+    if lost:
+        raise pytest.UsageError(f"xdist_group ignored by this pytest/pytest-xdist pair (e.g. {lost[0]}): "
+                                "install the versions pyproject.toml's test extra names")
+
+
 @lru_cache(maxsize=None)
 def the_course():
     """course.yml, loaded once per process (the tests never change it; they break copies)."""

@@ -42,7 +42,7 @@ def test_adversary_secrets_in_proc_environ_stay_hidden(tmp_path, mode):
     assert graded.returncode == 1  # the attack itself costs its function's cases
 
 
-@pytest.mark.xdist_group("usr-src")  # one at a time: a course copy in /usr/src is there to steal
+@pytest.mark.xdist_group("usr-src")  # one at a time: each copy in /usr/src is there for the other to steal
 @pytest.mark.parametrize("mode", MODES)
 def test_adversary_stolen_reference_earns_nothing(tmp_path, mode):
     """The stub of exercise1 (which forbids nothing, so no static policy applies) plus a search for
@@ -138,10 +138,7 @@ def test_adversary_private_tmpdir_keeps_honest_marks(tmp_path):
         assert graded.exercise("exercise1")["score"] == 10.0
 
 
-@pytest.mark.xfail(strict=False, reason="OPEN (issue 11): beaten (full marks) when tests/test_sandbox.py runs in the same "
-                   "session under xdist (seen in both modes, not in every run); passes alone and in a serial "
-                   "run; not root-caused yet. Kept running so that an XPASS/XFAIL shows in every report.")
-@pytest.mark.xdist_group("usr-src")  # one at a time: a course copy in /usr/src is there to steal
+@pytest.mark.xdist_group("usr-src")  # one at a time: each copy in /usr/src is there for the other to steal
 @pytest.mark.parametrize("mode", MODES)
 def test_adversary_course_kept_under_usr_stays_hidden(tmp_path, mode):
     """A Docker image that keeps the course in /usr/src/<app> (the WORKDIR of the official Python
@@ -152,7 +149,7 @@ def test_adversary_course_kept_under_usr_stays_hidden(tmp_path, mode):
     run = Run(tmp_path)
     course = Path("/usr/src") / f"{run.token}-app"
     shutil.copytree(ROOT, course, ignore=shutil.ignore_patterns(".git", "__pycache__", ".pytest_cache", "tests",
-                                                                 "*.db"))
+                                                                 "*.db", ".venv"))
     try:
         run.write("exercise1.py", with_stub("exercise1", "sys_steal_reference.py"))
         graded = run.grade("exercise1", "--course", course / "course.yml", "--submission", run.sub, "--format", "json",
