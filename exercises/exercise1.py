@@ -12,6 +12,9 @@ The kernel fits at positions 0 and 1, so L_out = (3 + 0 - 1 - 1) // 1 + 1 = 2.
 Every function here returns Python ints (never floats such as 2.0), exactly what PyTorch
 would give for the shape, and raises ValueError, with a message saying what is wrong, for
 a configuration that PyTorch rejects (or for negative padding).
+
+Lesson first: exercises/exercise1.ipynb (text, pictures, predict-then-verify cells). Its pictures:
+exercises/pictures/exercise1-windows.png, exercises/pictures/exercise1-pooling.png, exercises/pictures/exercise1-transposed.png.
 """
 
 

@@ -32,6 +32,9 @@ or open; no attribute leading to other modules (torch.sys, typing.sys); no threa
 numpy.ndarray(...), recarray or strides= (isinstance(x, np.ndarray) is fine); __name__ is
 never assigned. Windows may not be made at import time either.
 Code under `if __name__ == "__main__":` is not graded: check yourself there with F.conv1d.
+
+Lesson first: exercises/exercise3.ipynb (text, pictures, predict-then-verify cells). Its pictures:
+exercises/pictures/exercise3-channels.png, exercises/pictures/exercise3-filters.png.
 """
 import torch
 

@@ -1,0 +1,182 @@
+"""The lessons (solutions/<name>/lesson.md, pictures.py) of every exercise folder that has one.
+
+Every ```python block runs, in order, in one namespace (as the notebook's cells would), with each
+prediction left at None and again with the right answer the lesson states (`<!-- answer: ... -->`):
+reveal() must then agree with torch. Every picture renders. The builder's own rules (pictures
+embedded, answers hidden, code cells out of the submission, Run all never stopped) are checked on
+the notebooks it writes.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import re
+
+import pytest
+
+from autograder.course import CourseError
+from autograder.lesson_build import SETUP, lesson_blocks, picture_functions
+from autograder.lessons import reveal, shown_errors
+from autograder.notebook import SKIP_MARK, notebook_code
+from autograder.notebooks_build import exercise_cells
+from autograder.stubs import solution_text
+from tests.conftest import ROOT, the_course
+
+_PREDICTION = re.compile(r"^prediction = None\b.*$", re.MULTILINE)
+
+
+def _with_lessons() -> list[str]:
+    course = the_course()
+    return [n for n in course.exercises if (course.folder(n) / "lesson.md").is_file()]
+
+
+def _with_pictures() -> list[str]:
+    course = the_course()
+    return [n for n in course.exercises if (course.folder(n) / "pictures.py").is_file()]
+
+
+def _run_lesson(name: str, *, answered: bool) -> list:
+    """Run the lesson's code blocks in one namespace; the list of what each reveal() returned."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    course = the_course()
+    results: list = []
+
+    def recording_reveal(prediction, answer):
+        results.append(reveal(prediction, answer))
+        return results[-1]
+
+    space: dict = {"__name__": "__lesson__"}
+    exec(compile(SETUP, f"{name} setup", "exec"), space)
+    space["reveal"] = recording_reveal
+    for block in lesson_blocks(course.folder(name), name):
+        if block.kind != "code":
+            continue
+        source = block.source
+        if answered and block.answer is not None:
+            assert _PREDICTION.search(source), f"{name}/lesson.md:{block.line}: an answer without `prediction = None`"
+            source = _PREDICTION.sub(lambda m: f"prediction = {block.answer}", source, count=1)
+        with contextlib.redirect_stdout(io.StringIO()):
+            try:
+                exec(compile(source, f"{name}/lesson.md:{block.line}", "exec"), space)
+            except Exception as e:
+                raise AssertionError(f"solutions/{name}/lesson.md:{block.line}: {type(e).__name__}: {e}") from e
+    plt.close("all")
+    return results
+
+
+@pytest.mark.parametrize("name", _with_lessons())
+def test_lesson_blocks_run_unanswered_and_reveal_asks_for_a_prediction(name):
+    results = _run_lesson(name, answered=False)
+    assert results and all(r is None for r in results)
+
+
+@pytest.mark.parametrize("name", _with_lessons())
+def test_lesson_answers_agree_with_torch(name):
+    course = the_course()
+    blocks = lesson_blocks(course.folder(name), name)
+    predicts = [b for b in blocks if b.kind == "code" and b.source.startswith("# Predict")]
+    assert predicts, f"{name}: a lesson has at least one predict-then-verify pair"
+    assert all(b.answer is not None for b in predicts), [b.line for b in predicts if b.answer is None]
+    results = _run_lesson(name, answered=True)
+    assert results == [True] * len(predicts)
+
+
+@pytest.mark.parametrize("name", _with_pictures())
+def test_every_picture_renders_and_the_exercise_names_it(name):
+    from matplotlib.figure import Figure
+
+    course = the_course()
+    functions = picture_functions(course.folder(name) / "pictures.py", name)
+    lesson = (course.folder(name) / "lesson.md").read_text()
+    docstring = course.solution_path(name).read_text().split('"""')[1]
+    for slug, function in functions.items():
+        figure = function()
+        assert isinstance(figure, Figure)
+        assert figure.axes, f"{name}: picture_{slug} draws nothing"
+        assert f"pictures/{name}-{slug}.png" in lesson, f"{name}: picture_{slug} is not shown in lesson.md"
+        assert f"exercises/pictures/{name}-{slug}.png" in docstring, f"{name}.py's docstring does not name it"
+        assert (ROOT / "exercises" / "pictures" / f"{name}-{slug}.png").is_file(), "run `grade release`"
+
+
+@pytest.mark.parametrize("name", _with_lessons())
+def test_notebook_shows_the_lesson_before_the_first_function(name):
+    course = the_course()
+    nb = json.loads((ROOT / "exercises" / f"{name}.ipynb").read_text())
+    cells = nb["cells"]
+    sources = ["".join(c["source"]) for c in cells]
+    first = course.exercise(name).functions[0]
+    first_function = next(i for i, s in enumerate(sources) if s.startswith(f"## `{first}("))
+    lesson = cells[1:first_function]
+    pictures = [c for c in lesson if c.get("attachments")]
+    assert pictures, "at least one picture before the first function"
+    for cell in pictures:
+        for file, data in cell["attachments"].items():
+            assert f"(attachment:{file})" in "".join(cell["source"]) and data["image/png"]
+    text = json.dumps(lesson)
+    assert "<!-- answer" not in text and "](pictures/" not in text  # hidden answers; embedded pictures
+    roles = [c.role for c in exercise_cells(course, name, solution_text(course, course.exercise(name)),
+                                            flavor="student")]
+    code = [c for c, role in zip(cells, roles) if c["cell_type"] == "code" and role == "lesson"]
+    assert code and all(c in lesson for c in code) and all(SKIP_MARK in "".join(c["source"]).splitlines()[0] for c in code)
+    # the grader reads none of the lesson's code: it is the same module without those cells
+    without = {**nb, "cells": [c for c in cells if c not in code]}
+    def unnumbered(text):
+        return re.sub(r"'cell \d+'", "'cell'", text)
+
+    assert unnumbered(notebook_code(json.dumps(nb), "x")) == unnumbered(notebook_code(json.dumps(without), "x"))
+
+
+def test_reveal_never_raises_and_says_what_it_compared(capsys):
+    import torch
+
+    assert reveal(None, 3) is None
+    assert "predict first" in capsys.readouterr().out
+    assert reveal((1, 3, 8), torch.Size([1, 3, 8])) is True
+    assert "✓" in capsys.readouterr().out
+    assert reveal(4, 2) is False and "✗" in capsys.readouterr().out
+    assert reveal([5.0, 8.0], torch.tensor([5.0, 8.0])) is True
+    assert reveal(torch.zeros(3), torch.zeros(2)) is False  # shapes differ: wrong, not a crash
+    assert reveal("eight", 8) is False
+    assert reveal(object(), torch.ones(2)) is False  # not comparable at all: a wrong answer
+    assert reveal(True, 1) is False  # a bool is not a count
+
+    class Hostile:
+        def __eq__(self, other):
+            raise RuntimeError("boom")
+
+        def __repr__(self):
+            raise RuntimeError("no repr either")
+
+    assert reveal(Hostile(), 3) is False
+    assert "could not compare" in capsys.readouterr().out
+
+
+def test_shown_errors_prints_any_exception_and_lets_interrupts_through(capsys):
+    with shown_errors():
+        raise NotImplementedError("exercise3: conv1d")
+    assert "Not written yet (exercise3: conv1d)" in capsys.readouterr().out
+    with shown_errors():
+        raise IndexError("too many indices")
+    out = capsys.readouterr().out
+    assert "Your code raised IndexError: too many indices" in out and "check() below" in out
+    with pytest.raises(KeyboardInterrupt), shown_errors():
+        raise KeyboardInterrupt
+
+
+def test_lesson_errors_name_the_file_and_line(tmp_path):
+    folder = tmp_path / "exercise1"
+    folder.mkdir()
+    (folder / "lesson.md").write_text("text\n\n<!-- answer: 3 -->\n")
+    with pytest.raises(CourseError, match=r"lesson.md:3: an answer comment must follow"):
+        lesson_blocks(folder, "exercise1")
+    (folder / "lesson.md").write_text("```python\nx = 1\n")
+    with pytest.raises(CourseError, match=r"lesson.md:1: the ```python block is never closed"):
+        lesson_blocks(folder, "exercise1")
+    (folder / "lesson.md").write_text("![a](pictures/exercise1-nothing.png)\n")
+    with pytest.raises(CourseError, match=r"lesson.md:1: pictures/exercise1-nothing.png is not drawn"):
+        lesson_blocks(folder, "exercise1")
