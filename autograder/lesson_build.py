@@ -117,8 +117,8 @@ def code_cell_source(block: Block) -> str:
     lines = block.source.splitlines() or [""]
     first = lines[0]
     if first.startswith("#") and SKIP_MARK not in first:
-        head, colon, rest = first.partition(":")
-        lines[0] = f"{head} ({SKIP_MARK}):{rest}" if colon else f"{first} ({SKIP_MARK})"
+        head, colon, rest = first.partition(":")  # `# Predict: <question>`: the question on a line of its own
+        lines[0:1] = [f"{head} ({SKIP_MARK}):", f"#{rest}"] if colon and rest.strip() else [f"{first} ({SKIP_MARK})"]
     elif SKIP_MARK not in first:
         lines.insert(0, f"# Try it ({SKIP_MARK}).")
     return "\n".join(lines)

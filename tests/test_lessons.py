@@ -180,3 +180,114 @@ def test_lesson_errors_name_the_file_and_line(tmp_path):
     (folder / "lesson.md").write_text("![a](pictures/exercise1-nothing.png)\n")
     with pytest.raises(CourseError, match=r"lesson.md:1: pictures/exercise1-nothing.png is not drawn"):
         lesson_blocks(folder, "exercise1")
+
+
+# --- the notebooks in a real kernel: "Run all" reaches check() whatever the student's code does ----------
+
+def _run_all(nb: dict, tmp_path, monkeypatch) -> list:
+    """Execute like Jupyter's Run all with allow_errors=False: any cell that raises fails the test."""
+    nbclient = pytest.importorskip("nbclient")
+    nbformat = pytest.importorskip("nbformat")
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))  # the kernel imports this tree's autograder
+    path = tmp_path / "run.ipynb"
+    path.write_text(json.dumps(nb))
+    notebook = nbformat.read(str(path), as_version=4)
+    client = nbclient.NotebookClient(notebook, timeout=300, kernel_name="python3", allow_errors=False,
+                                     resources={"metadata": {"path": str(tmp_path)}})
+    client.execute()
+    return notebook.cells
+
+
+def _with_functions(name: str, bodies: dict[str, str]) -> dict:
+    """exercises/<name>.ipynb with the cells of the named functions replaced."""
+    nb = json.loads((ROOT / "exercises" / f"{name}.ipynb").read_text())
+    for cell in nb["cells"]:
+        for fn, code in bodies.items():
+            if cell["cell_type"] == "code" and "".join(cell["source"]).startswith(f"def {fn}("):
+                cell["source"] = code
+    return nb
+
+
+def _references(name: str) -> dict[str, str]:
+    course = the_course()
+    cells = exercise_cells(course, name, solution_text(course, course.exercise(name)), flavor="nbgrader")
+    return {c.grade_id: c.source for c in cells if c.role == "solution"}
+
+
+def _check_output(cells) -> str:
+    check = next(c for c in cells if c.cell_type == "code" and 'check("' in c.source)
+    return "\n".join(o.get("data", {}).get("text/plain", "") + o.get("text", "") for o in check.outputs)
+
+
+def _outputs(cells) -> str:
+    return "\n".join(o.get("text", "") for c in cells if c.cell_type == "code" for o in c.outputs)
+
+
+@pytest.mark.slow
+def test_run_all_with_the_untouched_stubs_reaches_check(tmp_path, monkeypatch):
+    nb = json.loads((ROOT / "exercises" / "exercise3.ipynb").read_text())
+    cells = _run_all(nb, tmp_path, monkeypatch)
+    assert "predict first" in _outputs(cells)
+    assert "Not written yet (exercise3: conv1d)" in _outputs(cells)  # the demo
+    assert "0 / 10" in _check_output(cells)
+
+
+@pytest.mark.slow
+def test_run_all_with_code_that_raises_or_returns_wrong_shapes_reaches_check(tmp_path, monkeypatch):
+    nb = _with_functions("exercise3", {
+        "conv1d": "def conv1d(x, weight, bias=None, stride=1, padding=0, dilation=1):\n"
+                  "    return x[0, 0, 0, 0]  # an IndexError on a 2-D input\n",
+        "conv1d_channels_last": "def conv1d_channels_last(x, weight, bias=None, stride=1, padding=0, dilation=1):\n"
+                                "    return x  # the wrong shape\n"})
+    cells = _run_all(nb, tmp_path, monkeypatch)
+    assert "Your code raised IndexError" in _outputs(cells)
+    assert "0 / 10" in _check_output(cells)
+
+
+@pytest.mark.slow
+def test_run_all_with_the_references_gets_full_marks(tmp_path, monkeypatch):
+    cells = _run_all(_with_functions("exercise3", _references("exercise3")), tmp_path, monkeypatch)
+    assert "10 / 10" in _check_output(cells)
+    demo = [c for c in cells if c.cell_type == "code" and c.source.startswith("# Try it") and "conv1d(x" in c.source]
+    assert demo and [o for o in demo[0].outputs if "image/png" in o.get("data", {})]  # the plot, not an error
+
+
+@pytest.mark.parametrize("name, first, second", [
+    ("exercise3", "x[0] = [[2, 3, 4],", "[1, 1, 1]],"),
+    ("exercise3", "out[n, o, i] = bias[o] + sum_c", "L_out = (L + 2*padding"),
+    ("exercise4", "the ramp image [[2, 3, 4],", "[2, 3, 4],"),
+])
+def test_rendered_html_keeps_matrices_and_formulas_on_their_lines(name, first, second):
+    """What the student sees: nbconvert's HTML (its markdown renderer, as Jupyter's) of the notebook."""
+    nbconvert = pytest.importorskip("nbconvert")
+    nbformat = pytest.importorskip("nbformat")
+    import html
+
+    body, _ = nbconvert.HTMLExporter().from_notebook_node(
+        nbformat.read(str(ROOT / "exercises" / f"{name}.ipynb"), as_version=4))
+    blocks = [html.unescape(re.sub(r"<[^>]+>", "", b)) for b in re.findall(r"<pre[^>]*>(.*?)</pre>", body, re.S)]
+    def second_below_first(block: str) -> bool:
+        lines = block.splitlines()
+        at = next(i for i, line in enumerate(lines) if first in line)
+        return any(second in line for line in lines[at + 1:])
+
+    found = [b for b in blocks if first in b]
+    assert found, f"{first!r} is not in a preformatted block"
+    assert any(second_below_first(b) for b in found), found
+    if name in _with_lessons():  # pictures are embedded, not links to files
+        assert body.count('src="data:image/png;base64,') >= 1
+
+
+def test_release_writes_every_picture_and_the_student_copy_keeps_them():
+    from autograder.release import lesson_pictures, student_files
+
+    course = the_course()
+    pictures = lesson_pictures(course)
+    assert set(pictures) >= {f"{n}-{slug}.png" for n in _with_pictures()
+                             for slug in picture_functions(course.folder(n) / "pictures.py", n)}
+    files = student_files(course)
+    for file, data in pictures.items():
+        committed = ROOT / "exercises" / "pictures" / file
+        assert committed.read_bytes() == data, f"exercises/pictures/{file} is stale: run `grade release`"
+        assert f"exercises/pictures/{file}" in files
+    assert not [f for f in files if f.startswith("solutions/") and f.endswith(("lesson.md", "pictures.py"))]
