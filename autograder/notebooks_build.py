@@ -173,7 +173,7 @@ def _keep_layout(doc: str) -> str:
 
 
 def _escape_stars(text: str) -> str:
-    """`2*p - d*(K-1)` is a formula, not emphasis: escape * outside code spans and indented code."""
+    """`2*p - d*(K-1)` is a formula and `__name__` a name, not emphasis: escape * and __ outside code."""
     out = []
     fenced = False
     for line in text.splitlines():
@@ -183,7 +183,8 @@ def _escape_stars(text: str) -> str:
             out.append(line)
             continue
         pieces = line.split("`")
-        out.append("`".join(p.replace("*", "\\*") if i % 2 == 0 else p for i, p in enumerate(pieces)))
+        out.append("`".join(p.replace("*", "\\*").replace("__", "\\_\\_") if i % 2 == 0 else p
+                            for i, p in enumerate(pieces)))
     return "\n".join(out)
 
 

@@ -291,3 +291,12 @@ def test_release_writes_every_picture_and_the_student_copy_keeps_them():
         assert committed.read_bytes() == data, f"exercises/pictures/{file} is stale: run `grade release`"
         assert f"exercises/pictures/{file}" in files
     assert not [f for f in files if f.startswith("solutions/") and f.endswith(("lesson.md", "pictures.py"))]
+
+
+def test_rendered_html_shows_dunder_names_not_bold():
+    nbconvert = pytest.importorskip("nbconvert")
+    nbformat = pytest.importorskip("nbformat")
+
+    body, _ = nbconvert.HTMLExporter().from_notebook_node(
+        nbformat.read(str(ROOT / "exercises" / "exercise2.ipynb"), as_version=4))
+    assert re.search(r"__name__\s+is\s+never assigned", body) and "<strong>name</strong>" not in body
