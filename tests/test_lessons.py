@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
 import re
 
 import pytest
@@ -184,17 +185,16 @@ def test_lesson_errors_name_the_file_and_line(tmp_path):
 
 # --- the notebooks in a real kernel: "Run all" reaches check() whatever the student's code does ----------
 
-def _run_all(nb: dict, tmp_path, monkeypatch) -> list:
+def _run_all(nb: dict, tmp_path) -> list:
     """Execute like Jupyter's Run all with allow_errors=False: any cell that raises fails the test."""
     nbclient = pytest.importorskip("nbclient")
     nbformat = pytest.importorskip("nbformat")
-    monkeypatch.setenv("PYTHONPATH", str(ROOT))  # the kernel imports this tree's autograder
     path = tmp_path / "run.ipynb"
     path.write_text(json.dumps(nb))
     notebook = nbformat.read(str(path), as_version=4)
     client = nbclient.NotebookClient(notebook, timeout=300, kernel_name="python3", allow_errors=False,
                                      resources={"metadata": {"path": str(tmp_path)}})
-    client.execute()
+    client.execute(env={**os.environ, "PYTHONPATH": str(ROOT)})  # the kernel imports this tree's autograder
     return notebook.cells
 
 
@@ -224,29 +224,29 @@ def _outputs(cells) -> str:
 
 
 @pytest.mark.slow
-def test_run_all_with_the_untouched_stubs_reaches_check(tmp_path, monkeypatch):
+def test_run_all_with_the_untouched_stubs_reaches_check(tmp_path):
     nb = json.loads((ROOT / "exercises" / "exercise3.ipynb").read_text())
-    cells = _run_all(nb, tmp_path, monkeypatch)
+    cells = _run_all(nb, tmp_path)
     assert "predict first" in _outputs(cells)
     assert "Not written yet (exercise3: conv1d)" in _outputs(cells)  # the demo
     assert "0 / 10" in _check_output(cells)
 
 
 @pytest.mark.slow
-def test_run_all_with_code_that_raises_or_returns_wrong_shapes_reaches_check(tmp_path, monkeypatch):
+def test_run_all_with_code_that_raises_or_returns_wrong_shapes_reaches_check(tmp_path):
     nb = _with_functions("exercise3", {
         "conv1d": "def conv1d(x, weight, bias=None, stride=1, padding=0, dilation=1):\n"
                   "    return x[0, 0, 0, 0]  # an IndexError on a 2-D input\n",
         "conv1d_channels_last": "def conv1d_channels_last(x, weight, bias=None, stride=1, padding=0, dilation=1):\n"
                                 "    return x  # the wrong shape\n"})
-    cells = _run_all(nb, tmp_path, monkeypatch)
+    cells = _run_all(nb, tmp_path)
     assert "Your code raised IndexError" in _outputs(cells)
     assert "0 / 10" in _check_output(cells)
 
 
 @pytest.mark.slow
-def test_run_all_with_the_references_gets_full_marks(tmp_path, monkeypatch):
-    cells = _run_all(_with_functions("exercise3", _references("exercise3")), tmp_path, monkeypatch)
+def test_run_all_with_the_references_gets_full_marks(tmp_path):
+    cells = _run_all(_with_functions("exercise3", _references("exercise3")), tmp_path)
     assert "10 / 10" in _check_output(cells)
     demo = [c for c in cells if c.cell_type == "code" and c.source.startswith("# Try it") and "conv1d(x" in c.source]
     assert demo and [o for o in demo[0].outputs if "image/png" in o.get("data", {})]  # the plot, not an error
