@@ -245,11 +245,14 @@ def test_run_all_with_code_that_raises_or_returns_wrong_shapes_reaches_check(tmp
 
 
 @pytest.mark.slow
-def test_run_all_with_the_references_gets_full_marks(tmp_path):
-    cells = _run_all(_with_functions("exercise3", _references("exercise3")), tmp_path)
+@pytest.mark.parametrize("name", ["exercise1", "exercise3"])
+def test_run_all_with_the_references_gets_full_marks(name, tmp_path):
+    cells = _run_all(_with_functions(name, _references(name)), tmp_path)
     assert "10 / 10" in _check_output(cells)
-    demo = [c for c in cells if c.cell_type == "code" and c.source.startswith("# Try it") and "conv1d(x" in c.source]
-    assert demo and [o for o in demo[0].outputs if "image/png" in o.get("data", {})]  # the plot, not an error
+    assert "✓" not in _outputs(cells) and "predict first" in _outputs(cells)  # predictions are the student's
+    if name == "exercise3":
+        demo = [c for c in cells if c.cell_type == "code" and c.source.startswith("# Try it") and "conv1d(x" in c.source]
+        assert demo and [o for o in demo[0].outputs if "image/png" in o.get("data", {})]  # the plot, not an error
 
 
 @pytest.mark.parametrize("name, first, second", [
