@@ -29,6 +29,12 @@ or open; no attribute leading to other modules (torch.sys, typing.sys); no threa
 numpy.ndarray(...), recarray or strides= (isinstance(x, np.ndarray) is fine); __name__ is
 never assigned. Windows may not be made at import time either.
 Code under `if __name__ == "__main__":` is not graded: check yourself there with F.conv1d.
+
+Read the lesson first: it is in the notebook exercises/exercise2.ipynb, before the first function
+(text, pictures, and cells where you predict a number before torch shows it). Its pictures:
+
+    exercises/pictures/exercise2-dot_products.png
+    exercises/pictures/exercise2-conv2d.png
 """
 import torch
 

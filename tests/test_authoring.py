@@ -65,8 +65,10 @@ def test_one_folder_and_one_line_make_an_exercise(authored):
     assert f'raise NotImplementedError("{NAME}: moving_average")' in stub and "range(k)) / k" not in stub
     assert (authored / "exercises" / f"{NAME}.ipynb").is_file()
     # the other exercises' stubs are untouched: the release of the copy equals the committed one
-    for other in (ROOT / "exercises").iterdir():
-        assert (authored / "exercises" / other.name).read_bytes() == other.read_bytes(), other.name
+    for other in (ROOT / "exercises").rglob("*"):  # the lessons' pictures too
+        if other.is_file():
+            mine = authored / other.relative_to(ROOT)
+            assert mine.read_bytes() == other.read_bytes(), other.name
     # the student copy keeps the folder's config and cases, not its reference, mutants or wrong submissions
     kept = sorted(p.name for p in (authored.parent / "student" / "solutions" / NAME).iterdir())
     assert kept == ["cases.py", "exercise.yml"]

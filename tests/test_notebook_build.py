@@ -6,6 +6,7 @@ import json
 import pytest
 
 from autograder.authoring.nbgrader_course import build_course_dir
+from autograder.judging.notebook import SKIP_MARK
 from autograder.authoring.notebooks_build import exercise_cells, notebook_json, student_notebooks
 from tests.conftest import ROOT, run_grade
 
@@ -44,6 +45,10 @@ def test_nbgrader_cells_carry_valid_metadata_and_points(course):
         ex = course.exercise(name)
         text = course.solution_path(name).read_text()
         nb = json.loads(notebook_json(course, name, text, flavor="nbgrader"))
+        # lesson cells are ordinary cells (the student edits predictions); their code is never graded
+        plain = [c for c in nb["cells"] if "nbgrader" not in c["metadata"]]
+        assert all(SKIP_MARK in "".join(c["source"]).splitlines()[0] for c in plain if c["cell_type"] == "code")
+        nb["cells"] = [c for c in nb["cells"] if "nbgrader" in c["metadata"]]
         metas = [c["metadata"]["nbgrader"] for c in nb["cells"]]
         ids = [m["grade_id"] for m in metas]
         assert len(ids) == len(set(ids)) and all(ids)

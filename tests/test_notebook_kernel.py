@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -19,7 +20,8 @@ def _execute(path):
     nb = nbformat.read(str(path), as_version=4)
     client = nbclient.NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
                                      resources={"metadata": {"path": str(path.parent)}})
-    client.execute()
+    # the kernel imports this tree's autograder (the venv's own may be another checkout's)
+    client.execute(env={**os.environ, "PYTHONPATH": str(ROOT)})
     return nb
 
 

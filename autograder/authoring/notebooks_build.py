@@ -1,7 +1,9 @@
 """Build an exercise's notebook from its reference (solutions/<name>/): the student's (exercises/) and nbgrader's source.
 
 Text in, notebook JSON text out (a demo is read from the exercise's folder). The cells, in order:
-  markdown   the module docstring (the lesson), then per function its signature and docstring
+  markdown   the module docstring, then the folder's lesson.md (markdown, pictures embedded, its
+             ```python blocks as code cells: autograder.authoring.lesson_build), then per function its
+             signature and docstring
   code       given code (imports, helpers): read-only in nbgrader
   code       one cell per function: the solution (nbgrader: with its BEGIN/END markers;
              student: stripped to `raise NotImplementedError`)
@@ -13,10 +15,13 @@ from __future__ import annotations
 import ast
 import inspect
 import json
+import re
+import textwrap
 from dataclasses import dataclass, field
 from typing import Literal
 
 from autograder.course import Course, CourseError
+from autograder.authoring.lesson_build import SETUP, attachment_json, code_cell_source, lesson_blocks
 from autograder.judging.notebook import SKIP_MARK
 from autograder.authoring.stubs import solution_text, strip_solutions
 
@@ -27,7 +32,7 @@ Flavor = Literal["student", "nbgrader"]
 class Cell:
     kind: Literal["markdown", "code"]
     source: str
-    role: Literal["text", "given", "solution", "demo", "check", "test"]
+    role: Literal["text", "given", "solution", "demo", "lesson", "check", "test"]
     grade_id: str = ""
     points: float = 0.0
     extra: dict = field(default_factory=dict)
@@ -41,7 +46,7 @@ def exercise_cells(course: Course, name: str, solution_text: str, *, flavor: Fla
         raise CourseError(f"solutions/{name}/{ex.file}:{e.lineno}: {e.msg}") from None
     lines = solution_text.splitlines()
     doc = ast.get_docstring(tree, clean=True) or ex.title
-    cells = [_lesson(name, ex.title, doc)]
+    cells = [_lesson(name, ex.title, doc)] + lesson_cells(course, name)
     body = tree.body[1:] if ast.get_docstring(tree) else tree.body
     given: list[str] = []
     starts = [_start(n) for n in body] + [len(lines) + 1]
@@ -84,13 +89,29 @@ def notebook_json(course: Course, name: str, solution_text: str, *, flavor: Flav
         out = {"cell_type": cell.kind, "id": f"{_id(name)}-{i:02d}", "metadata": {}, "source": _lines(cell.source)}
         if cell.kind == "code":
             out.update(execution_count=None, outputs=[])
-        if flavor == "nbgrader" and cell.role != "demo":
+        if cell.extra.get("attachments"):
+            out["attachments"] = cell.extra["attachments"]
+        if flavor == "nbgrader" and cell.role not in ("demo", "lesson"):  # the student's to run and edit
             out["metadata"]["nbgrader"] = _nbgrader_meta(cell)
         cells.append(out)
     nb = {"cells": cells, "metadata": {
         "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
         "language_info": {"name": "python"}}, "nbformat": 4, "nbformat_minor": 5}
     return json.dumps(nb, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def lesson_cells(course: Course, name: str) -> list[Cell]:
+    """solutions/<name>/lesson.md as cells: markdown (pictures attached), a setup cell before the
+    first code block, code blocks marked "not part of your submission" (the grader leaves them out)."""
+    cells: list[Cell] = []
+    for block in lesson_blocks(course.folder(name), name):
+        if block.kind == "markdown":
+            cells.append(Cell("markdown", block.source, "lesson", extra={"attachments": attachment_json(block)}))
+            continue
+        if not any(c.kind == "code" for c in cells):
+            cells.append(Cell("code", SETUP, "lesson"))
+        cells.append(Cell("code", code_cell_source(block), "lesson"))
+    return cells
 
 
 def _nbgrader_meta(cell: Cell) -> dict:
@@ -116,24 +137,54 @@ def _test_source(exercise: str, concept: str, points: float) -> str:
 def _lesson(name: str, title: str, doc: str) -> Cell:
     first, _, rest = doc.partition("\n")
     heading = first.rstrip(".") if first.lower().startswith("exercise") else f"{name} — {title}"
-    return Cell("markdown", f"# {heading}\n{_escape_stars(rest)}".rstrip(), "text", f"{_id(name)}_lesson")
+    return Cell("markdown", f"# {heading}\n{_escape_stars(_keep_layout(rest))}".rstrip(), "text", f"{_id(name)}_lesson")
 
 
 def _function_text(node: ast.FunctionDef) -> str:
     signature = ast.unparse(node.args)
     doc = inspect.cleandoc(ast.get_docstring(node) or "")
-    return f"## `{node.name}({signature})`\n\n{_markdown_doctests(_escape_stars(doc))}".rstrip()
+    return f"## `{node.name}({signature})`\n\n{_markdown_doctests(_escape_stars(_keep_layout(doc)))}".rstrip()
+
+
+# `L_out = ...` or `out[n, o, i] = ...` at the start of a line: a formula, laid out line by line
+_FORMULA = re.compile(r"^\s*[A-Za-z_][\w.]*(\[[^\]]*\]|\([^)]*\))?\s*=\s")
+
+
+def _keep_layout(doc: str) -> str:
+    """Docstring paragraphs whose line breaks mean something become fenced blocks.
+
+    Markdown joins the lines of a paragraph into one (a "soft" break): aligned matrices
+    (`[[2, 3, 4],` over `[1, 1, 1]]`) and formulas written one per line would run together.
+    A paragraph is kept as typed when it is indented, when a line after its first is indented
+    (an aligned continuation), or when it has several lines and one of them is a formula."""
+    out = []
+    for para in re.split(r"\n[ \t]*\n", doc):
+        lines = para.splitlines()
+        if not lines or lines[0].lstrip().startswith(">>>"):
+            out.append(para)
+        elif all(line.startswith("    ") for line in lines):
+            out.append("```\n" + textwrap.dedent(para) + "\n```")
+        elif len(lines) > 1 and (any(line[:1].isspace() for line in lines[1:])
+                                 or any(_FORMULA.match(line) for line in lines)):
+            out.append("```\n" + para + "\n```")
+        else:
+            out.append(para)
+    return "\n\n".join(out)
 
 
 def _escape_stars(text: str) -> str:
-    """`2*p - d*(K-1)` is a formula, not emphasis: escape * outside code spans and indented code."""
+    """`2*p - d*(K-1)` is a formula and `__name__` a name, not emphasis: escape * and __ outside code."""
     out = []
+    fenced = False
     for line in text.splitlines():
-        if line.startswith(("    ", ">>>")):
+        if line.startswith("```"):
+            fenced = not fenced
+        if fenced or line.startswith(("    ", ">>>", "```")):
             out.append(line)
             continue
         pieces = line.split("`")
-        out.append("`".join(p.replace("*", "\\*") if i % 2 == 0 else p for i, p in enumerate(pieces)))
+        out.append("`".join(p.replace("*", "\\*").replace("__", "\\_\\_") if i % 2 == 0 else p
+                            for i, p in enumerate(pieces)))
     return "\n".join(out)
 
 

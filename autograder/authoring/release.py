@@ -33,7 +33,13 @@ def release(course: Course, *, student_copy: Path | None = None) -> list[Path]:
     for file, text in stubs.items():
         target = course.exercises_dir / file
         if not target.exists() or target.read_text(encoding="utf-8") != text:
-            _write_atomic(target, text)
+            _write_atomic(target, text.encode("utf-8"))
+        written.append(target)
+    for file, data in lesson_pictures(course).items():  # the lessons' pictures, for the .py's readers
+        target = course.exercises_dir / "pictures" / file
+        target.parent.mkdir(exist_ok=True)
+        if not target.exists() or target.read_bytes() != data:
+            _write_atomic(target, data)
         written.append(target)
     if student_copy is not None:
         written.append(_student_copy(course, Path(student_copy)))
@@ -86,6 +92,18 @@ def content_files(course: Course, names: tuple[str, ...]) -> dict[str, Path]:
     return found
 
 
+def lesson_pictures(course: Course) -> dict[str, bytes]:
+    """exercises/pictures/<name>-<slug>.png for each exercise folder with a pictures.py."""
+    from autograder.authoring.lesson_build import render_pictures
+
+    out = {}
+    for name in course.exercises:
+        folder = course.folder(name)
+        if (folder / "pictures.py").is_file():
+            out.update(render_pictures(folder, name))
+    return out
+
+
 def _regular(path: Path) -> bool:
     return path.is_file() and not path.is_symlink()
 
@@ -100,7 +118,7 @@ def _student_copy(course: Course, dest: Path) -> Path:
     return dest
 
 
-def _write_atomic(path: Path, text: str) -> None:
+def _write_atomic(path: Path, data: bytes) -> None:
     tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
+    tmp.write_bytes(data)
     tmp.replace(path)

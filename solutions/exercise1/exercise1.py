@@ -12,6 +12,13 @@ The kernel fits at positions 0 and 1, so L_out = (3 + 0 - 1 - 1) // 1 + 1 = 2.
 Every function here returns Python ints (never floats such as 2.0), exactly what PyTorch
 would give for the shape, and raises ValueError, with a message saying what is wrong, for
 a configuration that PyTorch rejects (or for negative padding).
+
+Read the lesson first: it is in the notebook exercises/exercise1.ipynb, before the first function
+(text, pictures, and cells where you predict a number before torch shows it). Its pictures:
+
+    exercises/pictures/exercise1-windows.png
+    exercises/pictures/exercise1-pooling.png
+    exercises/pictures/exercise1-transposed.png
 """
 
 

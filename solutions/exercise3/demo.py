@@ -4,6 +4,8 @@ import math
 import matplotlib.pyplot as plt
 import torch
 
+from autograder.lessons import shown_errors
+
 t = torch.linspace(0, 4 * math.pi, 200, dtype=torch.float64)
 dt = float(t[1] - t[0])
 x = torch.stack([torch.sin(t), torch.cos(3 * t)])        # (in_channels=2, length=200), unbatched
@@ -11,11 +13,8 @@ weight = torch.zeros(3, 2, 9, dtype=torch.float64)       # (out_channels=3, in_c
 weight[0, 0, :] = 1 / 9                                  # filter 0: moving average of the sine
 weight[1, 1, 3:6] = torch.tensor([-1.0, 0.0, 1.0]) / (2 * dt)  # filter 1: slope of the cosine
 weight[2, 0, 4] = weight[2, 1, 4] = 1.0                  # filter 2: sine + cosine (a channel sum)
-try:
+with shown_errors():  # whatever your code raises is printed; Run all goes on to check()
     y = conv1d(x, weight, padding=4)                     # (3, 200): padding 4 keeps the length
-except NotImplementedError:
-    print("Write conv1d above, then run this cell again.")
-else:
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 5), sharex=True)
     top.plot(t, x[0], label="in 0: sin t")
     top.plot(t, x[1], label="in 1: cos 3t")
