@@ -202,8 +202,7 @@ def _named(mutant: Mutant, count: int, total: int) -> str:
 def _unexplained(smallest: Trial, known: bool, tol: Tolerance, *, own: str = "",
                  hints: Mapping[str, str] | None = None) -> Diagnosis:
     """What the difference looks like on the example, with the hint of what it points at: the concept
-    named like the pattern's topic (padding, bias, stride) if there is one, none if the pattern points
-    elsewhere, else the concept's own."""
+    named like the pattern's topic (padding, bias, stride) if the exercise has one, else the concept's own."""
     verdict = smallest.verdict
     where, topic = "", ""
     if smallest.outcome.status == Status.RETURNED:
@@ -218,10 +217,7 @@ def _unexplained(smallest: Trial, known: bool, tol: Tolerance, *, own: str = "",
     kept = {}  # "12 of 12 values differ" once, with or without its period
     for p in parts:
         kept.setdefault(p.rstrip("."), p)
-    if verdict.misconception == "no-validation":
-        hint = own
-    elif topic:
-        hint = (hints or {}).get(topic, "")
-    else:
-        hint = own
+    hint = own
+    if topic and verdict.misconception != "no-validation":
+        hint = (hints or {}).get(topic) or localise.HINTS.get(topic) or own
     return Diagnosis(verdict.misconception, "\n".join(kept.values()), hint)

@@ -113,7 +113,10 @@ def _bools(got: np.ndarray, expected: np.ndarray) -> str:
     return f"{extra} value(s) are True where PyTorch has False, {missing} False where PyTorch has True."
 
 
-TOPICS = {"_negated": "sign", "_scaled": "scale", "_transposed": "axes", "_wrong_channel": "channels",
+# hints for patterns that no concept is about (a concept named like the topic gives its own hint first)
+HINTS = {"unwritten": "Compute every output: for i in range(L_out), with L_out from the size formula, "
+                      "and every output axis in full."}
+TOPICS = {"_unwritten": "unwritten", "_negated": "sign", "_scaled": "scale", "_transposed": "axes", "_wrong_channel": "channels",
           "_offset": "bias", "_border": "padding", "_stride": "stride", "_shifted": "padding"}
 
 
@@ -124,12 +127,27 @@ def _values(got: np.ndarray, expected: np.ndarray, tol: Tolerance) -> tuple[str,
     if expected.size == 0 or ok.all():
         return "", ""
     if not got.any():
-        return "Your output is all zeros.", ""
-    for check in (_negated, _scaled, _transposed, _wrong_channel, _offset, _border, _stride, _shifted):
+        return ("Your output is all zeros, as if no output was computed: does your loop run over every output "
+                "position?"), "unwritten"
+    for check in (_unwritten, _negated, _scaled, _transposed, _wrong_channel, _offset, _border, _stride, _shifted):
         found = check(got, expected, ok, tol)
         if found:
             return found, TOPICS[check.__name__]
     return difference(got, expected, tol) + ".", ""
+
+
+def _unwritten(got, expected, ok, tol) -> str:
+    """The right values, then zeros to the end of the last axis: a loop that stopped early (range(L_out - 1))."""
+    wrong = ~ok.reshape(-1, expected.shape[-1]).all(axis=0)  # output positions wrong in any row
+    if not wrong.any():
+        return ""
+    first = int(np.argmax(wrong))
+    if first == 0 or not wrong[first:].all() or got[..., first:].any():
+        return ""
+    n = expected.shape[-1] - first
+    which = "last output is" if n == 1 else f"last {n} outputs are"
+    return (f"Your {which} 0, as if never computed, and the ones before are right: check that your loop runs "
+            f"over every output position, range(L_out), not one fewer.")
 
 
 def _negated(got, expected, ok, tol) -> str:

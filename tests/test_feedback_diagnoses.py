@@ -254,3 +254,49 @@ def test_a_mistake_that_explains_few_cases_is_not_named(grade):
     assert c.misconception is None and not c.mistake
     assert not re.search(r"on [01] of the \d+ failing", c.message)
     assert c.hint == hint("exercise2", "padding")
+
+
+# --- patterns without a known mistake: the hint follows the pattern ----------------------------------------
+
+EX2_LOOP_SHORT = edited("exercise2", ("    out = torch.empty(L_out, dtype=x.dtype)\n    for i in range(L_out):",
+                                      "    out = torch.zeros(L_out, dtype=x.dtype)\n    for i in range(L_out - 1):"))
+
+
+def test_a_loop_one_short_is_not_sent_to_the_stride_or_the_padding(grade):
+    """Before: "Window i starts at i * stride" under stride, "look at the padding" under padding."""
+    from autograder.localise import HINTS
+
+    bad = failing(grade("exercise2", EX2_LOOP_SHORT))
+    assert {"stride", "padding", "dilation"} <= set(bad)
+    for name in ("stride", "padding", "dilation"):
+        c = bad[name]
+        assert c.misconception is None
+        assert "as if never computed" in c.message and "range(L_out), not one fewer" in c.message, name
+        assert "look at the padding" not in c.message
+        assert c.hint == HINTS["unwritten"], name
+
+
+@pytest.mark.parametrize("body, key", [("(kernel_size // 2, kernel_size // 2)", "same-half-kernel"),
+                                       ("(total // 2, total // 2)", "same-symmetric-floor")])
+def test_same_padding_as_a_pair_is_not_sent_to_the_size_formula(grade, body, key):
+    source = edited("exercise1", ("    return (total // 2, total - total // 2)\n", f"    return {body}\n"))
+    c = failing(grade("exercise1", source))["same-padding"]
+    assert c.mistake == key and c.misconception is None
+    assert c.message.startswith(lookalike("exercise1", key).explanation)
+    assert "L_out" not in c.message and c.hint == lookalike("exercise1", key).hint
+
+
+def test_a_crash_gets_no_hint_of_another_mistake_and_validation_no_contradiction(grade):
+    """A TypeError under dilation showed the L - K + 1 hint; "Looks like: no-validation" stood beside
+    "None of the mistakes the grader knows"."""
+    source = edited("exercise2", (
+        "    span = dilation * (K - 1) + 1  # positions the dilated kernel covers",
+        "    if dilation > 1:\n        raise TypeError('dilation is not supported')\n"
+        "    span = dilation * (K - 1) + 1  # positions the dilated kernel covers"))
+    source = source.replace("    for name, value in ((\"input length\", L), (\"kernel size\", K), (\"stride\", stride), "
+                            "(\"dilation\", dilation)):\n        _positive(name, value)\n", "", 1)
+    bad = failing(grade("exercise2", source))
+    assert bad["dilation"].status == "crash" and bad["dilation"].hint == ""
+    v = bad["validation"]
+    assert v.misconception == "no-validation" and "None of the mistakes" not in v.message
+    assert v.hint == hint("exercise2", "validation")

@@ -181,8 +181,8 @@ def test_a_difference_is_said_once():
     rng = np.random.default_rng(3)
     expected, got = rng.normal(size=(1, 2, 6)), rng.normal(size=(1, 2, 6))
     smallest = SimpleNamespace(expected=expected, outcome=Outcome("returned", value=TaggedArray(got, "tensor")),
-                               verdict=SimpleNamespace(message=difference(got, expected, Tol())))
-    message = _unexplained(smallest, True, Tol())
+                               verdict=SimpleNamespace(message=difference(got, expected, Tol()), misconception=None))
+    message = _unexplained(smallest, True, Tol()).message  # a Diagnosis now: message and hint together
     assert message.count("12 of 12 values differ") == 1, message
 
 
