@@ -151,8 +151,12 @@ def test_a_bias_broadcast_along_the_length_axis_is_explained_once(grade, source)
     text = render(CourseReport((report,), requested="exercise3"), "text", width=80, color=False)
     assert text.count(axis.explanation[:40]) == 1  # explained once, however many concepts it hit
     assert text.count(f"Hint: {axis.hint[:30]}") == 1
+    assert max(len(line) for line in text.splitlines() if not line.startswith("Reproduce: ")) <= 80
+    html = render(CourseReport((report,), requested="exercise3"), "html")
+    assert html.count("<th>hint</th>") == 1
     if "layout" in bad:
         assert "Looks like: the mistake explained under bias, above" in text
+        assert "the mistake explained under <b>bias</b>, above" in html
 
 
 def test_a_correct_bias_gets_no_name_and_no_hint_of_a_mistake(grade):
