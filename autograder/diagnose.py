@@ -213,6 +213,9 @@ def _unexplained(smallest: Trial, known: bool, tol: Tolerance, *, own: str = "",
     said = verdict.message
     if where and topic == "size" and verdict.misconception == "wrong-shape":
         said = ""  # "returned shape (1, 2), expected (1, 3)" is what the localiser's sentence says again
+    mistake = ""
+    if topic in localise.HINTS:  # a pattern that says what the code did (a loop stopped early): it, once
+        head, said, mistake = "", "", f"pattern:{topic}"
     parts = [p for p in (head, said, where) if p]
     kept = {}  # "12 of 12 values differ" once, with or without its period
     for p in parts:
@@ -220,4 +223,4 @@ def _unexplained(smallest: Trial, known: bool, tol: Tolerance, *, own: str = "",
     hint = own
     if topic and verdict.misconception != "no-validation":
         hint = (hints or {}).get(topic) or localise.HINTS.get(topic) or own
-    return Diagnosis(verdict.misconception, "\n".join(kept.values()), hint)
+    return Diagnosis(verdict.misconception, "\n".join(kept.values()), hint, mistake=mistake)

@@ -276,8 +276,12 @@ def test_a_loop_one_short_is_not_sent_to_the_stride_or_the_padding(grade):
         c = bad[name]
         assert c.misconception is None
         assert "as if never computed" in c.message and "range(L_out), not one fewer" in c.message, name
-        assert "look at the padding" not in c.message
+        assert "look at the padding" not in c.message and "None of the mistakes" not in c.message
         assert c.hint == HINTS["unwritten"], name
+    report = grade("exercise2", EX2_LOOP_SHORT)
+    text = render(CourseReport((report,), requested="exercise2"), "text", width=80, color=False)
+    assert text.count("as if ") == 1 and text.count("Hint: ") == 1  # one loop, explained once
+    assert text.count("Looks like: the mistake explained under dot-product, above") == len(bad) - 1
 
 
 @pytest.mark.parametrize("body, key", [("(kernel_size // 2, kernel_size // 2)", "same-half-kernel"),
