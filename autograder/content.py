@@ -89,6 +89,16 @@ class ExerciseDefinition:
         return _MUTANTS[key]
 
 
+    @property
+    def lookalikes(self) -> "tuple[Mutant, ...]":
+        """mutants.py's LOOKALIKES (other ways of writing a mistake, for the feedback only); none by default."""
+        key = (self.package, self.name, "lookalikes")
+        if key not in _MUTANTS:
+            has = (self.folder / f"{MUTANTS}.py").is_file()
+            _MUTANTS[key] = tuple(getattr(_module(self, MUTANTS), "LOOKALIKES", ())) if has else ()
+        return _MUTANTS[key]
+
+
 _SPECS: dict[tuple, "ExerciseSpec"] = {}
 _MUTANTS: dict[tuple, tuple] = {}
 # name -> the definition this process last loaded under that name: what code that holds no course
@@ -135,6 +145,13 @@ def known_exercises():
 def mutants_for(name: str) -> "tuple[Mutant, ...]":
     try:
         return loaded(name).mutants
+    except KeyError:
+        return ()
+
+
+def lookalikes_for(name: str) -> "tuple[Mutant, ...]":
+    try:
+        return loaded(name).lookalikes
     except KeyError:
         return ()
 

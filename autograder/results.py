@@ -36,6 +36,7 @@ class ConceptReport:
     # traceback among the concept's cases (crashes.py groups them across concepts)
     shown: Any = None
     crashes: tuple[str, ...] = ()
+    mistake: str = ""  # the key of the mistake named (diagnose.py), so that it is explained once
 
     @property
     def ok(self) -> bool:

@@ -130,9 +130,9 @@ def test_each_distinct_crash_is_shown_once_and_every_concept_it_hit_points_to_it
     errors = {kind: number for number, kind in re.findall(r"^\[(E\d)\] (\w+Error)", text, re.MULTILINE)}
     assert set(errors) == {"TypeError", "IndexError"}
     sections = _sections(text)
-    assert f"Crashed: [{errors['IndexError']}] IndexError" in sections["padding"]
+    assert f"Crashed with [{errors['IndexError']}] (traceback above): IndexError" in sections["padding"]
     for name in ("dilation", "layout"):  # one TypeError, reached from two concepts
-        assert f"Crashed: [{errors['TypeError']}] TypeError" in sections[name]
+        assert f"Crashed with [{errors['TypeError']}] (traceback above): TypeError" in sections[name]
         assert "(explained above)" not in sections[name]
     html = render(graded, "html")
     for number in errors.values():
@@ -181,8 +181,8 @@ def test_a_difference_is_said_once():
     rng = np.random.default_rng(3)
     expected, got = rng.normal(size=(1, 2, 6)), rng.normal(size=(1, 2, 6))
     smallest = SimpleNamespace(expected=expected, outcome=Outcome("returned", value=TaggedArray(got, "tensor")),
-                               verdict=SimpleNamespace(message=difference(got, expected, Tol())))
-    message = _unexplained(smallest, True, Tol())
+                               verdict=SimpleNamespace(message=difference(got, expected, Tol()), misconception=None))
+    message = _unexplained(smallest, True, Tol()).message  # a Diagnosis now: message and hint together
     assert message.count("12 of 12 values differ") == 1, message
 
 

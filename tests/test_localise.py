@@ -55,7 +55,14 @@ def test_only_border_positions_point_at_the_padding():
     wrong[..., 0] += 3
     wrong[..., -1] -= 1
     text = describe(EXPECTED, got(wrong))
-    assert "padding" in text and "within 1 of the border" in text
+    assert "padding" in text and "Only the first and last outputs differ" in text
+    left = EXPECTED.copy()
+    left[..., :2] += 3  # one side only: the message says which (issue 13)
+    assert "Only the first 2 outputs differ (the start)" in describe(EXPECTED, got(left))
+    right = EXPECTED.copy()
+    right[..., -1] -= 1
+    text = describe(EXPECTED, got(right))
+    assert "Only the last output differs (the end)" in text and "padding after the input" in text
 
 
 def test_border_in_2d():

@@ -70,7 +70,12 @@ def _exercise(ex: ExerciseReport) -> str:
         failing = [c for c in ex.concepts if not c.ok and c.status != Status.NOT_IMPLEMENTED]
         errors = grouped(failing)
         out.append(errors_html(errors, anchor=ex.exercise))
-        out += [concept_html(c, errors=errors, anchor=ex.exercise) for c in failing]
+        explained: dict[str, str] = {}  # a mistake seen in several concepts is explained once: key -> concept
+        for c in failing:
+            key = c.mistake or (c.misconception if c.misconception not in (None, "crash") else "")
+            out.append(concept_html(c, errors=errors, anchor=ex.exercise, again=explained.get(key) if key else None))
+            if key:
+                explained.setdefault(key, c.name)
     if ex.reproducible:  # a notebook kernel's cells are not the file the command would name
         out.append(f"<p><small>Reproduce: <code>{_e(ex.reproduce)}</code></small></p>")
     return "\n".join(out)
@@ -89,9 +94,10 @@ def errors_html(errors: dict, *, anchor: str = "") -> str:
     return "\n".join(parts)
 
 
-def concept_html(c: ConceptReport, *, errors: dict | None = None, anchor: str = "") -> str:
+def concept_html(c: ConceptReport, *, errors: dict | None = None, anchor: str = "", again: str | None = None) -> str:
     """One failing concept: its own table. Alone (an nbgrader cell shows one concept), its crashes'
-    tracebacks are shown in it; in a whole report they point to the errors shown above."""
+    tracebacks are shown in it; in a whole report they point to the errors shown above. `again`: the
+    concept above that explained the same mistake (its explanation and hint are not repeated)."""
     c = safe_report(c)
     rows = [("status", f'<span style="color:{COLOR.get(c.status, "inherit")}">{_e(c.status)}</span>')]
     if c.misconception and c.misconception != "crash":
@@ -103,7 +109,9 @@ def concept_html(c: ConceptReport, *, errors: dict | None = None, anchor: str = 
             rows.append(("crashed", f'<a href="#{_e(anchor)}-E{number}">[E{number}]</a> {_e(info.headline)}'))
         else:
             rows.append(("crashed", f"<b>{_e(info.headline)}</b><pre>{_e(info.traceback)}</pre>"))
-    if c.message and not any(c.message == m or c.message.endswith(m) for m in c.crashes):
+    if again:
+        rows.append(("what happened", f"the mistake explained under <b>{_e(again)}</b>, above"))
+    elif c.message and not any(c.message == m or c.message.endswith(m) for m in c.crashes):
         rows.append(("what happened", f"<pre>{_e(c.message)}</pre>"))
     if c.example is not None:
         e = c.example
@@ -118,7 +126,7 @@ def concept_html(c: ConceptReport, *, errors: dict | None = None, anchor: str = 
     if c.output:
         shown = c.output if len(c.output) <= OUTPUT_CAP else c.output[:OUTPUT_CAP] + " [...]"
         rows.append(("printed on this case", f"<pre>{_e(shown)}</pre>"))
-    if c.hint and not c.ok:
+    if c.hint and not c.ok and not again:
         rows.append(("hint", _e(c.hint)))
     body = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)
     return (f"<h4>{_e(c.name)}: {_num(c.score)} / {_num(c.max_score)} points, {c.passed}/{c.total} cases passed</h4>"
@@ -197,8 +205,12 @@ def _plot(label: str, expected: list[float], got: list[float] | None) -> str:
     fig = Figure(figsize=(4.2, 2.2), dpi=90)
     ax = fig.add_subplot()
     ax.plot(range(len(expected)), expected, "o-", color="#1a7f37", label="expected")
+    off = []
     if got is not None:
+        got, off = _on_chart(expected, got)
         ax.plot(range(len(got)), got, "x--", color="#cf222e", label="yours")
+        if off:  # a value far away (the float minimum, an infinity) would flatten both lines: drawn at the edge
+            ax.plot([i for i, _ in off], [got[i] for i, _ in off], "v", color="#cf222e", markersize=8)
     ax.set_xlabel("index")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(fontsize=7, loc="best")
@@ -209,7 +221,26 @@ def _plot(label: str, expected: list[float], got: list[float] | None) -> str:
     fig.savefig(buf, format="png")
     src = "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
     what = f"{label}expected ({len(expected)} values)" + (f" and yours ({len(got)})" if got is not None else "")
+    if off:
+        values = ", ".join(f"{v:.4g}" for _, v in off[:3]) + (", ..." if len(off) > 3 else "")
+        what += f"; off the chart, drawn at its edge: {values}"
     return f'<figure><img src="{src}" alt="{_e(what)}"><figcaption>{_e(what)}</figcaption></figure>'
+
+
+def _on_chart(expected: list[float], got: list[float]) -> tuple[list[float], list[tuple[int, float]]]:
+    """`got` with values far outside the expected's range (or not finite) moved to just past the other
+    values, and those values by index: the plot keeps a scale where the lines can be compared."""
+    seen = [v for v in expected if math.isfinite(v)] or [0.0]
+    low, high = min(seen), max(seen)
+    reach = 3 * max(high - low, abs(low), abs(high), 1.0)
+    far = [not (math.isfinite(v) and low - reach <= v <= high + reach) for v in got]
+    off = [(i, v) for i, (v, out) in enumerate(zip(got, far)) if out]
+    if not off:
+        return got, off
+    inside = seen + [v for v, out in zip(got, far) if not out]
+    margin = 0.15 * max(max(inside) - min(inside), 1.0)
+    top, bottom = max(inside) + margin, min(inside) - margin
+    return [(top if v > high or math.isnan(v) else bottom) if out else v for v, out in zip(got, far)], off
 
 
 def _images(label: str, exp_grid: list, got_grid: list | None) -> str:

@@ -65,11 +65,12 @@ def _exercise(console: Console, ex: ExerciseReport) -> None:
     else:
         failing = [c for c in ex.concepts if not c.ok and c.status != Status.NOT_IMPLEMENTED]
         errors = _errors(console, failing)
-        explained: set[str] = set()  # a mistake seen in several concepts is explained once
+        explained: dict[str, str] = {}  # a mistake seen in several concepts is explained once: key -> concept
         for c in failing:
-            _failure(console, c, errors, again=c.misconception in explained)
-            if c.misconception not in (None, "crash"):  # no name, or a crash: nothing was explained
-                explained.add(c.misconception)
+            key = _mistake(c)
+            _failure(console, c, errors, again=explained.get(key) if key else None)
+            if key:
+                explained.setdefault(key, c.name)
     if ex.reproducible:
         # one line however long: a command wrapped at a space would not paste back as one
         console.print(Text(f"Reproduce: {ex.reproduce}\n"), soft_wrap=True)  # Text: a path is never markup
@@ -89,14 +90,25 @@ def _errors(console: Console, concepts) -> dict:
     return errors
 
 
-def _failure(console: Console, c: ConceptReport, errors: dict, *, again: bool = False) -> None:
+def _mistake(c: ConceptReport) -> str:
+    """What identifies the concept's explanation: the mistake named, else the misconception (no name, or a
+    crash: nothing was explained)."""
+    if c.mistake:
+        return c.mistake
+    return c.misconception if c.misconception not in (None, "crash") else ""
+
+
+def _failure(console: Console, c: ConceptReport, errors: dict, *, again: str | None = None) -> None:
+    """`again`: the concept above whose section explained the same mistake."""
     console.rule(Text(f"{c.name}: {c.passed}/{c.total} cases passed", style="bold"), align="left")
     hit = [errors[crash(m).key] for m in c.crashes if crash(m).key in errors]
     if c.misconception and c.misconception != "crash":
         console.print(Text(f"Looks like: {c.misconception}" + (" (explained above)" if again else ""), style="bold"))
-    for number, info, _ in hit:
-        console.print(Text.assemble(("Crashed: ", "bold"), (f"[E{number}] ", "bold red"), info.headline,
-                                    " (traceback above)"))
+    elif again:
+        console.print(Text(f"Looks like: the mistake explained under {again}, above", style="bold"))
+    for number, info, _ in hit:  # the headline may end in "(file, line)": no second parenthesis after it
+        console.print(Text.assemble(("Crashed with ", "bold"), (f"[E{number}]", "bold red"),
+                                    (" (traceback above): ", "bold"), info.headline))
     if c.message and not again and not any(c.message == m or c.message.endswith(m) for m in c.crashes):
         for line in c.message.splitlines():  # an indented line (the line that differs) keeps its indent when wrapped
             indent = len(line) - len(line.lstrip(" "))
@@ -107,7 +119,7 @@ def _failure(console: Console, c: ConceptReport, errors: dict, *, again: bool = 
         shown = c.output if len(c.output) <= OUTPUT_CAP else c.output[:OUTPUT_CAP] + " [...]"
         console.print(Text("Your code printed, on this case:", style="bold"))
         console.print(Padding(Text(shown.rstrip("\n"), style="dim"), (0, 0, 0, 2)))
-    if c.hint:
+    if c.hint and not again:  # a mistake explained above had its hint there
         console.print(Text(f"Hint: {c.hint}", style="cyan"))
     console.print()
 

@@ -22,8 +22,9 @@ def crash_report(course: Course, name: str, seed: int, reproduce: str, why: str)
     """Every concept of the exercise at 0 points, status crash, `why` as its message and note."""
     ex = course.exercise(name)
     why = safe_text(why, cap=500)
+    # no hint: a concept's hint is about its arithmetic, not about what stopped the grading
     concepts = tuple(ConceptReport(c, 0.0, cfg.points, 0, cfg.cases, Status.CRASH, STATUS_MISCONCEPTION[Status.CRASH],
-                                   why, hint=cfg.hint)
+                                   why)
                      for c, cfg in ex.concepts.items())
     return ExerciseReport(name, ex.title, seed, 0.0, ex.points, concepts, reproduce, notes=(why,))
 

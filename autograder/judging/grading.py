@@ -123,8 +123,9 @@ def _grade_exercise(course: Course, name: str, submission: Submission, *, seed: 
     for t in trials:
         by_concept[t.case.concept].append(t)
 
+    hints = {concept: cfg.hint for concept, cfg in ex.concepts.items()}
     reports = tuple(_concept_report(concept, ex.concepts[concept], by_concept[concept], spec, tol, run,
-                                    source=course.exercises_dir / ex.file)
+                                    source=course.exercises_dir / ex.file, hints=hints)
                     for concept in ex.concepts)
     score = round(sum(r.score for r in reports), 4)
     return ExerciseReport(exercise=name, title=ex.title, seed=seed, score=score, max_score=ex.points,
@@ -148,8 +149,9 @@ def time_case(sandbox, submission: Submission, spec: ExerciseSpec, case: Case, t
 
 
 def _concept_report(concept: str, cfg, trials: list[Trial], spec: ExerciseSpec, tol: Tolerance, run: Runner, *,
-                    source=None) -> ConceptReport:
-    """`source`: the student's copy of the exercise (exercises/), whose docstrings name the results."""
+                    source=None, hints=None) -> ConceptReport:
+    """`source`: the student's copy of the exercise (exercises/), whose docstrings name the results;
+    `hints`: every concept's hint (concept -> text), one of which may fit the mistake better than this one's."""
     passed = sum(t.verdict.passed for t in trials)
     total = len(trials)
     status = worst(t.verdict.status for t in trials)
@@ -164,7 +166,7 @@ def _concept_report(concept: str, cfg, trials: list[Trial], spec: ExerciseSpec, 
         smallest = failing[0]
     if not _ran(smallest):  # a case skipped after a timeout never ran: show the one that did, else none
         smallest = next((t for t in failing if _ran(t)), smallest)
-    found = diagnose.diagnose(spec, failing, smallest, tol)
+    found = diagnose.diagnose(spec, failing, smallest, tol, concept=concept, hints=hints or {concept: cfg.hint})
     shown = smallest.verdict.status != Status.NOT_IMPLEMENTED and _ran(smallest)
     names = None
     if source is not None and isinstance(smallest.expected, tuple):
@@ -173,9 +175,10 @@ def _concept_report(concept: str, cfg, trials: list[Trial], spec: ExerciseSpec, 
         name=concept, score=score, max_score=cfg.points, passed=passed, total=total, status=status,
         misconception=found.misconception, message=named_items(found.message, names),
         example=example(smallest) if shown else None,
-        hint=cfg.hint, output=smallest.outcome.output,  # the example's own prints, never another case's
+        hint=found.hint, output=smallest.outcome.output,  # the example's own prints, never another case's
         shown=show_trial(smallest, names) if shown else None,
         crashes=crashes.distinct(t.verdict.message for t in failing if t.verdict.status == Status.CRASH),
+        mistake=found.mistake,
     )
 
 

@@ -5,6 +5,8 @@ shape) and says what pattern the difference has, in terms of where to look: the 
 the padding (only border positions differ), the bias (a constant offset), the stride (the first
 position is right, later ones are not), a sign or a constant factor, exchanged channels or axes.
 Only the example shown is described: nothing about other cases leaks into the message.
+`explain` also names the topic of the pattern ("padding", "bias", "stride", "size", ...), so that the
+hint a student sees is about what went wrong, not about the concept the case came from.
 """
 from __future__ import annotations
 
@@ -42,38 +44,45 @@ def read(value: Any, expected: Any) -> Any:
 
 def describe(expected: Any, value: Any, tol: Tolerance = Tolerance()) -> str:
     """One or two sentences on the pattern of the difference, or "" when there is nothing to add."""
+    return explain(expected, value, tol)[0]
+
+
+def explain(expected: Any, value: Any, tol: Tolerance = Tolerance()) -> tuple[str, str]:
+    """(describe's text, its topic): "size", "padding", "bias", "stride", "sign", "scale", "axes",
+    "channels", "threshold", or "" when the pattern points nowhere in particular."""
     if isinstance(expected, Invalid):
-        return ""
+        return "", ""
     try:
         got = read(value, expected)
     except (KindError, TypeError):
-        return ""  # the verdict already says what kind of value came back
+        return "", ""  # the verdict already says what kind of value came back
     return _describe(expected, got, tol)
 
 
-def _describe(expected: Any, got: Any, tol: Tolerance) -> str:
+def _describe(expected: Any, got: Any, tol: Tolerance) -> tuple[str, str]:
     if isinstance(expected, tuple):
         if len(expected) == 2 and not close(got, expected, tol) and _same(got[::-1], expected, tol):
-            return f"Your two values {_show(got)} are PyTorch's {_show(expected)} exchanged: check which is height and which is width."
-        parts = [f"item {k}: {_describe(e, g, tol)}" for k, (e, g) in enumerate(zip(expected, got))
-                 if not _same(g, e, tol)]
-        return " ".join(parts)
+            return (f"Your two values {_show(got)} are PyTorch's {_show(expected)} exchanged: check which is "
+                    f"height and which is width.", "axes")
+        found = [(k, _describe(e, g, tol)) for k, (e, g) in enumerate(zip(expected, got)) if not _same(g, e, tol)]
+        topics = {topic for _, (_, topic) in found}
+        return " ".join(f"item {k}: {text}" for k, (text, _) in found), topics.pop() if len(topics) == 1 else ""
     if isinstance(expected, (bool, np.bool_)):
-        return f"You return {got}, PyTorch gives {expected}."
+        return f"You return {got}, PyTorch gives {expected}.", ""
     if isinstance(expected, (int, np.integer)):
         d = got - int(expected)
         more = "more" if d > 0 else "less"
         return (f"Your size {got} is {abs(d)} {more} than PyTorch's {int(expected)}: check each term of "
-                f"{SIZE_FORMULA} with this example's arguments.")
+                f"{SIZE_FORMULA} with this example's arguments.", "size")
     if isinstance(expected, float):
-        return _scalar(float(got), expected, tol)
+        return _scalar(float(got), expected, tol), ""
     if isinstance(expected, np.ndarray):
         if got.shape != expected.shape:
-            return _shapes(got.shape, expected.shape)
+            return _shapes(got.shape, expected.shape), "size"
         if expected.dtype == np.bool_:
-            return _bools(got, expected)
+            return _bools(got, expected), "threshold"
         return _values(got, expected, tol)
-    return ""
+    return "", ""
 
 
 def _scalar(g: float, e: float, tol: Tolerance) -> str:
@@ -104,19 +113,41 @@ def _bools(got: np.ndarray, expected: np.ndarray) -> str:
     return f"{extra} value(s) are True where PyTorch has False, {missing} False where PyTorch has True."
 
 
-def _values(got: np.ndarray, expected: np.ndarray, tol: Tolerance) -> str:
+# hints for patterns that no concept is about (a concept named like the topic gives its own hint first)
+HINTS = {"unwritten": "Compute every output: for i in range(L_out), with L_out from the size formula, "
+                      "and every output axis in full."}
+TOPICS = {"_unwritten": "unwritten", "_negated": "sign", "_scaled": "scale", "_transposed": "axes", "_wrong_channel": "channels",
+          "_offset": "bias", "_border": "padding", "_stride": "stride", "_shifted": "padding"}
+
+
+def _values(got: np.ndarray, expected: np.ndarray, tol: Tolerance) -> tuple[str, str]:
     ok = np.isclose(got, expected, rtol=tol.rtol, atol=tol.atol)
     if not np.all(np.isfinite(got)):
-        return difference(got, expected, tol) + "."
+        return difference(got, expected, tol) + ".", ""
     if expected.size == 0 or ok.all():
-        return ""
+        return "", ""
     if not got.any():
-        return "Your output is all zeros."
-    for check in (_negated, _scaled, _transposed, _wrong_channel, _offset, _border, _stride, _shifted):
+        return ("Your output is all zeros, as if no output was computed: does your loop run over every output "
+                "position?"), "unwritten"
+    for check in (_unwritten, _negated, _scaled, _transposed, _wrong_channel, _offset, _border, _stride, _shifted):
         found = check(got, expected, ok, tol)
         if found:
-            return found
-    return difference(got, expected, tol) + "."
+            return found, TOPICS[check.__name__]
+    return difference(got, expected, tol) + ".", ""
+
+
+def _unwritten(got, expected, ok, tol) -> str:
+    """The right values, then zeros to the end of the last axis: a loop that stopped early (range(L_out - 1))."""
+    wrong = ~ok.reshape(-1, expected.shape[-1]).all(axis=0)  # output positions wrong in any row
+    if not wrong.any():
+        return ""
+    first = int(np.argmax(wrong))
+    if first == 0 or not wrong[first:].all() or got[..., first:].any():
+        return ""
+    n = expected.shape[-1] - first
+    which = "last output is" if n == 1 else f"last {n} outputs are"
+    return (f"Your {which} 0, as if never computed, and the ones before are right: check that your loop runs "
+            f"over every output position, range(L_out), not one fewer.")
 
 
 def _negated(got, expected, ok, tol) -> str:
@@ -179,10 +210,19 @@ def _border(got, expected, ok, tol) -> str:
         if not all(near(i) for i in wrong):
             continue
         interior = all(expected.shape[a] > 2 * band for a in axes)
-        if interior:
-            return (f"Only positions within {band} of the border differ; the middle is right: look at the "
-                    f"padding (p zeros on each side, and which side gets any extra).")
-        return ""
+        if not interior:
+            return ""
+        start = any(i[a] < band for i in wrong for a in axes)
+        end = any(i[a] >= expected.shape[a] - band for i in wrong for a in axes)
+        first, last, verb = ("first", "last", "differs") if band == 1 else (f"first {band}", f"last {band}", "differ")
+        if start and not end:
+            return (f"Only the {first} output{'s' if band > 1 else ''} {verb} (the start); the rest is right: "
+                    f"look at the padding before the input, which is p zeros.")
+        if end and not start:
+            return (f"Only the {last} output{'s' if band > 1 else ''} {verb} (the end); the rest is right: "
+                    f"look at the padding after the input, which is p zeros.")
+        return (f"Only the {first} and {last} outputs differ; the middle is right: look at the padding "
+                f"(p zeros before and p zeros after the input).")
     return ""
 
 

@@ -7,8 +7,8 @@ way. A space's minimums still show its concept, so the shrunk case stays in it a
 toward batch 1, one channel, the shortest input, the smallest kernel.
 
 Cost: each round of candidates is one sandbox run (one process), all candidates batched.
-- When a known mistake (a mutant) reproduces the student's result, the search runs here on the
-  mutant, at no cost, and one sandbox run checks the whole path on the student's code; the
+- When a known mistake (a mutant, else a lookalike) reproduces the student's result, the search
+  runs here on the mutant, at no cost, and one sandbox run checks the whole path on the student's code; the
   example kept still shows that mistake (so the diagnosis can explain the example shown).
 - Otherwise, or if the student's code left the predicted path, at most MAX_ROUNDS runs.
 Timeouts, stubs, forbidden calls and process crashes are not shrunk (nothing would be learnt).
@@ -136,12 +136,19 @@ def predicted(case: Case, spec: ExerciseSpec, trial: Trial, known: Sequence[Muta
 
 
 def _known(trial: Trial, tol: Tolerance) -> list[Mutant]:
+    """The mutants that reproduce the trial; else its exercise's lookalikes that do (as diagnose tries them)."""
+    from autograder.content import lookalikes_for
     from autograder.judging.diagnose import matches
-    from autograder.mutants import mutants_of
+    from autograder.mutants import exercise_of, mutants_of
 
     if trial.outcome.status not in COMPARABLE:
         return []
-    return [m for m in mutants_of(trial.case.function) if matches(trial, m, tol)]
+    found = [m for m in mutants_of(trial.case.function) if matches(trial, m, tol)]
+    if found:
+        return found
+    name = exercise_of(trial.case.function)
+    return [m for m in (lookalikes_for(name) if name else ())
+            if m.function == trial.case.function and matches(trial, m, tol)]
 
 
 def _shows(trial: Trial, known: Sequence[Mutant], tol: Tolerance) -> bool:

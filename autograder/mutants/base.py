@@ -29,6 +29,19 @@ class Mutant:
     impl: Callable[..., Any]
     explanation: str
     line: str = ""
+    hint: str = ""  # the fix in one line; "" takes the hint of the concept whose cases trigger the id
+
+
+@dataclass(frozen=True)
+class Lookalike(Mutant):
+    """Another way students write a mistake, kept apart from MUTANTS (mutants.py's LOOKALIKES): only the
+    feedback tries it, after the mutants, so audits and case triggers stay about the misconceptions
+    themselves. `id` is its own key; `reported` is the misconception id the report names, or None
+    when misconceptions.md has no id for it (the explanation then says it in words).
+    A NaN in its result matches anything the student returned there (a value the mistake leaves open:
+    whatever a naive ceil-mode window was filled with)."""
+
+    reported: str | None = None
 
 
 def refuses_like(oracle: Callable[..., Any]):

@@ -3,7 +3,7 @@ so only its formula is wrong. Declared order breaks ties when several explain th
 the narrower mistake comes first (round before ceil: a remainder above half fools both)."""
 from __future__ import annotations
 
-from autograder.mutants.base import Mutant, refuses_like
+from autograder.mutants.base import Lookalike, Mutant, refuses_like
 
 from . import cases as oracle
 
@@ -166,4 +166,32 @@ MUTANTS = (
            "Your transposed length leaves out output_padding. PyTorch adds output_padding to the end "
            "of the output: it picks one of the lengths that a strided convolution maps to the same size.",
            "L_out = (L-1)*s - 2*p + d*(K-1) + 1           # missing: + output_padding"),
+)
+
+
+# Other ways students write a mistake, tried by the feedback only (autograder/mutants/base.py's Lookalike).
+
+@refuses_like(oracle.same_padding)
+def _same_half_kernel(kernel_size, dilation=1):
+    return (kernel_size // 2, kernel_size // 2)
+
+
+@refuses_like(oracle.same_padding)
+def _same_symmetric_floor(kernel_size, dilation=1):
+    total = dilation * (kernel_size - 1)
+    return (total // 2, total // 2)
+
+
+SAME_HINT = "'same' pads total = d*(K - 1): left = total // 2, right = total - left (the odd one on the right)."
+
+LOOKALIKES = (
+    Lookalike("same-half-kernel", "same_padding", _same_half_kernel,
+              "Your 'same' padding puts K // 2 on each side. That is right only for an odd K without dilation: "
+              "'same' pads d*(K - 1) in total, total // 2 on the left and the rest on the right, so an even K "
+              "gets one zero too many and a dilated kernel too few.",
+              "return (K // 2, K // 2)  # should be (total // 2, total - total // 2)", SAME_HINT),
+    Lookalike("same-symmetric-floor", "same_padding", _same_symmetric_floor,
+              "Your 'same' padding puts d*(K - 1) // 2 on each side. When d*(K - 1) is odd that is one short: "
+              "PyTorch puts the odd one on the right, right = total - total // 2.",
+              "return (total // 2, total // 2)  # should be (total // 2, total - total // 2)", SAME_HINT),
 )

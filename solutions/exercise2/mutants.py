@@ -10,7 +10,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from autograder.mutants.base import Mutant, refuses_like
+from autograder.mutants.base import Lookalike, Mutant, refuses_like
 
 from . import cases
 
@@ -169,3 +169,37 @@ MUTANTS = tuple(Mutant(id_, "conv1d_single", _single(change), explanation, line)
                 for id_, change, explanation, line in SINGLE) + \
     tuple(Mutant(id_, "conv2d_single", _image(change), explanation, line)
           for id_, change, explanation, line in IMAGE)
+
+
+# Other ways students write a mistake, tried by the feedback only (autograder/mutants/base.py's Lookalike).
+
+WRAP_EXPLANATION = ("Your left padding reads values from the other end of the input: a negative index wraps "
+                    "around in Python (x[-1] is the last value), so the positions before x[0] see x's last "
+                    "values instead of zeros.")
+WRAP_HINT = ("Read x[j] only when 0 <= j < L and count 0 otherwise, or build x_padded = p zeros + x + p zeros "
+             "first and index that.")
+
+
+def _wrapped_left(x, p):
+    """x with its last p values before it, as x[j] for j = -p .. -1 reads them; IndexError past -L, as a
+    tensor's index does."""
+    if p > x.shape[-1]:
+        raise IndexError(f"index {-p} is out of bounds for dimension 0 with size {x.shape[-1]}")
+    return torch.cat([x[..., x.shape[-1] - p:], x], dim=-1)
+
+
+LOOKALIKES = (
+    Lookalike("padding-wraps-around", "conv1d_single",
+              _single(lambda x, w, b, s, p, d, out: conv1d_padded(_wrapped_left(x, p), w, b, s, 0, p, d)),
+              WRAP_EXPLANATION, "x[i*s + k*d - p]  # j < 0 wraps around: read 0 there", WRAP_HINT),
+    Lookalike("stride-pair-swapped", "conv2d_single",
+              _image(lambda im, k, b, s, pads, out: conv2d_padded(im, k, b, s[::-1], pads)),
+              "Your code reads the stride pair the other way round. A pair is (height, width): stride=(sh, sw) "
+              "moves sh rows and sw columns.", "sw, sh = stride  # should be sh, sw = stride",
+              reported="height-width-swapped"),
+    Lookalike("padding-pair-swapped", "conv2d_single",
+              _image(lambda im, k, b, s, pads, out: conv2d_padded(im, k, b, s, pads[::-1])),
+              "Your code reads the padding pair the other way round. A pair is (height, width): padding=(ph, pw) "
+              "adds ph rows above and below and pw columns left and right.",
+              "pw, ph = padding  # should be ph, pw = padding", reported="height-width-swapped"),
+)

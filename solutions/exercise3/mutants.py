@@ -6,9 +6,10 @@ plus layout-reshape, whose conv1d is right and whose axes are moved with reshape
 """
 from __future__ import annotations
 
+import torch
 import torch.nn.functional as F
 
-from autograder.mutants.base import Mutant, refuses_like
+from autograder.mutants.base import Lookalike, Mutant, refuses_like
 
 from . import cases
 
@@ -129,3 +130,42 @@ MUTANTS = tuple(Mutant(id_, "conv1d", impl, explanation, line) for id_, impl, ex
            "order and mixes positions with channels. Move the axis with x.permute(0, 2, 1) (and back the same "
            "way).", "x.reshape(N, C, L)  # should be x.permute(0, 2, 1)"),
 )
+
+
+# Other ways students write a mistake, tried by the feedback only (autograder/mutants/base.py's Lookalike).
+
+def _bias_on_last_axis(x, w, b, s, p, d, out):
+    """out + bias with bias (C_out,): broadcasting adds bias[j] at position j of the length axis, when
+    L_out == C_out; (N, C_out, C_out) when L_out == 1; a RuntimeError otherwise, as PyTorch raises."""
+    y = conv1d_padded(x, w, None, s, p, p, d)
+    return y if b is None else y + b
+
+
+def _wrapped_left(x, w, b, s, p, d, out):
+    """Negative indices into x for the left padding: x[..., -1] is the last value, not a zero."""
+    if p > x.shape[-1]:
+        raise IndexError(f"index {-p} is out of bounds for dimension 2 with size {x.shape[-1]}")
+    return conv1d_padded(torch.cat([x[..., x.shape[-1] - p:], x], dim=-1), w, b, s, 0, p, d)
+
+
+_LOOK = (
+    ("bias-on-length-axis", _bias_on_last_axis,
+     "Your code adds bias, shape (C_out,), to out, shape (N, C_out, L_out), as it is: broadcasting lines it "
+     "up with the LAST axis, the length, so bias[j] lands on position j (or the shapes clash, or the output "
+     "grows an axis). bias[o] belongs to output channel o, the middle axis.",
+     "out = out + bias  # should be out + bias[None, :, None]",
+     "Give bias the shape (1, C_out, 1) before adding it: bias[None, :, None] lines it up with the channels.",
+     None),
+    ("padding-wraps-around", _wrapped_left,
+     "Your left padding reads values from the other end of the input: a negative index wraps around in "
+     "Python (x[..., -1] is the last value), so the positions before x[..., 0] see the last values instead "
+     "of zeros.", "x[n, c, i*s + k*d - p]  # j < 0 wraps around: read 0 there",
+     "Read x only at 0 <= j < L and count 0 elsewhere, or build x_padded with p zeros on each side first.",
+     None),
+)
+
+LOOKALIKES = tuple(Lookalike(key, "conv1d", _batched(change), explanation, line, hint, reported=reported)
+                   for key, change, explanation, line, hint, reported in _LOOK) + \
+    tuple(Lookalike(key, "conv1d_channels_last", _channels_last(_batched(change)), explanation, line, hint,
+                    reported=reported)
+          for key, change, explanation, line, hint, reported in _LOOK)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import torch
 
-from autograder.mutants.base import Mutant, refuses_like
+from autograder.mutants.base import Lookalike, Mutant, refuses_like
 
 from . import cases as oracle
 
@@ -135,4 +135,23 @@ MUTANTS = (
           "out[i] = window[-1]  # should be window.max()", reduce="last"),
     *both("window-off-by-one", "Your windows miss their last tap: a window of K taps covers K positions, "
           "range(K), not range(K - 1).", "for k in range(K - 1):  # should be range(K)", reduce="drop-last"),
+)
+
+
+# Other ways students write a mistake, tried by the feedback only (autograder/mutants/base.py's Lookalike).
+
+def _naive_ceil_any_fill(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False):
+    """ceil-mode-naive whatever the padding holds (-inf, the float minimum, 0, ...): the window that starts in
+    the right padding is NaN, which matches any value the student's code put there."""
+    out = _pool1d(naive_ceil=True)(x, kernel_size, stride, padding, dilation, ceil_mode)
+    return out.masked_fill(out == NEG, float("nan"))
+
+
+LOOKALIKES = (
+    Lookalike("ceil-mode-naive-any-fill", "max_pool1d", _naive_ceil_any_fill,
+              "In ceil mode your code keeps a last window that starts in the right padding, so it holds only "
+              "padding (here, whatever your padding is filled with). PyTorch drops a window that would start "
+              "past the input and its left padding.",
+              "L_out = ceil(room / s) + 1  # then drop the last if (L_out - 1)*s >= L + p",
+              reported="ceil-mode-naive"),
 )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from autograder.mutants.base import Mutant, refuses_like
+from autograder.mutants.base import Lookalike, Mutant, refuses_like
 
 from . import cases as oracle
 
@@ -40,7 +40,12 @@ def _pad1d(padder):
     return pad1d
 
 
-def _same_split(kernel_size, dilation, *, extra_left=False, ignore_dilation=False):
+def _same_split(kernel_size, dilation, *, extra_left=False, ignore_dilation=False, symmetric=None):
+    """`symmetric`: the same pad on both sides, "kernel" K // 2 (a lookalike), "floor" d*(K - 1) // 2."""
+    if symmetric == "kernel":
+        return kernel_size // 2, kernel_size // 2
+    if symmetric == "floor":
+        return dilation * (kernel_size - 1) // 2, dilation * (kernel_size - 1) // 2
     total = (1 if ignore_dilation else dilation) * (kernel_size - 1)
     small = total // 2
     return (total - small, small) if extra_left else (small, total - small)
@@ -86,4 +91,23 @@ MUTANTS = (
     Mutant("same-ignores-dilation", "conv1d_padded", _conv(ignore_dilation=True),
            "Your 'same' padding is computed from K - 1. A dilated kernel spans d*(K - 1) + 1 positions, so "
            "'same' pads d*(K - 1) in total.", "total = K - 1  # should be dilation * (K - 1)"),
+)
+
+
+# Other ways students write a mistake, tried by the feedback only (autograder/mutants/base.py's Lookalike).
+
+SAME_HINT = ("'same' pads d*(K - 1) in total: left = total // 2, right = total - left (the odd one on the right), "
+             "so the output keeps the input's length.")
+
+LOOKALIKES = (
+    Lookalike("same-half-kernel", "conv1d_padded", _conv(symmetric="kernel"),
+              "Your 'same' padding puts K // 2 on each side. That is right only for an odd K without dilation: "
+              "'same' pads d*(K - 1) in total, total // 2 on the left and the rest on the right, so an even K "
+              "gets one position too many and a dilated kernel too few.",
+              "left = right = K // 2  # should be total // 2 and total - total // 2, total = d*(K - 1)",
+              SAME_HINT),
+    Lookalike("same-symmetric-floor", "conv1d_padded", _conv(symmetric="floor"),
+              "Your 'same' padding puts d*(K - 1) // 2 on each side. When d*(K - 1) is odd that is one short: "
+              "PyTorch puts the odd one on the right, right = total - total // 2.",
+              "right = total // 2  # should be total - total // 2", SAME_HINT),
 )

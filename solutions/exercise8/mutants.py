@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from . import cases
-from ..shared.mutants import conv2d_mutants
+from ..shared.mutants import conv2d_lookalikes, conv2d_mutants
 
 
 MUTANTS = conv2d_mutants("conv2d_fast", cases.conv2d_fast)
+
+LOOKALIKES = conv2d_lookalikes("conv2d_fast", cases.conv2d_fast)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import torch.nn.functional as F
 
-from autograder.mutants.base import Mutant, refuses_like
+from autograder.mutants.base import Lookalike, Mutant, refuses_like
 
 from . import cases
 
@@ -168,3 +168,24 @@ def conv2d_mutants(function: str, oracle) -> tuple[Mutant, ...]:
     return tuple(Mutant(id_, function, _mutant(function, oracle, change), explanation, line)
                  for id_, change, explanation, line in TABLE)
 
+
+
+# Other ways students write a mistake, tried by the feedback only (autograder/mutants/base.py's Lookalike):
+# one pair read (width, height) while the others are right; the misconception is height-width-swapped.
+
+PAIR_SWAPS = (
+    ("stride-pair-swapped", lambda x, w, b, s, pads, d, g, out, padding: _padded_conv(x, w, b, s[::-1], pads, d, g),
+     "stride", "sw, sh = stride  # should be sh, sw = stride"),
+    ("padding-pair-swapped", lambda x, w, b, s, pads, d, g, out, padding: _padded_conv(x, w, b, s, pads[::-1], d, g),
+     "padding", "pw, ph = padding  # should be ph, pw = padding"),
+    ("dilation-pair-swapped", lambda x, w, b, s, pads, d, g, out, padding: _padded_conv(x, w, b, s, pads, d[::-1], g),
+     "dilation", "dw, dh = dilation  # should be dh, dw = dilation"),
+)
+
+
+def conv2d_lookalikes(function: str, oracle) -> tuple[Lookalike, ...]:
+    return tuple(Lookalike(key, function, _mutant(function, oracle, change),
+                           f"Your code reads the {name} pair the other way round. A pair is (height, width): "
+                           f"its first value is for the rows, its second for the columns.", line,
+                           reported="height-width-swapped")
+                 for key, change, name, line in PAIR_SWAPS)
