@@ -23,7 +23,7 @@ from autograder.show import example_texts
 VISIBILITY = "visible"
 WHEN = {"after_due_date": "will be shown after the due date",
         "after_published": "will be shown when grades are published",
-        "hidden": "count toward your score but are not shown"}
+        "hidden": "{counts} toward your score but {is_} not shown"}
 
 
 def render(report: CourseReport, *, visibility: str = VISIBILITY,
@@ -84,8 +84,10 @@ def summary_markdown(report: CourseReport, shown: Mapping[tuple[str, str], str] 
             those = [c for ex, c in later if shown[(ex.exercise, c.name)] == kind]
             if those:
                 points = round(sum(c.max_score for c in those), 4)
-                lines.append(f"{len(those)} more test{'s' if len(those) != 1 else ''} "
-                             f"({_num(points)} point{'s' if points != 1 else ''}) {when}.")
+                one = len(those) == 1
+                lines.append(f"{len(those)} more test{'' if one else 's'} "
+                             f"({_num(points)} point{'' if points == 1 else 's'}) "
+                             + when.format(counts="counts" if one else "count", is_="is" if one else "are") + ".")
     for ex in report.exercises:
         for note in ex.notes:
             lines.append(f"\n_{ex.exercise}: {note}_")
