@@ -178,6 +178,20 @@ class Gradebook:
                                                                 for t in re.split(r"(\d+)", e)])
         return [e for e in listed if e in graded] + rest
 
+    def concept_order(self) -> list[tuple[str, str]]:
+        """(exercise, concept) in course order: exercises as exercise_order(), concepts as the
+        stored reports list them (exercise.yml's order)."""
+        seen: dict[str, list[str]] = {}
+        for student, report in self.reports():
+            names = seen.setdefault(report["exercise"], [])
+            names += [c["name"] for c in report.get("concepts", ()) if c["name"] not in names]
+        return [(e, c) for e in self.exercise_order() for c in seen.get(e, ())]
+
+    def reports(self) -> list[tuple[str, dict]]:
+        """(student, the stored JSON report) of every result."""
+        return [(s, json.loads(r)) for s, r in self.db.execute("SELECT student, report FROM results "
+                                                               "ORDER BY student, exercise")]
+
     def export_wide(self, path: Path | str) -> int:
         """One row per student (an LMS gradebook's shape): student, each exercise's score, total,
         max_total; an exercise with no result is left empty and counts 0. Returns the rows written."""
