@@ -42,6 +42,7 @@ def _run_autograder(tmp_path: Path, course: Path, files: dict[str, str], user: s
     from autograder.course import load_course
     from autograder.gradescope_package import build_package
 
+    tmp_path.mkdir(parents=True, exist_ok=True)
     os.environ.pop("CONV_COURSE_SALT_FILE", None)
     os.environ["CONV_COURSE_SALT"] = SALT
     try:
@@ -127,3 +128,29 @@ def test_a_bad_visibility_is_one_line_naming_the_file_and_key(tmp_path):
     line = done.stderr.strip()
     assert done.returncode == 2 and "\n" not in line
     assert line.startswith(f"grade: {config}:") and "concepts.kernel.visibility" in line, line
+
+
+def _notebook(source: str) -> str:
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("My answer"), nbformat.v4.new_code_cell(source)]
+    return nbformat.writes(nb)
+
+
+@pytest.mark.slow
+def test_a_single_notebook_of_another_name_is_graded_and_two_are_refused_by_name(tmp_path):
+    course = small_course(tmp_path / "course", time_per_exercise=20.0)
+    source = exercise1_source("padding-once")
+    results, _ = _run_autograder(tmp_path / "one", course, {"Lab 1 `final`.ipynb": _notebook(source)}, "5")
+    assert results["output"].startswith("Graded `Lab 1 'final'.ipynb` as exercise1.ipynb (the only notebook "
+                                        "submitted); to reproduce, name it exercise1.ipynb.\n\n")
+    assert 0 < results["score"] < 10 and len(results["tests"]) == 9
+    # the same code as exercise1.py scores the same (the seed binds the code, not the file's name)
+    named, _ = _run_autograder(tmp_path / "named", course, {"exercise1.ipynb": _notebook(source)}, "5")
+    assert named["score"] == results["score"] and "Graded" not in named["output"]
+    two, _ = _run_autograder(tmp_path / "two", course, {"a.ipynb": _notebook(source), "b.ipynb": _notebook(source)},
+                             "5")
+    assert two["score"] == 0.0 and two["tests"] == []
+    assert ("2 notebooks were submitted (`a.ipynb`, `b.ipynb`) and none is named exercise1.ipynb: submit one, "
+            "named exercise1.ipynb.") in two["output"]
