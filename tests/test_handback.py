@@ -117,3 +117,25 @@ def test_the_fingerprint_follows_what_grades_and_nothing_else(tmp_path):
     cases = path.parent / "solutions" / "exercise1" / "cases.py"
     cases.write_text(cases.read_text() + "\n# a change to the cases\n")
     assert exercise_fingerprints(load_course(path), ["exercise1"]) != before
+
+
+def test_building_the_nbgrader_course_without_a_salt_warns_in_one_line(tmp_path, monkeypatch, capsys):
+    from class_submissions import small_course
+
+    course = small_course(tmp_path / "c")
+    for name in ("CONV_COURSE_SALT", "CONV_COURSE_SALT_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    assert main(["nbgrader", "--course", str(course), "--out", str(tmp_path / "nb")]) == 0
+    err = capsys.readouterr().err
+    assert err == ("grade nbgrader: warning: no $CONV_COURSE_SALT (or $CONV_COURSE_SALT_FILE) set: export it before "
+                   "`nbgrader autograde`, or seeds come from course.yml's public seed, which anyone can compute\n")
+    monkeypatch.setenv("CONV_COURSE_SALT", "s")
+    assert main(["nbgrader", "--course", str(course), "--out", str(tmp_path / "nb")]) == 0
+    assert capsys.readouterr().err == ""
+    monkeypatch.delenv("CONV_COURSE_SALT")
+    monkeypatch.setenv("CONV_COURSE_SALT_FILE", str(tmp_path / "missing-salt"))  # a bad salt file: one line, exit 2
+    assert main(["nbgrader", "--course", str(course), "--out", str(tmp_path / "nb2")]) == 2
+    assert not (tmp_path / "nb2").exists()  # refused before anything is written
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"{tmp_path / 'missing-salt'} ($CONV_COURSE_SALT_FILE): cannot read the salt" in err
+    assert not (tmp_path / "nb2").exists()
