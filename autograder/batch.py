@@ -136,16 +136,16 @@ def run_batch(course: Course, submissions: Path, gradebook_path: Path, *, jobs: 
     with Gradebook(gradebook_path) as book:
         book.fingerprints = exercise_fingerprints(course, names)
         done = set() if force else book.graded()
-        stale = done & book.stale(book.fingerprints)
-        for _, name in sorted(stale):
-            summary.regraded[name] = summary.regraded.get(name, 0) + 1
-        done -= stale
         stored = book.students()
         changed = [s for s in seeds if s in stored and stored[s][0] != seeds[s]
                    and any((s, n) in done for n in names)]
         if changed:
             raise BatchError(f"{gradebook_path}: {changed[0]} was graded under another course seed or "
                              f"${SALT_ENV}: use --force or another gradebook")
+        stale = done & book.stale(book.fingerprints)  # checked after the salt: a new salt is never "stale"
+        for _, name in sorted(stale):
+            summary.regraded[name] = summary.regraded.get(name, 0) + 1
+        done -= stale
         book.set_meta(course=course.title, course_seed=str(course.seed), salted=str(bool(salt)).lower(),
                       salt_id=salt_id(salt), submissions=str(Path(submissions).resolve()),
                       exercises=",".join(course.exercises))  # course order, for exports and reports
