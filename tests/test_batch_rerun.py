@@ -18,10 +18,10 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("batch")]
 KINDS = ("correct", "missing-plus-one", "crash-at-import", "padding-once")
 
 
-def grade(*args):
+def grade(*args, salt="rerun-salt"):
     env = {k: v for k, v in os.environ.items() if not k.startswith("CONV_COURSE_")}
     return subprocess.run([sys.executable, "-m", "autograder", *map(str, args)], capture_output=True, text=True,
-                          timeout=600, env={**env, "CONV_COURSE_SALT": "rerun-salt"})
+                          timeout=600, env={**env, "CONV_COURSE_SALT": salt})
 
 
 def test_a_points_change_regrades_the_exercise_and_a_plain_rerun_does_not(tmp_path):
@@ -52,6 +52,12 @@ def test_a_points_change_regrades_the_exercise_and_a_plain_rerun_does_not(tmp_pa
     # and once regraded, a rerun keeps them
     third = grade(*args)
     assert "graded 0, already in the gradebook 4" in third.stderr and "regraded" not in third.stderr
+    # a change and a new salt at once: still refused, never regraded into a gradebook of two salts
+    config.write_text(text)
+    mixed = grade(*args, salt="another salt")
+    assert mixed.returncode == 2 and "use --force or another gradebook" in mixed.stderr
+    with Gradebook(tmp_path / "gb.db", create=False) as book:
+        assert {r.student: (r.score, r.max_score) for r in book.results()} == after
 
 
 def test_a_broken_course_yml_stops_the_rerun_in_one_line(tmp_path):
