@@ -92,14 +92,14 @@ def test_visibility_comes_from_course_yml_and_the_summary_keeps_later_tests_secr
 
 
 @pytest.mark.slow
-def test_the_reproduce_line_runs_in_the_students_own_copy_and_gives_the_same_score(tmp_path):
+def test_the_reproduce_line_names_no_container_path_and_gives_the_same_score_from_the_files_folder(tmp_path):
     course = small_course(tmp_path / "course", time_per_exercise=20.0)
     source = exercise1_source("padding-once")
     results, _ = _run_autograder(tmp_path, course, {"exercise1.py": source}, "4242")
     (line,) = [ln.strip() for ln in results["output"].splitlines() if ln.strip().startswith("grade ")]
     assert line.startswith("grade exercise1 --submission . --seed ") and "autograder" not in line
     assert str(tmp_path) not in results["output"]
-    # the student, in their copy of the course, in the folder of the file they submitted
+    # in a copy of the course (the course's grader), from the folder of the file that was submitted
     mine = tmp_path / "course" / "my-work"
     mine.mkdir()
     (mine / "exercise1.py").write_text(source)
