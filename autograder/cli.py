@@ -20,6 +20,7 @@ SUBCOMMANDS = {
     "batch": "autograder.commands.batch",
     "report": "autograder.commands.report",
     "export": "autograder.commands.export",
+    "feedback": "autograder.commands.feedback",
     "gradescope-package": "autograder.commands.gradescope_package",
 }
 
@@ -117,7 +118,12 @@ def grade(args: argparse.Namespace) -> int:
                               requested=args.exercise)
     from autograder.formats.output import write_report
 
-    write_report(report, args.format, args.output)
+    options = {}
+    if args.format == "gradescope":  # who sees each test, and when: course.yml's gradescope and exercise.yml
+        options = {"visibility": course.gradescope.visibility,
+                   "tests_visibility": {(ex.exercise, c.name): course.visibility_for(ex.exercise, c.name)
+                                        for ex in report.exercises for c in ex.concepts}}
+    write_report(report, args.format, args.output, **options)
     if args.summary is not None:
         from autograder.formats.output import append_text
         from autograder.formats.github import summary

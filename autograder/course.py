@@ -30,11 +30,23 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# Gradescope's words for who sees a result, and when (its autograder spec's `visibility`)
+Visibility = Literal["visible", "hidden", "after_due_date", "after_published"]
+
+
 class Concept(_Frozen):
     points: float = Field(gt=0)
     cases: int = Field(8, ge=1, le=200)
     hint: str = ""
     weight: Literal["cases"] = "cases"
+    visibility: Visibility | None = None  # Gradescope: this concept's test; None: course.yml's gradescope.tests
+
+
+class Gradescope(_Frozen):
+    """course.yml's `gradescope:`: who sees the results there, and when (docs/gradescope.md)."""
+
+    visibility: Visibility = "visible"  # the results as a whole (the top-level output)
+    tests: Visibility = "visible"  # every concept's test, unless its exercise.yml entry says otherwise
 
 
 class Speed(_Frozen):
@@ -107,6 +119,7 @@ class Course(_Frozen):
     tolerance: Tolerance = Tolerance()
     limits: Limits = Limits()
     forbidden: dict[str, ForbiddenGroup] = {}
+    gradescope: Gradescope = Gradescope()
     exercises: dict[str, Exercise]
     root: Path = Path(".")
 
@@ -130,6 +143,11 @@ class Course(_Frozen):
         except KeyError:
             known = ", ".join(self.exercises)
             raise CourseError(f"unknown exercise {name!r} (the course has {known})") from None
+
+    def visibility_for(self, name: str, concept: str) -> str:
+        """Gradescope's visibility of one concept's test."""
+        c = self.exercises[name].concepts.get(concept)
+        return (c.visibility if c is not None else None) or self.gradescope.tests
 
     def tolerance_for(self, name: str) -> Tolerance:
         return self.exercises[name].tolerance or self.tolerance

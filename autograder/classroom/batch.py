@@ -64,6 +64,7 @@ class Summary:
     skipped: int = 0
     errors: list[str] = field(default_factory=list)
     grader_failures: list[str] = field(default_factory=list)  # graded as crash; worth a look by the instructor
+    regraded: dict[str, int] = field(default_factory=dict)  # exercise -> rows regraded: course or grader changed
     seconds: float = 0.0
 
 
@@ -130,7 +131,10 @@ def run_batch(course: Course, submissions: Path, gradebook_path: Path, *, jobs: 
     salt = seeding.salt
     seeds = {s.id: student_seed(course.seed, s.id, salt) for s in students}
     summary = Summary(students=len(students))
+    from autograder.classroom.fingerprint import exercise_fingerprints
+
     with Gradebook(gradebook_path) as book:
+        book.fingerprints = exercise_fingerprints(course, names)
         done = set() if force else book.graded()
         stored = book.students()
         changed = [s for s in seeds if s in stored and stored[s][0] != seeds[s]
@@ -138,8 +142,13 @@ def run_batch(course: Course, submissions: Path, gradebook_path: Path, *, jobs: 
         if changed:
             raise BatchError(f"{gradebook_path}: {changed[0]} was graded under another course seed or "
                              f"${SALT_ENV}: use --force or another gradebook")
+        stale = done & book.stale(book.fingerprints)  # checked after the salt: a new salt is never "stale"
+        for _, name in sorted(stale):
+            summary.regraded[name] = summary.regraded.get(name, 0) + 1
+        done -= stale
         book.set_meta(course=course.title, course_seed=str(course.seed), salted=str(bool(salt)).lower(),
-                      salt_id=salt_id(salt), submissions=str(Path(submissions).resolve()))
+                      salt_id=salt_id(salt), submissions=str(Path(submissions).resolve()),
+                      exercises=",".join(course.exercises))  # course order, for exports and reports
         book.add_students((s.id, seeds[s.id], str(s.path)) for s in students)
         todo = plan_jobs(students, names, done, course_arg)
         summary.skipped = len(students) * len(names) - len(todo)

@@ -1,9 +1,11 @@
 """The class report: index.html beside its PNG plots, from the gradebook.
 
 What an instructor reads after `grade batch`: the score distribution of every exercise, a
-heat map of concept mastery (student x concept), the misconceptions the class shows most,
-and the students who need help (lowest totals, crashes and timeouts), each with the command
-that reproduces their grade. Plots use matplotlib's Agg backend (no display needed).
+heat map of concept mastery (student x concept, in course order; not submitted, untouched,
+crashed, forbidden and timed-out cells in their own colours), the misconceptions the class shows
+most, the failures the diagnosis could not name, the cases that fail most often, an integrity
+list (forbidden calls, timeouts) and the students who need help, each with the command that
+reproduces the grade that needs looking at. Plots use matplotlib's Agg backend (no display needed).
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import statistics
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from autograder.classroom.class_outcomes import CATEGORIES, concept_category, exercise_categories, failing_cases, undiagnosed
 from autograder.classroom.gradebook import Gradebook
 from autograder.pipeline import STATUS_MISCONCEPTION, Status
 
@@ -19,6 +22,10 @@ from autograder.pipeline import STATUS_MISCONCEPTION, Status
 OUTCOMES = set(STATUS_MISCONCEPTION.values())
 MAX_HEATMAP_STUDENTS = 120
 HELP_ROWS = 15
+CASE_ROWS = 10
+# the heat map's colours for cells that are not a share of points (colour-blind-safe, distinct from RdYlGn)
+CATEGORY_COLOR = {"not submitted": "#e0e0e0", "untouched": "#737373", "crashed": "#000000",
+                  "forbidden": "#7b3294", "timeout": "#2c7bb6"}
 
 
 class ClassReportError(Exception):
@@ -36,18 +43,21 @@ def write_class_report(book: Gradebook, out: Path | str) -> Path:
     except OSError as e:
         raise ClassReportError(f"{out}: cannot create: {e.strerror or e}") from None
 
+    order = book.concept_order()
+    exercises = book.exercise_order()
     import matplotlib
 
     matplotlib.use("Agg")
-    plots = [("score_distribution.png", "Score distribution per exercise", _plot_scores(results)),
-             ("concept_mastery.png", "Concept mastery (share of each concept's points)", _plot_mastery(concepts)),
+    plots = [("score_distribution.png", "Score distribution per exercise", _plot_scores(results, exercises)),
+             ("concept_mastery.png", "Concept mastery (share of each concept's points; other colours: "
+              "not submitted, untouched, crashed, forbidden, timeout)", _plot_mastery(concepts, order)),
              ("misconceptions.png", "Most frequent misconceptions", _plot_misconceptions(concepts))]
     try:
         for name, _, fig in plots:
             if fig is not None:
                 fig.savefig(out / name, dpi=90, bbox_inches="tight")
         index = out / "index.html"
-        index.write_text(_html(book, results, concepts, plots), encoding="utf-8")
+        index.write_text(_html(book, results, concepts, plots, exercises, order), encoding="utf-8")
     except OSError as e:
         raise ClassReportError(f"{out}: cannot write: {e.strerror or e}") from None
     finally:
@@ -58,14 +68,14 @@ def write_class_report(book: Gradebook, out: Path | str) -> Path:
 
 
 # -- plots ---------------------------------------------------------------------------------------
-def _plot_scores(results):
+def _plot_scores(results, exercises):
     import matplotlib.pyplot as plt
     from matplotlib.ticker import MaxNLocator
 
     by_ex: dict[str, list[float]] = defaultdict(list)
     for r in results:
         by_ex[r.exercise].append(100.0 * r.score / r.max_score if r.max_score else 0.0)
-    names = sorted(by_ex, key=_exercise_order)
+    names = [e for e in exercises if e in by_ex]
     cols = min(3, len(names))
     rows = -(-len(names) // cols)
     fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 2.8 * rows), squeeze=False)
@@ -83,29 +93,48 @@ def _plot_scores(results):
     return fig
 
 
-def _plot_mastery(concepts):
+def _plot_mastery(concepts, columns):
     import matplotlib.pyplot as plt
     import numpy as np
+    from matplotlib import colormaps
+    from matplotlib.colors import to_rgba
+    from matplotlib.patches import Patch
 
-    columns = sorted({(c["exercise"], c["concept"]) for c in concepts}, key=lambda k: (_exercise_order(k[0]), k[1]))
+    cell = {(c["student"], c["exercise"], c["concept"]): c for c in concepts}
     share: dict[tuple[str, str, str], float] = {
-        (c["student"], c["exercise"], c["concept"]): (c["score"] / c["max_score"] if c["max_score"] else 0.0)
-        for c in concepts}
+        k: (c["score"] / c["max_score"] if c["max_score"] else 0.0) for k, c in cell.items()}
     totals: dict[str, float] = defaultdict(float)
     for (student, _, _), v in share.items():
         totals[student] += v
     students = sorted(totals, key=lambda s: (totals[s], s))[:MAX_HEATMAP_STUDENTS]  # weakest first
-    grid = np.full((len(students), len(columns)), np.nan)
+    cmap = colormaps["RdYlGn"]
+    grid = np.ones((len(students), len(columns), 4))  # RGBA; a cell with no row at all stays white
+    shown = set()
     for i, s in enumerate(students):
         for j, (ex, concept) in enumerate(columns):
-            grid[i, j] = share.get((s, ex, concept), np.nan)
+            row = cell.get((s, ex, concept))
+            if row is None:
+                continue
+            category = concept_category(row)
+            if category in CATEGORY_COLOR:
+                grid[i, j] = to_rgba(CATEGORY_COLOR[category])
+                shown.add(category)
+            else:
+                grid[i, j] = cmap(share[(s, ex, concept)])
     fig, ax = plt.subplots(figsize=(max(6.0, 0.32 * len(columns) + 2.5), max(3.0, 0.22 * len(students) + 1.8)))
-    image = ax.imshow(grid, cmap="RdYlGn", vmin=0, vmax=1, aspect="auto", interpolation="nearest")
+    ax.imshow(grid, aspect="auto", interpolation="nearest")
     ax.set_xticks(range(len(columns)), [f"{ex}/{c}" for ex, c in columns], rotation=70, ha="right", fontsize=7)
     ax.set_yticks(range(len(students)), students, fontsize=7)
-    ax.set_xlabel("exercise / concept")
+    ax.set_xlabel("exercise / concept (course order)")
     ax.set_ylabel("student (weakest first)")
-    fig.colorbar(image, ax=ax, fraction=0.03, label="share of points")
+    from matplotlib.cm import ScalarMappable
+    from matplotlib.colors import Normalize
+
+    fig.colorbar(ScalarMappable(Normalize(0, 1), cmap), ax=ax, fraction=0.03, label="share of points (ran)")
+    legend = [Patch(facecolor=CATEGORY_COLOR[c], edgecolor="#555555", label=c) for c in CATEGORY_COLOR if c in shown]
+    if legend:
+        ax.legend(handles=legend, loc="lower left", bbox_to_anchor=(0, 1.01), ncol=len(legend), fontsize=7,
+                  frameon=False)
     fig.tight_layout()
     return fig
 
@@ -135,26 +164,24 @@ def _misconception_counts(concepts) -> Counter:
     return Counter(m for _, m in seen)
 
 
-def _exercise_order(name: str):
-    digits = "".join(ch for ch in name if ch.isdigit())
-    return (int(digits) if digits else 0, name)
-
-
 # -- page ----------------------------------------------------------------------------------------
-def _html(book: Gradebook, results, concepts, plots) -> str:
+def _html(book: Gradebook, results, concepts, plots, exercises, order) -> str:
     meta = book.meta()
     title = meta.get("course", "Class report")
     students = sorted({r.student for r in results})
     parts = [f"<h1>{_e(title)}: class report</h1>",
              f"<p>{len(students)} students, {len(results)} graded exercises. Gradebook: <code>{_e(book.path)}</code>."
              f"{' Seeds are salted.' if meta.get('salted') == 'true' else ''}</p>",
-             _exercise_table(results)]
+             _exercise_table(results, concepts, exercises)]
     for name, caption, fig in plots:
         if fig is not None:
             parts.append(f"<figure><img src=\"{name}\" alt=\"{_e(caption)}\"><figcaption>{_e(caption)}</figcaption></figure>")
             if name == "misconceptions.png":
                 parts.append(_misconception_table(concepts))
-    parts.append(_help_table(results))
+                parts.append(_undiagnosed_table(concepts, order))
+    parts.append(_failing_cases_table(book.reports(), order))
+    parts.append(_integrity_table(concepts, exercises))
+    parts.append(_help_table(results, concepts, exercises))
     body = "\n".join(parts)
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{_e(title)}: class report</title>
@@ -182,21 +209,69 @@ window.addEventListener("load", function () {{
 """
 
 
-def _exercise_table(results) -> str:
+def _exercise_table(results, concepts, exercises) -> str:
     by_ex = defaultdict(list)
     for r in results:
         by_ex[r.exercise].append(r)
+    counted = Counter((e, cat) for (_, e), cat in exercise_categories(concepts).items())
     rows = []
-    for name in sorted(by_ex, key=_exercise_order):
+    for name in [e for e in exercises if e in by_ex]:
         rs = by_ex[name]
         scores = [r.score for r in rs]
-        full = sum(r.score >= r.max_score for r in rs)
-        trouble = sum(r.status in (Status.CRASH, Status.TIMEOUT) for r in rs)
+        tally = "".join(f"<td class=num>{counted[(name, cat)]}</td>" for cat in CATEGORIES)
         rows.append(f"<tr><td>{_e(name)}</td><td class=num>{len(rs)}</td><td class=num>{statistics.mean(scores):.2f}</td>"
                     f"<td class=num>{statistics.median(scores):.2f}</td><td class=num>{min(scores):g}</td>"
-                    f"<td class=num>{rs[0].max_score:g}</td><td class=num>{full}</td><td class=num>{trouble}</td></tr>")
-    return ("<h2>Exercises</h2><table><tr><th>exercise</th><th>students</th><th>mean</th><th>median</th>"
-            "<th>lowest</th><th>points</th><th>full marks</th><th>crash/timeout</th></tr>" + "".join(rows) + "</table>")
+                    f"<td class=num>{rs[0].max_score:g}</td>{tally}</tr>")
+    head = "".join(f"<th>{_e(cat)}</th>" for cat in CATEGORIES)
+    return ("<h2>Exercises</h2><p>Each student's exercise counts once, under its worst concept: not submitted "
+            "(no file), untouched (the stub), crashed, forbidden (a forbidden call), timeout, wrong (ran and lost "
+            "points), full (full marks).</p><table><tr><th>exercise</th><th>students</th><th>mean</th><th>median</th>"
+            f"<th>lowest</th><th>points</th>{head}</tr>" + "".join(rows) + "</table>")
+
+
+def _undiagnosed_table(concepts, order) -> str:
+    failed, missing, where = undiagnosed(concepts)
+    if not failed:
+        return "<p>No concept failed on a wrong result.</p>"
+    intro = (f"<h2>Failures with no diagnosis</h2><p>{missing} of {failed} failed concept rows had no "
+             "misconception: the diagnosis has nothing to say about them yet (the smallest failing case is "
+             "still in each student's report).</p>")
+    if not missing:
+        return intro
+    rank = {k: i for i, k in enumerate(order)}
+    rows = "".join(f"<tr><td>{_e(ex)}/{_e(c)}</td><td class=num>{n}</td></tr>"
+                   for (ex, c), n in sorted(where.items(), key=lambda kv: (-kv[1], rank.get(kv[0], 0))))
+    return intro + f"<table><tr><th>concept</th><th>rows with no misconception</th></tr>{rows}</table>"
+
+
+def _failing_cases_table(reports, order) -> str:
+    cases = failing_cases(reports)
+    ranked = sorted(((n, key, case) for key, counter in cases.items() for case, n in counter.items()),
+                    key=lambda t: (-t[0], order.index(t[1]) if t[1] in order else 0, t[2]))[:CASE_ROWS]
+    if not ranked:
+        return "<h2>Cases that fail most often</h2><p>No failing case to show.</p>"
+    rows = "".join(f"<tr><td>{_e(ex)}/{_e(c)}</td><td class=num>{n}</td><td><code>{_e(case)}</code></td></tr>"
+                   for n, (ex, c), case in ranked)
+    return ("<h2>Cases that fail most often</h2><p>The smallest failing case each student was shown, counted over "
+            "students: one case failing for many is worth a worked example in class.</p>"
+            f"<table><tr><th>concept</th><th>students</th><th>case</th></tr>{rows}</table>")
+
+
+def _integrity_table(concepts, exercises) -> str:
+    found: dict[tuple[str, str], dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for c in concepts:
+        if c["status"] in (Status.FORBIDDEN, Status.TIMEOUT):
+            found[(c["student"], c["exercise"])][str(c["status"])].append(c["concept"])
+    if not found:
+        return "<h2>Integrity</h2><p>No forbidden call and no timeout.</p>"
+    rank = {e: i for i, e in enumerate(exercises)}
+    rows = "".join(
+        f"<tr><td>{_e(s)}</td><td>{_e(e)}</td><td>{_e(', '.join(kinds.get('forbidden', [])))}</td>"
+        f"<td>{_e(', '.join(kinds.get('timeout', [])))}</td></tr>"
+        for (s, e), kinds in sorted(found.items(), key=lambda kv: (kv[0][0], rank.get(kv[0][1], 0))))
+    return ("<h2>Integrity</h2><p>Forbidden calls (a function the exercise forbids, refused as it ran) and timeouts "
+            "(code that did not finish in time), by student and exercise, with the concepts they cost.</p>"
+            f"<table><tr><th>student</th><th>exercise</th><th>forbidden in</th><th>timeout in</th></tr>{rows}</table>")
 
 
 def _misconception_table(concepts) -> str:
@@ -212,18 +287,23 @@ def _misconception_table(concepts) -> str:
     return f"<table><tr><th>misconception</th><th>students</th><th>seen in</th></tr>{rows}</table>"
 
 
-def _help_table(results) -> str:
+def _help_table(results, concepts, exercises) -> str:
     totals: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
     trouble: dict[str, list[str]] = defaultdict(list)
-    reproduce: dict[str, str] = {}
+    categories = exercise_categories(concepts)
+    worst: dict[str, tuple] = {}  # student -> (priority, the row whose command to show)
     for r in results:
         totals[r.student][0] += r.score
         totals[r.student][1] += r.max_score
-        if r.status in (Status.CRASH, Status.TIMEOUT):
-            trouble[r.student].append(f"{r.exercise}: {r.status}")
-            reproduce.setdefault(r.student, r.reproduce)
-        elif r.score < r.max_score:
-            reproduce.setdefault(r.student, r.reproduce)
+        category = categories.get((r.student, r.exercise), "full" if r.score >= r.max_score else "wrong")
+        if category in ("crashed", "forbidden", "timeout"):
+            trouble[r.student].append(f"{r.exercise}: {category}")
+        if r.score < r.max_score:
+            # the crash (or forbidden call, or timeout) first, else the exercise that lost the most points
+            rank = (0 if category in ("crashed", "forbidden", "timeout") else 1, -(r.max_score - r.score),
+                    exercises.index(r.exercise) if r.exercise in exercises else len(exercises))
+            if r.student not in worst or rank < worst[r.student][0]:
+                worst[r.student] = (rank, r.reproduce)
     share = {s: (t[0] / t[1] if t[1] else 0.0) for s, t in totals.items()}
     lowest = sorted(share, key=lambda s: (share[s], s))
     chosen = [s for s in lowest if share[s] < 1.0][:HELP_ROWS]
@@ -232,10 +312,12 @@ def _help_table(results) -> str:
         return "<h2>Students who need help</h2><p>Everyone has full marks.</p>"
     rows = "".join(
         f"<tr><td>{_e(s)}</td><td class=num>{totals[s][0]:.4g} / {totals[s][1]:g}</td><td class=num>{100 * share[s]:.0f}%</td>"
-        f"<td>{_e('; '.join(trouble.get(s, [])))}</td><td><code>{_e(reproduce.get(s, ''))}</code></td></tr>"
+        f"<td>{_e('; '.join(trouble.get(s, [])))}</td><td><code>{_e(worst[s][1] if s in worst else '')}</code></td></tr>"
         for s in chosen)
-    return ("<h2>Students who need help</h2><p>The lowest totals, and everyone whose code crashed or ran out of time.</p>"
-            "<table><tr><th>student</th><th>score</th><th>share</th><th>crash / timeout</th><th>reproduce</th></tr>"
+    return ("<h2>Students who need help</h2><p>The lowest totals, and everyone whose code crashed, made a forbidden "
+            "call or ran out of time; the command reproduces the crash if there was one, else the exercise that "
+            "lost the most points (the first in course order on a tie).</p>"
+            "<table><tr><th>student</th><th>score</th><th>share</th><th>crash / forbidden / timeout</th><th>reproduce</th></tr>"
             f"{rows}</table>")
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sqlite3
 import time
 from dataclasses import dataclass
@@ -33,6 +34,10 @@ CREATE TABLE IF NOT EXISTS concepts (
     score REAL NOT NULL, max_score REAL NOT NULL, passed INTEGER NOT NULL, total INTEGER NOT NULL,
     status TEXT NOT NULL, misconception TEXT, message TEXT NOT NULL,
     PRIMARY KEY (student, exercise, concept));
+-- what graded each result (fingerprint.py): a rerun regrades rows whose course or grader changed
+CREATE TABLE IF NOT EXISTS graded_with (
+    student TEXT NOT NULL, exercise TEXT NOT NULL, fingerprint TEXT NOT NULL,
+    PRIMARY KEY (student, exercise));
 """
 # what a rerun must reproduce exactly (timing columns excluded)
 RESULT_COLUMNS = ("student", "exercise", "seed", "score", "max_score", "status", "reproduce", "report")
@@ -68,6 +73,7 @@ class Gradebook:
             self.db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: a killed process loses no commit
             self.db.executescript(SCHEMA)
             self._check_version()
+            self.fingerprints: dict[str, str] = {}  # exercise -> fingerprint, stored with each record()
         except sqlite3.DatabaseError as e:
             raise GradebookError(f"{self.path}: not a gradebook: {e}") from None
 
@@ -112,6 +118,10 @@ class Gradebook:
                 "INSERT INTO concepts VALUES (?,?,?,?,?,?,?,?,?,?)",
                 [(student, report.exercise, c.name, c.score, c.max_score, c.passed, c.total, c.status,
                   c.misconception, c.message) for c in report.concepts])
+            self.db.execute("DELETE FROM graded_with WHERE student=? AND exercise=?", (student, report.exercise))
+            if report.exercise in self.fingerprints:
+                self.db.execute("INSERT INTO graded_with VALUES (?,?,?)",
+                                (student, report.exercise, self.fingerprints[report.exercise]))
 
     def _transaction(self):
         db = self.db
@@ -128,6 +138,12 @@ class Gradebook:
     # -- reading ---------------------------------------------------------------------------------
     def graded(self) -> set[tuple[str, str]]:
         return set(self.db.execute("SELECT student, exercise FROM results"))
+
+    def stale(self, fingerprints: dict[str, str]) -> set[tuple[str, str]]:
+        """Stored (student, exercise) rows of these exercises graded under another fingerprint (or
+        before fingerprints were kept): what a change to the course or the grader made stale."""
+        kept = dict(((s, e), f) for s, e, f in self.db.execute("SELECT student, exercise, fingerprint FROM graded_with"))
+        return {(s, e) for s, e in self.graded() if e in fingerprints and kept.get((s, e)) != fingerprints[e]}
 
     def students(self) -> dict[str, tuple[int, str]]:
         return {s: (seed, path) for s, seed, path in self.db.execute("SELECT * FROM students ORDER BY student")}
@@ -151,8 +167,50 @@ class Gradebook:
 
     def course_report(self, student: str) -> CourseReport:
         """A student's stored exercises as a CourseReport, for any renderer."""
-        rows = self.db.execute("SELECT report FROM results WHERE student=? ORDER BY exercise", (student,))
-        return CourseReport(tuple(exercise_from_dict(json.loads(r[0])) for r in rows))
+        rows = dict(self.db.execute("SELECT exercise, report FROM results WHERE student=?", (student,)))
+        return CourseReport(tuple(exercise_from_dict(json.loads(rows[e])) for e in self.exercise_order() if e in rows))
+
+    def exercise_order(self) -> list[str]:
+        """The graded exercises in course order (as the batch stored it), else in natural order."""
+        graded = {e for (e,) in self.db.execute("SELECT DISTINCT exercise FROM results")}
+        listed = [e for e in self.meta().get("exercises", "").split(",") if e]
+        rest = sorted(graded.difference(listed), key=lambda e: [int(t) if t.isdigit() else t
+                                                                for t in re.split(r"(\d+)", e)])
+        return [e for e in listed if e in graded] + rest
+
+    def concept_order(self) -> list[tuple[str, str]]:
+        """(exercise, concept) in course order: exercises as exercise_order(), concepts as the
+        stored reports list them (exercise.yml's order)."""
+        seen: dict[str, list[str]] = {}
+        for student, report in self.reports():
+            names = seen.setdefault(report["exercise"], [])
+            names += [c["name"] for c in report.get("concepts", ()) if c["name"] not in names]
+        return [(e, c) for e in self.exercise_order() for c in seen.get(e, ())]
+
+    def reports(self) -> list[tuple[str, dict]]:
+        """(student, the stored JSON report) of every result."""
+        return [(s, json.loads(r)) for s, r in self.db.execute("SELECT student, report FROM results "
+                                                               "ORDER BY student, exercise")]
+
+    def export_wide(self, path: Path | str) -> int:
+        """One row per student (an LMS gradebook's shape): student, each exercise's score, total,
+        max_total; an exercise with no result is left empty and counts 0. Returns the rows written."""
+        exercises = self.exercise_order()
+        maxima = dict(self.db.execute("SELECT exercise, max(max_score) FROM results GROUP BY exercise"))
+        scores = {(s, e): score for s, e, score in self.db.execute("SELECT student, exercise, score FROM results")}
+        students = sorted(set(self.students()) | {s for s, _ in scores})
+        max_total = round(sum(maxima[e] for e in exercises), 4)
+        try:
+            with open(path, "w", newline="", encoding="utf-8") as f:
+                out = csv.writer(f)
+                out.writerow(["student", *exercises, "total", "max_total"])
+                for s in students:
+                    row = [scores.get((s, e)) for e in exercises]
+                    total = round(sum(x for x in row if x is not None), 4)
+                    out.writerow([s, *("" if x is None else _num(x) for x in row), _num(total), _num(max_total)])
+        except OSError as e:
+            raise GradebookError(f"{path}: cannot write: {e.strerror or e}") from None
+        return len(students)
 
     def export_csv(self, path: Path | str) -> int:
         """Student x exercise x concept rows; returns how many were written."""
@@ -171,3 +229,8 @@ class Gradebook:
         except OSError as e:
             raise GradebookError(f"{path}: cannot write: {e.strerror or e}") from None
         return len(rows)
+
+
+def _num(x: float) -> str:
+    """A score as a spreadsheet reads it: 7.5, 10, 3.3333 (no float noise)."""
+    return f"{x:.4f}".rstrip("0").rstrip(".")

@@ -56,6 +56,9 @@ def run(args) -> int:
         return 2
     print(f"{summary.students} students: graded {summary.graded}, already in the gradebook {summary.skipped}, "
           f"in {summary.seconds:.1f} s -> {args.gradebook}", file=sys.stderr)
+    for name, count in summary.regraded.items():
+        print(f"grade batch: {name}: course.yml, its folder or the grader changed since {count} of its rows "
+              f"were graded: regraded them", file=sys.stderr)
     for line in summary.grader_failures:
         print(f"grade batch: the grader failed on {line} (saved as a crash; the others were graded)", file=sys.stderr)
     for line in summary.errors:
