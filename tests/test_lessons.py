@@ -245,6 +245,20 @@ def test_run_all_with_code_that_raises_or_returns_wrong_shapes_reaches_check(tmp
 
 
 @pytest.mark.slow
+def test_run_all_with_a_cell_that_does_not_even_run_reaches_check(tmp_path):
+    """A syntax error in one solution cell and a NameError at definition time in another: Jupyter stops
+    Run all at the first error unless the cell is tagged raises-exception; check() must still report."""
+    nb = _with_functions("exercise3", {
+        "conv1d": "def conv1d(x, weight, bias=None, stride=1, padding=0, dilation=1):\n    return x[0 0]\n",
+        "conv1d_channels_last": "def conv1d_channels_last(x, weight, bias=None, stride=1, padding=0, dilation=1) -> Tensr:\n"
+                                "    return x\n"})
+    cells = _run_all(nb, tmp_path)
+    errors = [o["ename"] for c in cells if c.cell_type == "code" for o in c.outputs if o.get("output_type") == "error"]
+    assert sorted(errors) == ["NameError", "SyntaxError"]
+    assert "0 / 10" in _check_output(cells)
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["exercise1", "exercise3"])
 def test_run_all_with_the_references_gets_full_marks(name, tmp_path):
     cells = _run_all(_with_functions(name, _references(name)), tmp_path)

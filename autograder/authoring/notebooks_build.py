@@ -89,6 +89,10 @@ def notebook_json(course: Course, name: str, solution_text: str, *, flavor: Flav
         out = {"cell_type": cell.kind, "id": f"{_id(name)}-{i:02d}", "metadata": {}, "source": _lines(cell.source)}
         if cell.kind == "code":
             out.update(execution_count=None, outputs=[])
+        if cell.kind == "code" and cell.role in ("solution", "demo", "lesson"):
+            # Jupyter's Run all (and nbclient) go on past an error in a cell tagged so: a student's cell
+            # that does not even define its function still lets check() below say what is wrong
+            out["metadata"]["tags"] = ["raises-exception"]
         if cell.extra.get("attachments"):
             out["attachments"] = cell.extra["attachments"]
         if flavor == "nbgrader" and cell.role not in ("demo", "lesson"):  # the student's to run and edit
