@@ -6,10 +6,8 @@ which modules are loaded, so it is stored under a key made of all of that: the a
 loaded modules of those roots, the interpreter, where torch, numpy, sympy and mpmath are installed
 and when, and the source of unreachable.py. A changed installation or walk is a new key, walked again.
 
-The folder is the grader's own (GRADE_CACHE_DIR, else $XDG_CACHE_HOME/conv-course, else
-~/.cache/conv-course), owned by the grader's user and writable by no one else: never the box or
-/tmp, which student code may write (a forged file could empty the refused list). A file that is
-not ours or does not read back as a {name: text} mapping is ignored and walked again.
+Stored in the grader's own cache folder (disk_cache.py); a file that is not ours or does not read
+back as a {name: text} mapping is ignored and walked again.
 """
 from __future__ import annotations
 
@@ -17,23 +15,15 @@ import hashlib
 import importlib.util
 import json
 import os
-import stat
 import sys
-import tempfile
 from pathlib import Path
 from typing import Callable
+
+from autograder import disk_cache
 
 # packages whose installation decides what the walk finds (sympy and mpmath: torch binds them lazily)
 _INSTALLED = ("torch", "numpy", "sympy", "mpmath")
 _memo: dict[tuple, dict[str, str]] = {}  # (allowed, len(sys.modules)) -> names, in this process
-
-
-def folder() -> Path:
-    env = os.environ.get("GRADE_CACHE_DIR")
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "conv-course"
 
 
 def refused(allowed: tuple[str, ...], loaded: int, walk: Callable[[tuple[str, ...]], dict[str, str]]) -> dict[str, str]:
@@ -41,11 +31,11 @@ def refused(allowed: tuple[str, ...], loaded: int, walk: Callable[[tuple[str, ..
     hit = _memo.get((allowed, loaded))
     if hit is not None:
         return hit
-    path = folder() / f"refused-names-{_key(allowed)}.json"
-    names = _read(path)
-    if names is None:
+    name = f"refused-names-{_key(allowed)}.json"
+    names = disk_cache.read(name)
+    if not (isinstance(names, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in names.items())):
         names = walk(allowed)
-        _write(path, names)
+        disk_cache.write(name, names)
     _memo[(allowed, loaded)] = _memo[(allowed, len(sys.modules))] = names
     return names
 
@@ -67,45 +57,3 @@ def _key(allowed: tuple[str, ...]) -> str:
     text = json.dumps([list(allowed), modules, sys.version, sys.executable, installed,
                        hashlib.sha256(walker).hexdigest()])
     return hashlib.sha256(text.encode()).hexdigest()[:32]
-
-
-def _ours(info: os.stat_result) -> bool:
-    return info.st_uid == os.geteuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
-
-
-def _read(path: Path) -> dict[str, str] | None:
-    try:
-        if not _ours(os.stat(path.parent)):
-            return None
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
-    except OSError:
-        return None
-    try:
-        with os.fdopen(fd, "rb") as f:
-            info = os.fstat(f.fileno())
-            if not (stat.S_ISREG(info.st_mode) and _ours(info)):
-                return None
-            data = json.loads(f.read())
-    except (OSError, ValueError):
-        return None
-    if not (isinstance(data, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in data.items())):
-        return None
-    return data
-
-
-def _write(path: Path, names: dict[str, str]) -> None:
-    """Atomically (another grader process may read it meanwhile); a folder we cannot use is no error."""
-    try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if not _ours(os.stat(path.parent)):
-            return
-        fd, temp = tempfile.mkstemp(prefix=".refused-", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(names, f)
-            os.replace(temp, path)
-        except BaseException:
-            os.unlink(temp)
-            raise
-    except OSError:
-        pass
