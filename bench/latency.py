@@ -4,9 +4,9 @@
 
 Runs the commands interleaved, `repeats` times each after one untimed warm-up round, and prints
 the medians, the ratio to `import torch` (target for exercise3: at most 1.2) and the CPU seconds
-each used (its processes and theirs: the grader, the zygote, the student's process), which a
-loaded machine moves less than the wall time. The machine's load moves both; the ratio is what
-to read, and the load average is printed before and after.
+of the command's process and those it waited for (the grader's own work: the zygote, reaped inside
+bubblewrap, is mostly not counted), which a loaded machine moves less than the wall time. The
+machine's load moves both; the ratio is what to read, and the load average is printed before and after.
 
 --against DIR times the same commands run from another checkout too (e.g. main before a change),
 interleaved with ours, so before and after are measured in one run under the same load.
