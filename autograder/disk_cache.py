@@ -46,8 +46,10 @@ def read(name: str) -> Any:
         return None
 
 
-def write(name: str, data: Any) -> None:
-    """Atomically (another grader process may read it meanwhile); a folder we cannot use is no error."""
+def write(name: str, data: Any, *, family: str | None = None, keep: int = 8) -> None:
+    """Atomically (another grader process may read it meanwhile); a folder we cannot use is no error.
+    `family`: a name prefix of which only the `keep` newest files stay (each edit of a course makes a
+    new key: the folder must not grow without end)."""
     path = folder() / name
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -61,5 +63,21 @@ def write(name: str, data: Any) -> None:
         except BaseException:
             os.unlink(temp)
             raise
+        if family:
+            _prune(path.parent, family, keep)
     except (OSError, TypeError, ValueError):
         pass
+
+
+def _prune(where: Path, family: str, keep: int) -> None:
+    dated = []
+    for old in where.glob(f"{family}*.json"):
+        try:
+            dated.append((old.stat().st_mtime_ns, old))
+        except OSError:
+            continue  # pruned by another process meanwhile
+    for _, old in sorted(dated, reverse=True)[keep:]:
+        try:
+            old.unlink()
+        except OSError:
+            pass

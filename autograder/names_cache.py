@@ -35,7 +35,7 @@ def refused(allowed: tuple[str, ...], loaded: int, walk: Callable[[tuple[str, ..
     names = disk_cache.read(name)
     if not (isinstance(names, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in names.items())):
         names = walk(allowed)
-        disk_cache.write(name, names)
+        disk_cache.write(name, names, family="refused-names-", keep=16)
     _memo[(allowed, loaded)] = _memo[(allowed, len(sys.modules))] = names
     return names
 

@@ -69,7 +69,7 @@ def store(course, name: str, seed: int, plan: Mapping[str, list[Case]]) -> None:
                           for c in cases] for concept, cases in plan.items()}
     except _Unstorable:
         return
-    disk_cache.write(_file(course, name, seed), data)
+    disk_cache.write(_file(course, name, seed), data, family=f"plan-{name}-", keep=4)
 
 
 def _file(course, name: str, seed: int) -> str:

@@ -3,6 +3,7 @@ on the content they come from, never written for a secret seed, and never believ
 file anyone but the grader could have written (a forged plan could hand a student easy cases)."""
 from __future__ import annotations
 
+import os
 import shutil
 
 import numpy as np
@@ -83,3 +84,16 @@ def test_the_key_follows_the_content(tmp_path, cache):
         f.write("\n# an edit\n")
     assert plan_cache._file(course, EXERCISE, course.seed) != before
     assert plan_cache._file(course, EXERCISE, course.seed + 1) != plan_cache._file(course, EXERCISE, course.seed)
+
+
+def test_the_folder_keeps_only_the_newest_plans_of_an_exercise(cache):
+    """Each edit of the course is a new key: old plans go, so the folder does not grow without end."""
+    from autograder import disk_cache
+
+    cache.mkdir(mode=0o700)
+    for i in range(7):
+        disk_cache.write(f"plan-{EXERCISE}-{i}.json", {"n": i}, family=f"plan-{EXERCISE}-", keep=4)
+        os.utime(cache / f"plan-{EXERCISE}-{i}.json", ns=(i * 10**9, i * 10**9))
+    disk_cache.write("plan-exercise1-0.json", {}, family="plan-exercise1-", keep=4)
+    assert sorted(p.name for p in cache.glob("plan-*")) == ["plan-exercise1-0.json"] + [
+        f"plan-{EXERCISE}-{i}.json" for i in (3, 4, 5, 6)]
