@@ -8,7 +8,7 @@ repeat, and their cases are written nowhere.
 
 The key is everything the draw depends on: the exercise, the seed, its exercise.yml entry, the
 source of every file of the course's solutions folder (cases, mutants, shared content) and of the
-engine's case and mutant modules, and the torch, numpy and Python versions. Only plain arguments are
+engine (the autograder package), and the torch, numpy and Python versions. Only plain arguments are
 stored (contiguous tensors and arrays that need no grad, numbers, None, strings, tuples and lists of
 these); a plan holding anything else is not stored. Files live in the grader's own cache folder
 (disk_cache.py), which student code cannot write.
@@ -28,7 +28,6 @@ from autograder import disk_cache
 from autograder.cases.space import Case
 
 ENGINE = Path(__file__).resolve().parent
-_SOURCES = (("cases", "*.py"), ("mutants", "*.py"))
 
 
 class _Unstorable(Exception):
@@ -78,9 +77,8 @@ def _file(course, name: str, seed: int) -> str:
     digest = hashlib.sha256()
     digest.update(json.dumps([name, seed, course.exercise(name).model_dump_json(), sys.version,
                               torch.__version__, np.__version__]).encode())
-    files = sorted((course.root / "solutions").rglob("*.py"))
-    files += sorted(p for folder, pattern in _SOURCES for p in (ENGINE / folder).glob(pattern))
-    files += [ENGINE / "content.py", ENGINE / "pipeline.py"]
+    # the whole engine, not a list of its case modules: a list would go stale when modules move
+    files = sorted((course.root / "solutions").rglob("*.py")) + sorted(ENGINE.rglob("*.py"))
     for path in files:
         digest.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
     return f"plan-{name}-{digest.hexdigest()[:32]}.json"
