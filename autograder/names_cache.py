@@ -4,7 +4,7 @@ The walk (sympy's import included) costs seconds, and every `grade` process with
 did it again before its first static check. Its result depends only on the installation and on
 which modules are loaded, so it is stored under a key made of all of that: the allowed roots, the
 loaded modules of those roots, the interpreter, where torch, numpy, sympy and mpmath are installed
-and when, and the source of unreachable.py. A changed installation or walk is a new key, walked again.
+and when, and the source of the walk (unreachable.py). A changed installation or walk is a new key, walked again.
 
 Stored in the grader's own cache folder (disk_cache.py); a file that is not ours or does not read
 back as a {name: text} mapping is ignored and walked again.
@@ -31,7 +31,7 @@ def refused(allowed: tuple[str, ...], loaded: int, walk: Callable[[tuple[str, ..
     hit = _memo.get((allowed, loaded))
     if hit is not None:
         return hit
-    name = f"refused-names-{_key(allowed)}.json"
+    name = f"refused-names-{_key(allowed, sys.modules[walk.__module__].__file__)}.json"
     names = disk_cache.read(name)
     if not (isinstance(names, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in names.items())):
         names = walk(allowed)
@@ -40,7 +40,7 @@ def refused(allowed: tuple[str, ...], loaded: int, walk: Callable[[tuple[str, ..
     return names
 
 
-def _key(allowed: tuple[str, ...]) -> str:
+def _key(allowed: tuple[str, ...], walker_file: str) -> str:
     roots = set(allowed)
     modules = sorted(n for n, m in list(sys.modules.items()) if m is not None and n.split(".")[0] in roots)
     installed = []
@@ -53,7 +53,7 @@ def _key(allowed: tuple[str, ...]) -> str:
             origin, info = None, None
         installed.append([name, origin, info and info.st_mtime_ns, info and info.st_size,
                           str(getattr(sys.modules.get(name), "__version__", ""))])
-    walker = Path(__file__).with_name("unreachable.py").read_bytes()
+    walker = Path(walker_file).read_bytes()  # the walk's own source: an edit of it is a new key
     text = json.dumps([list(allowed), modules, sys.version, sys.executable, installed,
                        hashlib.sha256(walker).hexdigest()])
     return hashlib.sha256(text.encode()).hexdigest()[:32]
