@@ -49,6 +49,8 @@ def grade_parser() -> argparse.ArgumentParser:
     p.add_argument("--summary", type=Path, metavar="FILE",
                    help="also append a Markdown summary (one row per concept) to FILE, e.g. $GITHUB_STEP_SUMMARY")
     p.add_argument("--course", type=Path, help="the course folder or its course.yml (default: found from here)")
+    p.add_argument("--watch", action="store_true",
+                   help="grade again each time the submission is saved, until Ctrl-C (one warm sandbox throughout)")
     return p
 
 
@@ -113,9 +115,31 @@ def grade(args: argparse.Namespace) -> int:
         check(course, names)
         seeds = policy(course.seed, seed=args.seed, student=args.student or "",
                        route=args.format if args.format in INSTRUCTOR_FORMATS else None)
-        report = grade_course(course, names, args.submission, seeds=seeds, sandbox=sandbox,
-                              reproduce=lambda exercise, seed: reproduce_command(args, exercise, seed),
-                              requested=args.exercise)
+
+        def once() -> int:
+            report = grade_course(course, names, args.submission, seeds=seeds, sandbox=sandbox,
+                                  reproduce=lambda exercise, seed: reproduce_command(args, exercise, seed),
+                                  requested=args.exercise)
+            return _write(args, report, course)
+
+        if args.watch:
+            from autograder.watch import watch
+
+            return watch(once, _watched(course, args))
+        return once()
+
+
+def _watched(course, args: argparse.Namespace) -> Path:
+    """What --watch looks at: the submission given, else the exercise's file in exercises/ (all of it
+    when grading every exercise)."""
+    if args.submission is not None:
+        return args.submission
+    if args.exercise:
+        return course.exercises_dir / course.exercise(args.exercise).file
+    return course.exercises_dir
+
+
+def _write(args: argparse.Namespace, report, course) -> int:
     from autograder.formats.output import write_report
 
     options = {}
@@ -129,4 +153,5 @@ def grade(args: argparse.Namespace) -> int:
         from autograder.formats.github import summary
 
         append_text(summary(report), args.summary)
+    sys.stdout.flush()
     return EXIT_FULL if report.score >= report.max_score else EXIT_LOST

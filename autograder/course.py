@@ -19,6 +19,8 @@ from autograder.pipeline import Tolerance
 
 COURSE_FILE = "course.yml"
 EXERCISE_FILE = "exercise.yml"  # in solutions/<name>/
+# libyaml's parser where PyYAML has it: several times faster, the same nodes and error marks
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")  # a folder name that is also a Python module name
 
 
@@ -197,8 +199,8 @@ def load_course(path: Path | str | None = None) -> Course:
     except OSError as e:
         raise CourseError(f"{path}: cannot read: {e.strerror or e}") from None
     try:
-        node = yaml.compose(text)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=_LOADER)
+        data = yaml.load(text, Loader=_LOADER)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f":{mark.line + 1}" if mark else ""
@@ -267,7 +269,7 @@ def _read_yaml(path: Path):
     except OSError as e:
         raise CourseError(f"{path}: cannot read: {e.strerror or e}") from None
     try:
-        return yaml.safe_load(text), yaml.compose(text)
+        return yaml.load(text, Loader=_LOADER), yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f":{mark.line + 1}" if mark else ""
@@ -314,7 +316,7 @@ def _defined_functions(path: Path) -> set[str]:
 def line_in(path: Path, loc: tuple) -> int:
     """The 1-based line of `loc` in a YAML file (for an error found after loading)."""
     try:
-        return _line_of(yaml.compose(path.read_text(encoding="utf-8")), loc)
+        return _line_of(yaml.compose(path.read_text(encoding="utf-8"), Loader=_LOADER), loc)
     except (OSError, yaml.YAMLError):
         return 1
 

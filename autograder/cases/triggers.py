@@ -26,7 +26,18 @@ def differs(a: Any, b: Any) -> bool:
     if a.shape != b.shape:
         return True
     # beyond the grader's tolerance, so that "differs" means "a student doing this fails"
-    return not np.allclose(a, b, rtol=1e-4, atol=1e-4, equal_nan=True)
+    return not _allclose(a, b, 1e-4, 1e-4)
+
+
+def _allclose(a: np.ndarray, b: np.ndarray, rtol: float, atol: float) -> bool:
+    """np.allclose(a, b, rtol, atol, equal_nan=True) for arrays of one shape, in a few ufunc calls:
+    np.allclose's own checks cost ~0.4 ms per call, and drawing a class's cases makes thousands."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        close = (np.abs(a - b) <= atol + rtol * np.abs(b)) & np.isfinite(a) & np.isfinite(b)
+    if close.all():
+        return True
+    a, b = a[~close], b[~close]  # the rest are close only as equal infinities or NaN pairs
+    return bool(np.all((a == b) | (np.isnan(a) & np.isnan(b))))
 
 
 def _array(v: Any) -> np.ndarray:

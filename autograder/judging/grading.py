@@ -13,7 +13,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from autograder.judging import case_limits, crashes, diagnose, shrink
+from autograder.judging import case_limits, crashes, diagnose, plan_cache, shrink
 from autograder.cases.space import Case, Invalid
 from autograder.cases.spec import ExerciseSpec
 from autograder.judging.compare import judge
@@ -32,8 +32,13 @@ def plan(course: Course, name: str, seed: int) -> dict[str, list[Case]]:
     key = (name, seed, ex.model_dump_json())
     if key not in _PLANS:
         spec = definition(course, name).spec  # configured by the exercise's exercise.yml
-        _PLANS[key] = {concept: spec.cases(concept, seed=seed, count=cfg.cases)
-                       for concept, cfg in ex.concepts.items()}
+        public = seed == course.seed  # drawn again by every run of a student grading themselves: kept on disk
+        drawn = plan_cache.load(course, name, seed, spec) if public else None
+        if drawn is None:
+            drawn = {concept: spec.cases(concept, seed=seed, count=cfg.cases) for concept, cfg in ex.concepts.items()}
+            if public:
+                plan_cache.store(course, name, seed, drawn)
+        _PLANS[key] = drawn
         while len(_PLANS) > 64:
             _PLANS.pop(next(iter(_PLANS)))
     return _PLANS[key]

@@ -79,15 +79,29 @@ def _verdict(value, allowed: tuple[str, ...]) -> str | None:
 LAZY_MODULES = ("torch.fx.experimental.symbolic_shapes",)
 
 
-def refused_names(allowed: tuple[str, ...]) -> dict[str, str]:
+def refused_names(allowed: tuple[str, ...], cached: bool = True) -> dict[str, str]:
     """name -> what it reaches ('the sys module (torch.sys)'), walking every loaded module of the
     allowed packages and the classes they define, through names that stay allowed. Walked again
-    whenever more modules have been loaded since: a name bound in a newly loaded module counts."""
+    whenever more modules have been loaded since: a name bound in a newly loaded module counts.
+    With `cached`, a walk done before on the same installation and the same loaded modules is read
+    back from the grader's cache folder (names_cache.py): the walk (sympy's import included) costs
+    seconds, and every `grade` process did it again."""
     import importlib
 
     for name in allowed:
         if name != "__future__":
             importlib.import_module(name)
+    if cached:
+        from autograder.judging import names_cache
+
+        return names_cache.refused(allowed, len(sys.modules), _walk_lazy)
+    return _walk_lazy(allowed)
+
+
+def _walk_lazy(allowed: tuple[str, ...]) -> dict[str, str]:
+    """The walk itself, once LAZY_MODULES are loaded too."""
+    import importlib
+
     for name in LAZY_MODULES:
         if _root(name) in allowed:
             try:

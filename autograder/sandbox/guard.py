@@ -70,8 +70,12 @@ def install(rules: dict | None) -> None:
     _import_ops[:] = [(str(p), str(via)) for p, via in rules.get("import_ops", [])]
     _autograd = bool(rules.get("autograd"))
     at_import = {str(d) for d in rules.get("import_names", [])}
+    guards: dict = {}  # every name's wrapper first, then one pass over the loaded modules (not one per name)
+    roots: set[str] = set()
     for dotted, via in rules.get("names", []):
-        _guard_name(str(dotted), str(via), str(dotted) in at_import)
+        roots |= _guard_name(str(dotted), str(via), str(dotted) in at_import, guards)
+    if guards:
+        _replace_everywhere(guards, tuple(sorted(roots)))
     if _autograd:
         _guard_grad_transforms()
         _mode = _make_mode()
@@ -151,10 +155,14 @@ def _student_line() -> str:
 def _matcher(ops):
     """(namespace, name) -> the `via` of the first pattern that matches, or None; one regex per pattern."""
     compiled = [(re.compile(fnmatch.translate(pattern)), via) for pattern, via in ops]
+    # one regex for all first: most of the ~3000 ops match none (install time is each run's start-up)
+    anyone = re.compile("|".join(f"(?:{fnmatch.translate(pattern)})" for pattern, _ in ops)) if ops else None
 
     def match(namespace: str, name: str) -> str | None:
         if namespace not in _ALLOWED_NAMESPACES:
             return f"torch.ops.{namespace}"
+        if anyone is None or not anyone.match(name):
+            return None
         return next((via for pattern, via in compiled if pattern.match(name)), None)
 
     return match
@@ -312,31 +320,32 @@ def resolve(dotted: str):
     return None
 
 
-def _guard_name(dotted: str, via: str, at_import: bool = False) -> None:
-    """Replace a function (or every public function of a module, `module.*`) by an armed wrapper,
-    in every loaded module of its package that holds it; a module not imported is imported now
-    (numpy's are, at the zygote's start), so `from x import f` at import time binds the wrapper."""
+def _guard_name(dotted: str, via: str, at_import: bool, guards: dict) -> set[str]:
+    """Add to `guards` (original's id -> wrapper; the first rule naming a function wins) an armed
+    wrapper for a function (or every public function of a module, `module.*`), which install()
+    puts in every loaded module of its package that holds it (the roots returned); a module not
+    imported is imported now (numpy's are, at the zygote's start), so `from x import f` at import
+    time binds the wrapper."""
     base = dotted[:-2] if dotted.endswith(".*") else dotted
     module_name = base if dotted.endswith(".*") else base.rsplit(".", 1)[0]
     try:
         __import__(module_name)
     except ImportError:
-        return
+        return set()
     found = resolve(base)
     if found is None:
-        return
+        return set()
     owner, attr, obj = found
     if type(obj).__name__ == "module":
         targets = {f"{base}.{n}": v for n, v in vars(obj).items()
                    if callable(v) and not n.startswith("_") and type(v).__name__ != "module"}
     else:
         targets = {base: obj}
-    guards = {}
     for name, value in targets.items():
         if getattr(value, "__guarded__", False) or id(value) in guards:
             continue
         guards[id(value)] = _wrapper(value, name, via, at_import)
-    _replace_everywhere(guards, (base.split(".")[0],))
+    return {base.split(".")[0]}
 
 
 def _replace_everywhere(guards: dict, roots: tuple[str, ...]) -> None:
