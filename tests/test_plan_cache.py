@@ -12,7 +12,7 @@ import torch
 
 from autograder.judging import grading
 
-from autograder import plan_cache
+from autograder.judging import plan_cache
 from autograder.content import definition
 from autograder.course import load_course
 from tests.conftest import ROOT, the_course
