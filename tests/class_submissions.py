@@ -52,15 +52,16 @@ def make_class(folder: Path, size: int, *, kinds=PATTERN) -> dict[str, str]:
 
 
 def small_course(folder: Path, *, time_per_case: float = 0.5, time_per_exercise: float = 4.0) -> Path:
-    """A copy of course.yml with exercise1 only (and its folder) and short limits (hostile cases end fast)."""
+    """A copy of course.yml with exercise1 only (and its folder, and shared/) and short limits (hostile cases end fast)."""
     data = yaml.safe_load((ROOT / "course.yml").read_text(encoding="utf-8"))
     data["exercises"] = ["exercise1"]
     data["limits"] = {**data.get("limits", {}), "time_per_case": time_per_case,
                       "time_per_exercise": time_per_exercise}
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(ROOT / "solutions" / "exercise1", folder / "solutions" / "exercise1", dirs_exist_ok=True,
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    for part in ("exercise1", "shared"):  # shared/: what several folders import (the lessons' drawing code)
+        shutil.copytree(ROOT / "solutions" / part, folder / "solutions" / part, dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns("__pycache__"))
     path = folder / "course.yml"
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     return path
