@@ -128,6 +128,14 @@ def _ceil_any(p, rng):
             "dilation": d, "ceil_mode": True}
 
 
+def _ceil_remainder(p, rng):
+    """Ceil mode with a remainder of 1 .. s - 1 and a last window that starts inside the input: it
+    rounds up (K >= 3 > s - remainder keeps the extra window's start inside)."""
+    k, s = p["K"], p["s"]
+    return {"length": k + p["q"] * s + 1 + p["r"] % (s - 1), "kernel_size": k, "stride": s, "padding": 0,
+            "dilation": 1, "ceil_mode": True}
+
+
 def _same(even: bool):
     def build(p, rng):
         k = 2 * p["h"] if even else p["h"] + 1
@@ -148,8 +156,10 @@ def _invalid(kind: str):
             return {"length": k - 1 - p["x"] if k - 1 - p["x"] >= 1 else 1, "kernel_size": k + 1}
         if kind == "zero-stride":
             return {"length": k + 3, "kernel_size": k, "stride": 0}
-        if kind == "negative-padding":
-            return {"length": k + 3, "kernel_size": k, "stride": 1, "padding": -1 - p["x"]}
+        if kind == "negative-padding":  # the kernel would still fit: only the check refuses it
+            return {"length": k + 2 * p["x"] + 3, "kernel_size": k, "stride": 1, "padding": -1 - p["x"]}
+        if kind == "kernel-too-big-strided":  # misses by one at stride > 1: int(-1 / s) + 1 is 1
+            return {"length": k, "kernel_size": k + 1, "stride": p["s"]}
         if kind == "zero-length":
             return {"length": 0, "kernel_size": k}
         if kind == "zero-dilation":
@@ -212,6 +222,8 @@ SPEC = ExerciseSpec(
         "ceil-mode": (
             S("ceil-drop", "pool_output_length", {"p": (1, 2), "s_extra": (1, 2), "m": (1, 3)}, _ceil_drop,
               triggers={"ceil-mode-naive"}),
+            S("ceil-remainder", "pool_output_length", {"K": (3, 4), "s": (2, 3), "q": (0, 2), "r": (0, 1)},
+              _ceil_remainder),
             S("ceil-any", "pool_output_length", {"K": (2, 4), "s": (2, 3), "p": (0, 2), "d": (1, 2),
               "extra": (0, 9)}, _ceil_any),
         ),
@@ -229,6 +241,8 @@ SPEC = ExerciseSpec(
             S("kernel-too-big", COL, {"K": (2, 5), "x": (0, 2)}, _invalid("kernel-too-big"), invalid=True),
             S("negative-padding", COL, {"K": (1, 3), "x": (0, 2)}, _invalid("negative-padding"), invalid=True),
             S("zero-stride", COL, {"K": (1, 3)}, _invalid("zero-stride"), invalid=True),
+            S("kernel-too-big-strided", COL, {"K": (1, 4), "s": (2, 3)}, _invalid("kernel-too-big-strided"),
+              invalid=True),
             S("2d-kernel-too-big", "conv2d_output_shape", {"K": (1, 3), "x": (0, 2)},
               _invalid("2d-kernel-too-big"), invalid=True),
             S("pool-padding", "pool_output_length", {"K": (2, 4), "x": (0, 1)}, _invalid("pool-padding"),

@@ -144,6 +144,8 @@ def concepts_for(exercise: str, function: str, oracle) -> dict[str, tuple[Space,
         ),
         "dilation": (
             V("dilation", {"KH": (2, 3), "dh": (2, 3), "eh": (0, 3)}, triggers={"dilation-gap-wrong"}),
+            # 'same' with dilation pads d*(K-1): KH = 3 keeps that even, so only dilation's mistakes show
+            V("dilation-same", {"KH": (3, 3), "dh": (2, 3), "eh": (0, 3)}, pad="same", triggers={"dilation-gap-wrong"}),
         ),
         "groups": (
             V("groups", {"G": (2, 3), "C": (2, 2), "O": (1, 2), "KH": (2, 2), "eh": (0, 2)},
