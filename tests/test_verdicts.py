@@ -29,7 +29,8 @@ def test_a_transpose_in_place_costs_its_concept_and_says_the_input_changed(tmp_p
     assert "transpose_" in text
     report = _graded(tmp_path, "exercise3", text)
     lost = {c["name"]: c for c in report["concepts"] if c["score"] < c["max_score"]}
-    assert list(lost) == ["layout"], {c["name"]: c["score"] for c in report["concepts"]}
+    # `combined` has every option at once, channels-last among them
+    assert list(lost) == ["layout", "combined"], {c["name"]: c["score"] for c in report["concepts"]}
     assert lost["layout"]["misconception"] == "input-changed"
     assert "changed its input x in place" in lost["layout"]["message"]
 
@@ -99,7 +100,7 @@ LEARNER_MISTAKES = [
          "    span = dilation * (kernel_size - 1) + 1  # the dilated kernel's reach\n"),
         ("if not isinstance(padding, int) or padding < 0:\n        pass\n",
          "if not isinstance(padding, int):\n        pass\n")]),
-    ("exercise3", "transpose-in-place", {"layout"}, [
+    ("exercise3", "transpose-in-place", {"layout", "combined"}, [
         ("out = conv1d(x.permute(0, 2, 1), weight, bias, stride, padding, dilation)",
          "out = conv1d(x.transpose_(1, 2), weight, bias, stride, padding, dilation)")]),
     # x[..., -0:] is all of x: wrong whenever a pad is zero
@@ -114,6 +115,18 @@ LEARNER_MISTAKES = [
     ("exercise4", "magnitude-epsilon", {"magnitude", "threshold"}, [
         ("return torch.sqrt(gx ** 2 + gy ** 2)  # Euclidean length", "return torch.sqrt(gx ** 2 + gy ** 2 + 1e-6)  #")]),
 ]
+# a missing feature costs its own concept (and `combined`, every option at once), never a neighbour's:
+# exercise3's layout and exercise5's channels use only the options before them that they need
+MISSING_FEATURES = [
+    ("exercise3", "padding-ignored", {"padding", "combined"}, [
+        ("    x_padded = torch.zeros(N, C_in, L + 2 * padding, dtype=x.dtype)\n",
+         "    padding = 0\n    x_padded = torch.zeros(N, C_in, L + 2 * padding, dtype=x.dtype)\n")]),
+    ("exercise3", "dilation-ignored", {"dilation", "combined"}, [
+        ("    x_padded = torch.zeros(N, C_in, L + 2 * padding, dtype=x.dtype)\n",
+         "    dilation = 1\n    span = K\n    x_padded = torch.zeros(N, C_in, L + 2 * padding, dtype=x.dtype)\n")]),
+    ("exercise5", "dilation-ignored", {"dilation", "combined"}, [
+        ("        start = tap * d\n", "        start = tap\n")]),
+]
 SEEDS = [20261121, 1, 2, 3]
 
 
@@ -127,7 +140,7 @@ def _edited(name: str, edits) -> str:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("exercise, mistake, concepts, edits",
-                         [pytest.param(*m, id=f"{m[0]}-{m[1]}") for m in LEARNER_MISTAKES])
+                         [pytest.param(*m, id=f"{m[0]}-{m[1]}") for m in LEARNER_MISTAKES + MISSING_FEATURES])
 def test_a_learner_mistake_loses_points_in_its_concept_only_on_every_seed(exercise, mistake, concepts, edits,
                                                                          tmp_path, warm_sandbox):
     from exercise_checks import grade

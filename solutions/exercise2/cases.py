@@ -52,9 +52,10 @@ def bias_value(rng, p) -> float:
             return b
 
 
-def _conv1d(space: str, triggers, *, bias=False):
+def _conv1d(space: str, triggers, *, bias=False, symmetric=False):
     """Parameters: K taps, s stride, p padding, d dilation, extra positions (or q windows and a
-    remainder r, s - 1 unless given), fraction."""
+    remainder r, s - 1 unless given), fraction. `symmetric`: a palindromic kernel, so that a flipped
+    kernel costs dot-product alone, not every concept built on it."""
     def build(p, rng):
         k, s, d, pad = p["K"], p.get("s", 1), p.get("d", 1), p.get("p", 0)
         span = d * (k - 1) + 1
@@ -69,7 +70,8 @@ def _conv1d(space: str, triggers, *, bias=False):
             length = base + p.get("extra", 0)
 
         def draw():
-            args = {"x": values(rng, (length,), p), "w": values(rng, (k,), p)}
+            w = values(rng, (k,), p)
+            args = {"x": values(rng, (length,), p), "w": w + w.flip(0) if symmetric else w}
             if bias:
                 args["bias"] = bias_value(rng, p)
             if "s" in p or "p" in p or "d" in p:
@@ -140,14 +142,16 @@ def _invalid(kind: str):
 
 
 C1, C2 = "conv1d_single", "conv2d_single"
-# every valid 1-D space shows these: an asymmetric kernel, a last tap that matters, a full length
+# every valid 1-D space shows these: a last tap that matters, a full length; dot-product's an
+# asymmetric kernel too (the later concepts' kernels are palindromes)
 DOT = frozenset({"kernel-flipped", "window-off-by-one", "missing-plus-one"})
 DOT2 = frozenset({"kernel-flipped", "window-off-by-one"})
 
 
-def V1(name, params, triggers=(), *, bias=False):
-    shown = DOT | set(triggers)
-    return Space(name, C1, params, _conv1d(name, shown, bias=bias), positional=2, triggers=shown)
+def V1(name, params, triggers=(), *, bias=False, symmetric=True):
+    shown = (DOT - {"kernel-flipped"} if symmetric else DOT) | set(triggers)
+    return Space(name, C1, params, _conv1d(name, shown, bias=bias, symmetric=symmetric), positional=2,
+                 triggers=shown)
 
 
 def V2(name, params, triggers=(), *, bias=False, pairs=False):
@@ -164,9 +168,9 @@ SPEC = ExerciseSpec(
     name="exercise2",
     concepts={
         "dot-product": (
-            V1("dot", {"K": (2, 4), "extra": (0, 5)}),
-            V1("dot-whole", {"K": (2, 5)}),
-            V1("dot-fraction", {"K": (2, 5), "extra": (0, 6), "fraction": (1, 1)}),
+            V1("dot", {"K": (2, 4), "extra": (0, 5)}, symmetric=False),
+            V1("dot-whole", {"K": (2, 5)}, symmetric=False),
+            V1("dot-fraction", {"K": (2, 5), "extra": (0, 6), "fraction": (1, 1)}, symmetric=False),
         ),
         "bias": (
             V1("bias", {"K": (2, 4), "extra": (0, 5)}, BIAS, bias=True),

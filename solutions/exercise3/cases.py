@@ -158,6 +158,12 @@ SPEC = ExerciseSpec(
         "layout": (
             V("channels-last", {"N": (1, 1), "C": (2, 3), "dO": (1, 2), "K": (2, 3), "extra": (0, 3)},
               CHANNELS | {"layout-reshape"}, function=CL),
+            # the concepts before layout only (a missing stride, padding or dilation costs `combined`)
+            V("channels-last-batch", {"N": (2, 2), "C": (2, 2), "O": (2, 2), "K": (3, 3), "extra": (0, 2),
+                                      "bias": (1, 1)},
+              CHANNELS | BIAS | {"layout-reshape", "batch-summed", "weight-axes-swapped"}, function=CL),
+        ),
+        "combined": (
             V("channels-last-combined", {"N": (2, 2), "C": (2, 2), "O": (2, 2), "K": (3, 3), "s": (2, 2),
                                          "p": (1, 1), "d": (2, 2), "extra": (0, 2), "bias": (1, 1)},
               CHANNELS | BIAS | {"layout-reshape", "batch-summed", "weight-axes-swapped", "stride-not-applied",
