@@ -168,6 +168,16 @@ def _invalid(kind: str):
             return {"height": k + 2, "width": k, "kernel_size": (k, k + 1 + p["x"])}
         if kind == "pool-padding":
             return {"length": 2 * k + 2, "kernel_size": k, "stride": 1, "padding": k // 2 + 1 + p["x"]}
+        if kind == "pool-negative-padding":
+            return {"length": 2 * k + 2, "kernel_size": k, "stride": 1, "padding": -1 - p["x"]}
+        if kind == "transpose-zero-stride":
+            return {"length": k + 2, "kernel_size": k, "stride": 0}
+        if kind == "transpose-zero-length":
+            return {"length": 0, "kernel_size": k, "stride": 2}
+        if kind == "transpose-negative-padding":  # the output would still have a length
+            return {"length": k + 2, "kernel_size": k, "stride": 2, "padding": -1 - p["x"]}
+        if kind == "transpose-negative-output-padding":
+            return {"length": k + 2, "kernel_size": k, "stride": 2, "padding": 0, "output_padding": -1 - p["x"]}
         if kind == "transpose-output-padding":
             return {"length": k + 2, "kernel_size": k, "stride": 2, "padding": 0, "output_padding": 2 + p["x"]}
         raise AssertionError(kind)
@@ -193,7 +203,7 @@ SPEC = ExerciseSpec(
             S("stride-low-remainder", COL, {"K": (1, 4), "s": (3, 5), "q": (0, 3)}, _conv(low_remainder=True),
               triggers={"ceil-not-floor", "float-size"}),
             S("stride", COL, {"K": (1, 5), "s": (2, 4), "extra": (0, 12)}, _conv(), triggers={"float-size"}),
-            S("stride-2d", "conv2d_output_shape", {"KH": (1, 1), "KW": (3, 4), "sh": (3, 4), "sw": (3, 4),
+            S("stride-2d", "conv2d_output_shape", {"KH": (1, 1), "KW": (3, 4), "sh": (3, 3), "sw": (4, 5),
               "qh": (0, 2), "qw": (0, 2)}, _conv2d,
               triggers={"height-width-swapped", "ceil-not-floor", "round-not-floor", "float-size"}),
         ),
@@ -247,6 +257,16 @@ SPEC = ExerciseSpec(
               _invalid("2d-kernel-too-big"), invalid=True),
             S("pool-padding", "pool_output_length", {"K": (2, 4), "x": (0, 1)}, _invalid("pool-padding"),
               invalid=True),
+            S("pool-negative-padding", "pool_output_length", {"K": (2, 4), "x": (0, 1)},
+              _invalid("pool-negative-padding"), invalid=True),
+            S("transpose-zero-stride", "conv_transpose_output_length", {"K": (1, 3)},
+              _invalid("transpose-zero-stride"), invalid=True),
+            S("transpose-zero-length", "conv_transpose_output_length", {"K": (1, 3)},
+              _invalid("transpose-zero-length"), invalid=True),
+            S("transpose-negative-padding", "conv_transpose_output_length", {"K": (1, 3), "x": (0, 1)},
+              _invalid("transpose-negative-padding"), invalid=True),
+            S("transpose-negative-output-padding", "conv_transpose_output_length", {"K": (1, 3), "x": (0, 1)},
+              _invalid("transpose-negative-output-padding"), invalid=True),
             S("transpose-output-padding", "conv_transpose_output_length", {"K": (1, 3), "x": (0, 1)},
               _invalid("transpose-output-padding"), invalid=True),
             S("zero-length", COL, {"K": (1, 3)}, _invalid("zero-length"), invalid=True),

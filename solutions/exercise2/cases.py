@@ -129,12 +129,21 @@ def _invalid(kind: str):
             return {"x": x, "w": w, "bias": 0.0, "stride": 1, "padding": 0, "dilation": 0}
         if kind == "empty-kernel":
             return {"x": x, "w": values(rng, (0,), p)}
+        if kind == "kernel-too-big-padded":  # misses by one even with the padding on both sides
+            pad = 1 + p["x"]
+            return {"x": values(rng, (k,), p), "w": values(rng, (k + 2 * pad + 1,), p), "bias": 0.0, "stride": 1,
+                    "padding": pad}
         image = values(rng, (k + 1, k + 2), p)
+        # too wide for a tall image, too tall for a wide one: each axis is checked against its own size
         if kind == "2d-kernel-too-big":
-            return {"image": image, "kernel": values(rng, (k, k + 3 + p["x"]), p)}
-        if kind == "2d-negative-padding":
-            return {"image": image, "kernel": values(rng, (k, k), p), "bias": 0.0, "stride": 1,
-                    "padding": (1, -1 - p["x"])}
+            return {"image": values(rng, (k + 4 + p["x"], k), p), "kernel": values(rng, (k, k + 1 + p["x"]), p)}
+        if kind == "2d-kernel-too-tall":
+            return {"image": values(rng, (k, k + 4 + p["x"]), p), "kernel": values(rng, (k + 1 + p["x"], k), p)}
+        if kind == "2d-empty-kernel":
+            return {"image": image, "kernel": values(rng, (k, 0), p)}
+        if kind == "2d-negative-padding":  # the kernel would still fit: only the check refuses it
+            return {"image": values(rng, (k + 1, k + 4 + 2 * p["x"]), p), "kernel": values(rng, (k, k), p),
+                    "bias": 0.0, "stride": 1, "padding": (1, -1 - p["x"])}
         if kind == "2d-zero-stride":
             return {"image": image, "kernel": values(rng, (k, k), p), "bias": 0.0, "stride": (1, 0)}
         raise AssertionError(kind)
@@ -203,6 +212,10 @@ SPEC = ExerciseSpec(
             V2("2d-padding-pair", {"KH": (1, 3), "dk": (1, 2), "ph": (0, 1), "dp": (1, 2), "eh": (0, 3),
                                    "ew": (1, 3), "t": (0, 1)}, {"height-width-swapped", "padding-one-side"},
                pairs=True),
+            # a kernel taller than the image that fits only with the height's padding
+            V2("2d-padding-fit", {"KH": (2, 3), "dk": (1, 2), "ph": (1, 1), "dp": (1, 2), "eh": (0, 0),
+                                  "ew": (1, 3), "t": (0, 0)}, {"height-width-swapped", "padding-one-side"},
+               pairs=True),
             V2("2d-bias", {"KH": (1, 3), "dk": (1, 2), "eh": (0, 3), "ew": (1, 3), "t": (0, 1)}, BIAS, bias=True),
             V2("2d-combined", {"KH": (1, 3), "dk": (1, 2), "sh": (1, 2), "ds": (1, 2), "ph": (0, 1),
                                "dp": (1, 2), "eh": (1, 4), "ew": (1, 3), "t": (0, 1), "fraction": (0, 1)},
@@ -215,7 +228,10 @@ SPEC = ExerciseSpec(
             bad("zero-dilation", C1, {"K": (1, 3)}),
             bad("kernel-too-big-dilated", C1, {"K": (2, 3), "x": (0, 1)}),
             bad("empty-kernel", C1, {"K": (1, 3)}),
+            bad("kernel-too-big-padded", C1, {"K": (1, 3), "x": (0, 1)}),
             bad("2d-kernel-too-big", C2, {"K": (1, 3), "x": (0, 1)}),
+            bad("2d-kernel-too-tall", C2, {"K": (1, 3), "x": (0, 1)}),
+            bad("2d-empty-kernel", C2, {"K": (1, 3)}),
             bad("2d-negative-padding", C2, {"K": (1, 3), "x": (0, 1)}),
             bad("2d-zero-stride", C2, {"K": (1, 3)}),
         ),
