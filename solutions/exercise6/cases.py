@@ -180,6 +180,7 @@ SPEC = ExerciseSpec(
         ),
         "valid": (
             CONV("valid", "zeros", {"K": (2, 4), "extra": (0, 4)}, valid=True),
+            CONV("valid-exact-fit", "zeros", {"K": (2, 4), "extra": (0, 0)}, valid=True),  # one output, no room
             CONV("valid-strided", "zeros", {"K": (1, 3), "s": (2, 3), "d": (1, 2), "extra": (1, 5), "C": (1, 2),
                  "O": (1, 2), "bias": (0, 1), "named": (1, 1)}, valid=True),
         ),

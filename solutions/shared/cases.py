@@ -56,6 +56,8 @@ def build_conv2d(exercise: str, function: str, space: str, oracle, triggers=froz
         span_h, span_w = dh * (kh - 1) + 1, dw * (kw - 1) + 1
         # at least two output rows and columns (a strided or dropped window must show)
         height = max(span_h, span_h + sh - 2 * ph) + p.get("eh", 0)
+        if p.get("fit", 0):  # the kernel exactly fills the padded height: one output row
+            height = span_h - 2 * ph
         width = max(span_w, span_w + sw - 2 * pw) + p.get("ew", 0)
         if p.get("dk", 0) or p.get("dsw", 0) or p.get("dpw", 0) or p.get("ddw", 0):
             width = max(width, height + 1)  # non-square: the input too
@@ -141,6 +143,7 @@ def concepts_for(exercise: str, function: str, oracle) -> dict[str, tuple[Space,
             V("padding", {"KH": (2, 3), "ph": (1, 2), "eh": (0, 3)}, triggers={"padding-one-side"}),
             V("padding-same", {"KH": (2, 2), "eh": (0, 3)}, pad="same", triggers={"same-extra-left"}),
             V("padding-valid", {"KH": (2, 3), "eh": (0, 3)}, pad="valid"),
+            V("padding-exact-fit", {"KH": (3, 4), "ph": (1, 1), "fit": (1, 1)}, triggers={"padding-one-side"}),
         ),
         "dilation": (
             V("dilation", {"KH": (2, 3), "dh": (2, 3), "eh": (0, 3)}, triggers={"dilation-gap-wrong"}),
