@@ -150,3 +150,23 @@ def test_a_learner_mistake_loses_points_in_its_concept_only_on_every_seed(exerci
     lost = {seed: sorted(c.name for c in grade(exercise, path, seed, warm_sandbox).concepts if c.score < c.max_score)
             for seed in SEEDS}
     assert lost == {seed: sorted(concepts) for seed in SEEDS}
+
+
+def _correct_variants():
+    from conftest import course_exercises
+    from exercise_checks import correct_submissions
+
+    return [pytest.param(name, file, id=f"{name}-{file}") for name in course_exercises()
+            if name != "exercise8" for file in correct_submissions(name)]  # exercise8's are timed (test_exercises)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("exercise, file", _correct_variants())
+def test_a_correct_variant_keeps_full_marks_on_many_seeds(exercise, file, warm_sandbox):
+    """Loops, numpy, lists or arrays returned, a self-check under __main__: full marks on every seed
+    (test_exercises grades them at course.yml's)."""
+    from exercise_checks import SOLUTIONS, grade
+
+    for seed in (1, 2, 3, 4, 5):
+        report = grade(exercise, SOLUTIONS / exercise / "submissions" / file, seed, warm_sandbox)
+        assert report.score == report.max_score, (seed, [(c.name, c.message[:200]) for c in report.concepts if not c.ok])

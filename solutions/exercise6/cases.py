@@ -59,6 +59,8 @@ def _pad(space: str, mode: str, *, triggers=frozenset()):
         right = min(p["right"], length - (mode == "reflect")) if mode in ("reflect", "circular") else p["right"]
         if p.get("whole", 0):  # circular: a right pad as long as the input wraps around exactly once
             right = length
+        if p.get("whole_left", 0):  # and a left one
+            left = length
         shape = {1: (length,), 2: (p.get("C", 2), length), 3: (p.get("N", 1), p.get("C", 2), length),
                  4: (1, 2, 2, length)}[p["dims"]]
 
@@ -151,8 +153,9 @@ def _mode_concept(mode: str, trigger: tuple[str, ...]):
         # a zero pad on either side, every seed: x[..., -0:] is all of x, not nothing
         PAD(f"{mode}-pad-zero-left", mode, {"L": (2, 5), "left": (0, 0), "right": (1, 3), "dims": (2, 3)},
             triggers=() if mode == "circular" else trigger),  # circular's wrong end is the left one
-        PAD(f"{mode}-pad-zero-right", mode, {"L": (2, 5), "left": (1, 3), "right": (0, 0), "dims": (2, 3)},
-            triggers=trigger),
+        PAD(f"{mode}-pad-zero-right", mode, {"L": (2, 5), "left": (1, 3), "right": (0, 0), "dims": (2, 3),
+            **({"whole_left": (1, 1)} if mode == "circular" else {})},
+            triggers=() if mode == "circular" else trigger),  # a whole-length left pad has no wrong end
     )
 
 
