@@ -170,3 +170,19 @@ def test_a_correct_variant_keeps_full_marks_on_many_seeds(exercise, file, warm_s
     for seed in (1, 2, 3, 4, 5):
         report = grade(exercise, SOLUTIONS / exercise / "submissions" / file, seed, warm_sandbox)
         assert report.score == report.max_score, (seed, [(c.name, c.message[:200]) for c in report.concepts if not c.ok])
+
+
+@pytest.mark.slow
+def test_the_feedback_lists_every_invalid_kind_the_code_accepted_not_one_per_run(tmp_path, warm_sandbox):
+    from exercise_checks import grade
+
+    path = tmp_path / "exercise1.py"
+    path.write_text(_edited("exercise1", [("    if not isinstance(value, int) or value < 1:\n        raise",
+                                           "    if False:\n        raise")]), encoding="utf-8")
+    report = grade("exercise1", path, 20261121, warm_sandbox)
+    lost = {c.name: c for c in report.concepts if c.score < c.max_score}
+    assert list(lost) == ["validation"]
+    listed = lost["validation"].message.split("Invalid configurations not refused with ValueError: ")[1]
+    # a zero stride or dilation reaches a division or a wrong span, a transpose of length 0 a length
+    # of 1 or more; conv's length 0 is still refused by the fit check
+    assert listed == "transpose-zero-length, transpose-zero-stride, zero-dilation, zero-stride."
