@@ -63,7 +63,8 @@ def build_conv2d(exercise: str, function: str, space: str, oracle, triggers=froz
             width = max(width, height + 1)  # non-square: the input too
 
         def draw():
-            args = {"x": values(rng, (n, c_in, height, width), p), "weight": values(rng, (c_out, c_in // g, kh, kw), p)}
+            shape = (c_in, height, width) if p.get("u", 0) else (n, c_in, height, width)  # u: unbatched
+            args = {"x": values(rng, shape, p), "weight": values(rng, (c_out, c_in // g, kh, kw), p)}
             if p.get("bias", 0):
                 args["bias"] = values(rng, (c_out,), p)
             if "sh" in p or "ph" in p or "dh" in p or "G" in p or pad is not None:
@@ -129,6 +130,8 @@ def concepts_for(exercise: str, function: str, oracle) -> dict[str, tuple[Space,
             V("filters-square", {"C": (2, 2), "O": (2, 2), "KH": (2, 3), "eh": (0, 2)},
               triggers=channels | {"weight-axes-swapped"}),
             V("filters-batch", {"N": (2, 3), "O": (2, 3), "KH": (2, 3), "eh": (0, 2)}, triggers={"batch-summed"}),
+            V("filters-unbatched", {"u": (1, 1), "C": (2, 2), "O": (2, 2), "KH": (2, 3), "eh": (0, 2)},
+              triggers=channels | {"weight-axes-swapped"}),
         ),
         "bias": (
             V("bias", {"O": (1, 3), "KH": (2, 3), "eh": (0, 2), "bias": (1, 1)},
