@@ -123,7 +123,7 @@ def test_each_distinct_crash_is_shown_once_and_every_concept_it_hit_points_to_it
     for c in concepts.values():  # no concept shows `crash` without a traceback
         if c.status == "crash":
             assert c.crashes and all('File "' in m for m in c.crashes), c.name
-    assert {c.name for c in concepts.values() if c.status == "crash"} >= {"padding", "dilation", "layout"}
+    assert {c.name for c in concepts.values() if c.status == "crash"} >= {"padding", "dilation", "combined"}
     text = render(graded, "text", width=100, color=False)
     assert text.count("raise TypeError(\"dilation is not supported\")") == 1
     assert text.count("return [0][padding]") == 1
@@ -131,7 +131,7 @@ def test_each_distinct_crash_is_shown_once_and_every_concept_it_hit_points_to_it
     assert set(errors) == {"TypeError", "IndexError"}
     sections = _sections(text)
     assert f"Crashed with [{errors['IndexError']}] (traceback above): IndexError" in sections["padding"]
-    for name in ("dilation", "layout"):  # one TypeError, reached from two concepts
+    for name in ("dilation", "combined"):  # one TypeError, reached from two concepts
         assert f"Crashed with [{errors['TypeError']}] (traceback above): TypeError" in sections[name]
         assert "(explained above)" not in sections[name]
     html = render(graded, "html")

@@ -178,13 +178,22 @@ def _concept_report(concept: str, cfg, trials: list[Trial], spec: ExerciseSpec, 
         names = result_names(source, smallest.case.function, len(smallest.expected))
     return ConceptReport(
         name=concept, score=score, max_score=cfg.points, passed=passed, total=total, status=status,
-        misconception=found.misconception, message=named_items(found.message, names),
+        misconception=found.misconception, message=named_items(found.message, names) + _invalid_kinds(failing),
         example=example(smallest) if shown else None,
         hint=found.hint, output=smallest.outcome.output,  # the example's own prints, never another case's
         shown=show_trial(smallest, names) if shown else None,
         crashes=crashes.distinct(t.verdict.message for t in failing if t.verdict.status == Status.CRASH),
         mistake=found.mistake,
     )
+
+
+def _invalid_kinds(failing: list[Trial]) -> str:
+    """Every kind of invalid configuration the code mishandled, not only the example's: one run
+    shows a learner all the checks to add."""
+    kinds = sorted({t.case.space.name for t in failing if t.case.space.invalid})
+    if len(kinds) < 2:
+        return ""
+    return f" Invalid configurations not refused with ValueError: {', '.join(kinds)}."
 
 
 def _ran(trial: Trial) -> bool:

@@ -128,6 +128,14 @@ def _ceil_any(p, rng):
             "dilation": d, "ceil_mode": True}
 
 
+def _ceil_remainder(p, rng):
+    """Ceil mode with a remainder of 1 .. s - 1 and a last window that starts inside the input: it
+    rounds up (K >= 3 > s - remainder keeps the extra window's start inside)."""
+    k, s = p["K"], p["s"]
+    return {"length": k + p["q"] * s + 1 + p["r"] % (s - 1), "kernel_size": k, "stride": s, "padding": 0,
+            "dilation": 1, "ceil_mode": True}
+
+
 def _same(even: bool):
     def build(p, rng):
         k = 2 * p["h"] if even else p["h"] + 1
@@ -148,8 +156,10 @@ def _invalid(kind: str):
             return {"length": k - 1 - p["x"] if k - 1 - p["x"] >= 1 else 1, "kernel_size": k + 1}
         if kind == "zero-stride":
             return {"length": k + 3, "kernel_size": k, "stride": 0}
-        if kind == "negative-padding":
-            return {"length": k + 3, "kernel_size": k, "stride": 1, "padding": -1 - p["x"]}
+        if kind == "negative-padding":  # the kernel would still fit: only the check refuses it
+            return {"length": k + 2 * p["x"] + 3, "kernel_size": k, "stride": 1, "padding": -1 - p["x"]}
+        if kind == "kernel-too-big-strided":  # misses by one at stride > 1: int(-1 / s) + 1 is 1
+            return {"length": k, "kernel_size": k + 1, "stride": p["s"]}
         if kind == "zero-length":
             return {"length": 0, "kernel_size": k}
         if kind == "zero-dilation":
@@ -158,6 +168,16 @@ def _invalid(kind: str):
             return {"height": k + 2, "width": k, "kernel_size": (k, k + 1 + p["x"])}
         if kind == "pool-padding":
             return {"length": 2 * k + 2, "kernel_size": k, "stride": 1, "padding": k // 2 + 1 + p["x"]}
+        if kind == "pool-negative-padding":
+            return {"length": 2 * k + 2, "kernel_size": k, "stride": 1, "padding": -1 - p["x"]}
+        if kind == "transpose-zero-stride":
+            return {"length": k + 2, "kernel_size": k, "stride": 0}
+        if kind == "transpose-zero-length":
+            return {"length": 0, "kernel_size": k, "stride": 2}
+        if kind == "transpose-negative-padding":  # the output would still have a length
+            return {"length": k + 2, "kernel_size": k, "stride": 2, "padding": -1 - p["x"]}
+        if kind == "transpose-negative-output-padding":
+            return {"length": k + 2, "kernel_size": k, "stride": 2, "padding": 0, "output_padding": -1 - p["x"]}
         if kind == "transpose-output-padding":
             return {"length": k + 2, "kernel_size": k, "stride": 2, "padding": 0, "output_padding": 2 + p["x"]}
         raise AssertionError(kind)
@@ -183,7 +203,7 @@ SPEC = ExerciseSpec(
             S("stride-low-remainder", COL, {"K": (1, 4), "s": (3, 5), "q": (0, 3)}, _conv(low_remainder=True),
               triggers={"ceil-not-floor", "float-size"}),
             S("stride", COL, {"K": (1, 5), "s": (2, 4), "extra": (0, 12)}, _conv(), triggers={"float-size"}),
-            S("stride-2d", "conv2d_output_shape", {"KH": (1, 1), "KW": (3, 4), "sh": (3, 4), "sw": (3, 4),
+            S("stride-2d", "conv2d_output_shape", {"KH": (1, 1), "KW": (3, 4), "sh": (3, 3), "sw": (4, 5),
               "qh": (0, 2), "qw": (0, 2)}, _conv2d,
               triggers={"height-width-swapped", "ceil-not-floor", "round-not-floor", "float-size"}),
         ),
@@ -212,6 +232,8 @@ SPEC = ExerciseSpec(
         "ceil-mode": (
             S("ceil-drop", "pool_output_length", {"p": (1, 2), "s_extra": (1, 2), "m": (1, 3)}, _ceil_drop,
               triggers={"ceil-mode-naive"}),
+            S("ceil-remainder", "pool_output_length", {"K": (3, 4), "s": (2, 3), "q": (0, 2), "r": (0, 1)},
+              _ceil_remainder),
             S("ceil-any", "pool_output_length", {"K": (2, 4), "s": (2, 3), "p": (0, 2), "d": (1, 2),
               "extra": (0, 9)}, _ceil_any),
         ),
@@ -229,10 +251,22 @@ SPEC = ExerciseSpec(
             S("kernel-too-big", COL, {"K": (2, 5), "x": (0, 2)}, _invalid("kernel-too-big"), invalid=True),
             S("negative-padding", COL, {"K": (1, 3), "x": (0, 2)}, _invalid("negative-padding"), invalid=True),
             S("zero-stride", COL, {"K": (1, 3)}, _invalid("zero-stride"), invalid=True),
+            S("kernel-too-big-strided", COL, {"K": (1, 4), "s": (2, 3)}, _invalid("kernel-too-big-strided"),
+              invalid=True),
             S("2d-kernel-too-big", "conv2d_output_shape", {"K": (1, 3), "x": (0, 2)},
               _invalid("2d-kernel-too-big"), invalid=True),
             S("pool-padding", "pool_output_length", {"K": (2, 4), "x": (0, 1)}, _invalid("pool-padding"),
               invalid=True),
+            S("pool-negative-padding", "pool_output_length", {"K": (2, 4), "x": (0, 1)},
+              _invalid("pool-negative-padding"), invalid=True),
+            S("transpose-zero-stride", "conv_transpose_output_length", {"K": (1, 3)},
+              _invalid("transpose-zero-stride"), invalid=True),
+            S("transpose-zero-length", "conv_transpose_output_length", {"K": (1, 3)},
+              _invalid("transpose-zero-length"), invalid=True),
+            S("transpose-negative-padding", "conv_transpose_output_length", {"K": (1, 3), "x": (0, 1)},
+              _invalid("transpose-negative-padding"), invalid=True),
+            S("transpose-negative-output-padding", "conv_transpose_output_length", {"K": (1, 3), "x": (0, 1)},
+              _invalid("transpose-negative-output-padding"), invalid=True),
             S("transpose-output-padding", "conv_transpose_output_length", {"K": (1, 3), "x": (0, 1)},
               _invalid("transpose-output-padding"), invalid=True),
             S("zero-length", COL, {"K": (1, 3)}, _invalid("zero-length"), invalid=True),

@@ -13,6 +13,10 @@ Every function here returns Python ints (never floats such as 2.0), exactly what
 would give for the shape, and raises ValueError, with a message saying what is wrong, for
 a configuration that PyTorch rejects (or for negative padding).
 
+What the grader accepts as a size: an int, a numpy integer, or a 0-d integer array or tensor; as a
+pair (conv2d_output_shape, same_padding): a tuple or list of two such ints, or a 1-d integer
+numpy array or tensor of length 2. Floats (2.0, float arrays) and bools count as wrong.
+
 Read the lesson first: it is in the notebook exercises/exercise1.ipynb, before the first function
 (text, pictures, and cells where you predict a number before torch shows it). Its pictures:
 

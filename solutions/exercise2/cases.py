@@ -52,9 +52,10 @@ def bias_value(rng, p) -> float:
             return b
 
 
-def _conv1d(space: str, triggers, *, bias=False):
+def _conv1d(space: str, triggers, *, bias=False, symmetric=False):
     """Parameters: K taps, s stride, p padding, d dilation, extra positions (or q windows and a
-    remainder r, s - 1 unless given), fraction."""
+    remainder r, s - 1 unless given), fraction. `symmetric`: a palindromic kernel, so that a flipped
+    kernel costs dot-product alone, not every concept built on it."""
     def build(p, rng):
         k, s, d, pad = p["K"], p.get("s", 1), p.get("d", 1), p.get("p", 0)
         span = d * (k - 1) + 1
@@ -69,7 +70,8 @@ def _conv1d(space: str, triggers, *, bias=False):
             length = base + p.get("extra", 0)
 
         def draw():
-            args = {"x": values(rng, (length,), p), "w": values(rng, (k,), p)}
+            w = values(rng, (k,), p)
+            args = {"x": values(rng, (length,), p), "w": w + w.flip(0) if symmetric else w}
             if bias:
                 args["bias"] = bias_value(rng, p)
             if "s" in p or "p" in p or "d" in p:
@@ -127,12 +129,21 @@ def _invalid(kind: str):
             return {"x": x, "w": w, "bias": 0.0, "stride": 1, "padding": 0, "dilation": 0}
         if kind == "empty-kernel":
             return {"x": x, "w": values(rng, (0,), p)}
+        if kind == "kernel-too-big-padded":  # misses by one even with the padding on both sides
+            pad = 1 + p["x"]
+            return {"x": values(rng, (k,), p), "w": values(rng, (k + 2 * pad + 1,), p), "bias": 0.0, "stride": 1,
+                    "padding": pad}
         image = values(rng, (k + 1, k + 2), p)
+        # too wide for a tall image, too tall for a wide one: each axis is checked against its own size
         if kind == "2d-kernel-too-big":
-            return {"image": image, "kernel": values(rng, (k, k + 3 + p["x"]), p)}
-        if kind == "2d-negative-padding":
-            return {"image": image, "kernel": values(rng, (k, k), p), "bias": 0.0, "stride": 1,
-                    "padding": (1, -1 - p["x"])}
+            return {"image": values(rng, (k + 4 + p["x"], k), p), "kernel": values(rng, (k, k + 1 + p["x"]), p)}
+        if kind == "2d-kernel-too-tall":
+            return {"image": values(rng, (k, k + 4 + p["x"]), p), "kernel": values(rng, (k + 1 + p["x"], k), p)}
+        if kind == "2d-empty-kernel":
+            return {"image": image, "kernel": values(rng, (k, 0), p)}
+        if kind == "2d-negative-padding":  # the kernel would still fit: only the check refuses it
+            return {"image": values(rng, (k + 1, k + 4 + 2 * p["x"]), p), "kernel": values(rng, (k, k), p),
+                    "bias": 0.0, "stride": 1, "padding": (1, -1 - p["x"])}
         if kind == "2d-zero-stride":
             return {"image": image, "kernel": values(rng, (k, k), p), "bias": 0.0, "stride": (1, 0)}
         raise AssertionError(kind)
@@ -140,14 +151,16 @@ def _invalid(kind: str):
 
 
 C1, C2 = "conv1d_single", "conv2d_single"
-# every valid 1-D space shows these: an asymmetric kernel, a last tap that matters, a full length
+# every valid 1-D space shows these: a last tap that matters, a full length; dot-product's an
+# asymmetric kernel too (the later concepts' kernels are palindromes)
 DOT = frozenset({"kernel-flipped", "window-off-by-one", "missing-plus-one"})
 DOT2 = frozenset({"kernel-flipped", "window-off-by-one"})
 
 
-def V1(name, params, triggers=(), *, bias=False):
-    shown = DOT | set(triggers)
-    return Space(name, C1, params, _conv1d(name, shown, bias=bias), positional=2, triggers=shown)
+def V1(name, params, triggers=(), *, bias=False, symmetric=True):
+    shown = (DOT - {"kernel-flipped"} if symmetric else DOT) | set(triggers)
+    return Space(name, C1, params, _conv1d(name, shown, bias=bias, symmetric=symmetric), positional=2,
+                 triggers=shown)
 
 
 def V2(name, params, triggers=(), *, bias=False, pairs=False):
@@ -164,9 +177,9 @@ SPEC = ExerciseSpec(
     name="exercise2",
     concepts={
         "dot-product": (
-            V1("dot", {"K": (2, 4), "extra": (0, 5)}),
-            V1("dot-whole", {"K": (2, 5)}),
-            V1("dot-fraction", {"K": (2, 5), "extra": (0, 6), "fraction": (1, 1)}),
+            V1("dot", {"K": (2, 4), "extra": (0, 5)}, symmetric=False),
+            V1("dot-whole", {"K": (2, 5)}, symmetric=False),
+            V1("dot-fraction", {"K": (2, 5), "extra": (0, 6), "fraction": (1, 1)}, symmetric=False),
         ),
         "bias": (
             V1("bias", {"K": (2, 4), "extra": (0, 5)}, BIAS, bias=True),
@@ -199,6 +212,10 @@ SPEC = ExerciseSpec(
             V2("2d-padding-pair", {"KH": (1, 3), "dk": (1, 2), "ph": (0, 1), "dp": (1, 2), "eh": (0, 3),
                                    "ew": (1, 3), "t": (0, 1)}, {"height-width-swapped", "padding-one-side"},
                pairs=True),
+            # a kernel taller than the image that fits only with the height's padding
+            V2("2d-padding-fit", {"KH": (2, 3), "dk": (1, 2), "ph": (1, 1), "dp": (1, 2), "eh": (0, 0),
+                                  "ew": (1, 3), "t": (0, 0)}, {"height-width-swapped", "padding-one-side"},
+               pairs=True),
             V2("2d-bias", {"KH": (1, 3), "dk": (1, 2), "eh": (0, 3), "ew": (1, 3), "t": (0, 1)}, BIAS, bias=True),
             V2("2d-combined", {"KH": (1, 3), "dk": (1, 2), "sh": (1, 2), "ds": (1, 2), "ph": (0, 1),
                                "dp": (1, 2), "eh": (1, 4), "ew": (1, 3), "t": (0, 1), "fraction": (0, 1)},
@@ -211,7 +228,10 @@ SPEC = ExerciseSpec(
             bad("zero-dilation", C1, {"K": (1, 3)}),
             bad("kernel-too-big-dilated", C1, {"K": (2, 3), "x": (0, 1)}),
             bad("empty-kernel", C1, {"K": (1, 3)}),
+            bad("kernel-too-big-padded", C1, {"K": (1, 3), "x": (0, 1)}),
             bad("2d-kernel-too-big", C2, {"K": (1, 3), "x": (0, 1)}),
+            bad("2d-kernel-too-tall", C2, {"K": (1, 3), "x": (0, 1)}),
+            bad("2d-empty-kernel", C2, {"K": (1, 3)}),
             bad("2d-negative-padding", C2, {"K": (1, 3), "x": (0, 1)}),
             bad("2d-zero-stride", C2, {"K": (1, 3)}),
         ),

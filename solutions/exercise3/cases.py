@@ -103,6 +103,9 @@ def _invalid(kind: str):
             return {"x": x, "weight": w, "bias": values(rng, (3 + e,), p)}
         if kind == "unbatched-mismatch":
             return {"x": values(rng, (3 + e, k + 2), p), "weight": w}
+        if kind == "channels-last-negative-padding":  # (N, L, C), long enough that the kernel still fits
+            return {"x": values(rng, (1, k + 4 + 2 * e, 2), p), "weight": w, "bias": None, "stride": 1,
+                    "padding": -1 - e}
         if kind == "channels-last-mismatch":  # (N, L, C): the channels are the last axis
             return {"x": values(rng, (1, 2, k + 3 + e), p), "weight": w}
         raise AssertionError(kind)
@@ -158,6 +161,12 @@ SPEC = ExerciseSpec(
         "layout": (
             V("channels-last", {"N": (1, 1), "C": (2, 3), "dO": (1, 2), "K": (2, 3), "extra": (0, 3)},
               CHANNELS | {"layout-reshape"}, function=CL),
+            # the concepts before layout only (a missing stride, padding or dilation costs `combined`)
+            V("channels-last-batch", {"N": (2, 2), "C": (2, 2), "O": (2, 2), "K": (3, 3), "extra": (0, 2),
+                                      "bias": (1, 1)},
+              CHANNELS | BIAS | {"layout-reshape", "batch-summed", "weight-axes-swapped"}, function=CL),
+        ),
+        "combined": (
             V("channels-last-combined", {"N": (2, 2), "C": (2, 2), "O": (2, 2), "K": (3, 3), "s": (2, 2),
                                          "p": (1, 1), "d": (2, 2), "extra": (0, 2), "bias": (1, 1)},
               CHANNELS | BIAS | {"layout-reshape", "batch-summed", "weight-axes-swapped", "stride-not-applied",
@@ -172,6 +181,7 @@ SPEC = ExerciseSpec(
             bad("bias-shape", {"K": (1, 3), "x": (0, 1)}),
             bad("unbatched-mismatch", {"K": (1, 3), "x": (0, 1)}),
             bad("channels-last-mismatch", {"K": (1, 3), "x": (0, 1)}, function=CL),
+            bad("channels-last-negative-padding", {"K": (1, 3), "x": (0, 1)}, function=CL),
         ),
     },
     oracles=ORACLES,

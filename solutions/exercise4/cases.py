@@ -96,11 +96,13 @@ TRIPLES = ((3, 4), (4, 3), (6, 8), (8, 6), (5, 12), (12, 5), (0, 5), (5, 0), (0,
 
 
 def _pythagorean(p, rng):
-    """Each pixel a 3-4-5 style pair (with random signs): every magnitude is an exact integer."""
-    shape = (1 + p["eh"], 1 + p["ew"])
+    """Each pixel a 3-4-5 style pair (with random signs): every magnitude is an exact integer. The
+    first pixel is (0, 0), beside at least one other."""
+    shape = (1 + p["eh"], 2 + p["ew"])
     picks = np.array(TRIPLES)[rng.integers(0, len(TRIPLES), size=shape)]
     signs = rng.choice([-1.0, 1.0], size=(*shape, 2))
     pairs = picks * signs
+    pairs[0, 0] = 0.0  # a zero gradient on every draw: sqrt(gx**2 + gy**2 + eps) shows there
     return {"gx": torch.from_numpy(pairs[..., 0].copy()), "gy": torch.from_numpy(pairs[..., 1].copy())}
 
 

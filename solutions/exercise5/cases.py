@@ -1,10 +1,9 @@
 """exercise5 — max pooling. Oracles: F.max_pool1d / F.max_pool2d in float64.
 
 Spaces isolate one concept each: the other options stay at values that cannot reveal another
-mistake (stride passed explicitly outside `window-max`, so a stride that defaults to 1 costs
-only window-max; no padding outside `padding`, `ceil-mode` and the combined space; ceil-mode
-inputs non-negative, so zero padding cannot change a maximum there). `channels` ends with a
-combined space. Values are redrawn until every promised mutant shows (triggers.until_shown).
+mistake (stride passed explicitly outside `stride`, so a stride that defaults to 1 costs
+only stride; no padding outside `padding`, `ceil-mode` and `combined`; ceil-mode inputs
+non-negative, so zero padding cannot change a maximum there). `combined` has every option at once. Values are redrawn until every promised mutant shows (triggers.until_shown).
 """
 from __future__ import annotations
 
@@ -150,11 +149,15 @@ SPEC = ExerciseSpec(
     name="exercise5",
     concepts={
         "window-max": (
-            V1("window", {"K": (2, 4), "extra": (1, 6)}, triggers={"pool-stride-one", "stride-not-applied"}),
-            V2("window-2d", {"KH": (2, 3), "eh": (1, 3), "ew": (2, 4)}, triggers={"pool-stride-one", "stride-not-applied"}),
-            V1("window-fraction", {"K": (2, 4), "extra": (1, 6), "fraction": (1, 1)}, triggers={"pool-stride-one", "stride-not-applied"}),
+            V1("window", {"K": (2, 4), "extra": (1, 6)}, stride=True),
+            V2("window-2d", {"KH": (2, 3), "eh": (1, 3), "ew": (2, 4)}, stride=True),
+            V1("window-fraction", {"K": (2, 4), "extra": (1, 6), "fraction": (1, 1)}, stride=True),
         ),
         "stride": (
+            # the default stride is the kernel (per axis: a non-square kernel shows a swap)
+            V1("stride-default", {"K": (2, 4), "extra": (1, 6)}, triggers={"pool-stride-one", "stride-not-applied"}),
+            V2("stride-default-2d", {"KH": (2, 2), "KW": (3, 4), "eh": (1, 3), "ew": (1, 3)},
+               triggers={"pool-stride-one", "stride-not-applied"}),
             V1("stride", {"K": (2, 3), "s": (2, 4), "extra": (2, 8)}, triggers={"stride-not-applied"}),
             V2("stride-2d", {"KH": (2, 3), "KW": (2, 3), "sh": (2, 3), "sw": (2, 3), "eh": (2, 5), "ew": (2, 5)},
                triggers={"stride-not-applied"}),
@@ -179,6 +182,8 @@ SPEC = ExerciseSpec(
                triggers={"pool-across-channels"}),
             V2("channels-2d", {"N": (2, 2), "C": (2, 3), "KH": (2, 2), "eh": (0, 3), "ew": (1, 3)}, stride=True,
                triggers={"pool-across-channels"}),
+        ),
+        "combined": (
             V1("combined", {"N": (2, 2), "C": (2, 3), "K": (2, 4), "s": (2, 3), "p": (1, 2), "d": (2, 2),
                             "extra": (3, 5)}, sign="negative",
                triggers={"pool-across-channels", "stride-not-applied", "pool-zero-padding", "padding-one-side",

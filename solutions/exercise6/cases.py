@@ -57,6 +57,10 @@ def _pad(space: str, mode: str, *, triggers=frozenset()):
         # reflect: each pad below L; circular: at most L, and the left one below L so a wrong end shows
         left = min(p["left"], length - 1) if mode in ("reflect", "circular") else p["left"]
         right = min(p["right"], length - (mode == "reflect")) if mode in ("reflect", "circular") else p["right"]
+        if p.get("whole", 0):  # circular: a right pad as long as the input wraps around exactly once
+            right = length
+        if p.get("whole_left", 0):  # and a left one
+            left = length
         shape = {1: (length,), 2: (p.get("C", 2), length), 3: (p.get("N", 1), p.get("C", 2), length),
                  4: (1, 2, 2, length)}[p["dims"]]
 
@@ -138,13 +142,20 @@ def CONV(name, mode, params, *, triggers=(), **options):
 
 def _mode_concept(mode: str, trigger: tuple[str, ...]):
     return (
-        PAD(f"{mode}-pad", mode, {"L": (3, 6), "left": (1, 3), "right": (1, 3), "dims": (2, 3)}, triggers=trigger),
+        PAD(f"{mode}-pad", mode, {"L": (3, 6), "left": (1, 3), "right": (1, 3), "dims": (2, 3),
+            **({"whole": (1, 1)} if mode == "circular" else {})}, triggers=trigger),
         CONV(f"{mode}-conv", mode, {"K": (2, 3), "p": (1, 2), "extra": (0, 3), "C": (1, 2), "O": (1, 2)},
              triggers=trigger),
         CONV(f"{mode}-same", mode, {"h": (1, 2), "extra": (0, 3), "N": (1, 2), "C": (1, 2), "bias": (0, 1)},
              same=True, triggers=trigger),
         PAD(f"{mode}-pad-fraction", mode, {"L": (2, 5), "left": (1, 4), "right": (0, 4), "dims": (3, 3),
             "fraction": (1, 1)}, triggers=trigger),
+        # a zero pad on either side, every seed: x[..., -0:] is all of x, not nothing
+        PAD(f"{mode}-pad-zero-left", mode, {"L": (2, 5), "left": (0, 0), "right": (1, 3), "dims": (2, 3)},
+            triggers=() if mode == "circular" else trigger),  # circular's wrong end is the left one
+        PAD(f"{mode}-pad-zero-right", mode, {"L": (2, 5), "left": (1, 3), "right": (0, 0), "dims": (2, 3),
+            **({"whole_left": (1, 1)} if mode == "circular" else {})},
+            triggers=() if mode == "circular" else trigger),  # a whole-length left pad has no wrong end
     )
 
 
@@ -172,6 +183,7 @@ SPEC = ExerciseSpec(
         ),
         "valid": (
             CONV("valid", "zeros", {"K": (2, 4), "extra": (0, 4)}, valid=True),
+            CONV("valid-exact-fit", "zeros", {"K": (2, 4), "extra": (0, 0)}, valid=True),  # one output, no room
             CONV("valid-strided", "zeros", {"K": (1, 3), "s": (2, 3), "d": (1, 2), "extra": (1, 5), "C": (1, 2),
                  "O": (1, 2), "bias": (0, 1), "named": (1, 1)}, valid=True),
         ),

@@ -56,12 +56,15 @@ def build_conv2d(exercise: str, function: str, space: str, oracle, triggers=froz
         span_h, span_w = dh * (kh - 1) + 1, dw * (kw - 1) + 1
         # at least two output rows and columns (a strided or dropped window must show)
         height = max(span_h, span_h + sh - 2 * ph) + p.get("eh", 0)
+        if p.get("fit", 0):  # the kernel exactly fills the padded height: one output row
+            height = span_h - 2 * ph
         width = max(span_w, span_w + sw - 2 * pw) + p.get("ew", 0)
         if p.get("dk", 0) or p.get("dsw", 0) or p.get("dpw", 0) or p.get("ddw", 0):
             width = max(width, height + 1)  # non-square: the input too
 
         def draw():
-            args = {"x": values(rng, (n, c_in, height, width), p), "weight": values(rng, (c_out, c_in // g, kh, kw), p)}
+            shape = (c_in, height, width) if p.get("u", 0) else (n, c_in, height, width)  # u: unbatched
+            args = {"x": values(rng, shape, p), "weight": values(rng, (c_out, c_in // g, kh, kw), p)}
             if p.get("bias", 0):
                 args["bias"] = values(rng, (c_out,), p)
             if "sh" in p or "ph" in p or "dh" in p or "G" in p or pad is not None:
@@ -127,6 +130,8 @@ def concepts_for(exercise: str, function: str, oracle) -> dict[str, tuple[Space,
             V("filters-square", {"C": (2, 2), "O": (2, 2), "KH": (2, 3), "eh": (0, 2)},
               triggers=channels | {"weight-axes-swapped"}),
             V("filters-batch", {"N": (2, 3), "O": (2, 3), "KH": (2, 3), "eh": (0, 2)}, triggers={"batch-summed"}),
+            V("filters-unbatched", {"u": (1, 1), "C": (2, 2), "O": (2, 2), "KH": (2, 3), "eh": (0, 2)},
+              triggers=channels | {"weight-axes-swapped"}),
         ),
         "bias": (
             V("bias", {"O": (1, 3), "KH": (2, 3), "eh": (0, 2), "bias": (1, 1)},
@@ -141,9 +146,12 @@ def concepts_for(exercise: str, function: str, oracle) -> dict[str, tuple[Space,
             V("padding", {"KH": (2, 3), "ph": (1, 2), "eh": (0, 3)}, triggers={"padding-one-side"}),
             V("padding-same", {"KH": (2, 2), "eh": (0, 3)}, pad="same", triggers={"same-extra-left"}),
             V("padding-valid", {"KH": (2, 3), "eh": (0, 3)}, pad="valid"),
+            V("padding-exact-fit", {"KH": (3, 4), "ph": (1, 1), "fit": (1, 1)}, triggers={"padding-one-side"}),
         ),
         "dilation": (
             V("dilation", {"KH": (2, 3), "dh": (2, 3), "eh": (0, 3)}, triggers={"dilation-gap-wrong"}),
+            # 'same' with dilation pads d*(K-1): KH = 3 keeps that even, so only dilation's mistakes show
+            V("dilation-same", {"KH": (3, 3), "dh": (2, 3), "eh": (0, 3)}, pad="same", triggers={"dilation-gap-wrong"}),
         ),
         "groups": (
             V("groups", {"G": (2, 3), "C": (2, 2), "O": (1, 2), "KH": (2, 2), "eh": (0, 2)},

@@ -43,6 +43,8 @@ def _mutant(function: str, oracle, change):
         s, d = _pair(stride), _pair(dilation)
         pads = explicit_pads(padding, weight.shape[-2:], d)
         out = F.conv2d(x, weight, None, stride, padding, dilation, groups).shape[-2:]
+        if x.dim() == 3:  # unbatched: the mistake as made on a batch of one
+            return change(x[None], weight, bias, s, pads, d, groups, tuple(out), padding)[0]
         return change(x, weight, bias, s, pads, d, groups, tuple(out), padding)
     impl.__name__ = function
     return impl
