@@ -126,6 +126,9 @@ def _values(got: np.ndarray, expected: np.ndarray, tol: Tolerance) -> tuple[str,
         return difference(got, expected, tol) + ".", ""
     if expected.size == 0 or ok.all():
         return "", ""
+    early = _unwritten(got, expected, ok, tol)  # before "all zeros": the right values may be zeros too
+    if early:
+        return early, "unwritten"
     if not got.any():
         return ("Your output is all zeros, as if no output was computed: does your loop run over every output "
                 "position?"), "unwritten"

@@ -109,6 +109,8 @@ def _invalid(kind: str):
             return {"x": x, "left": k + 2 + extra, "right": 0, "mode": "reflect"}
         if kind == "circular-wraps-twice":
             return {"x": x, "left": 1, "right": k + 3 + extra, "mode": "circular"}
+        if kind == "circular-left-wraps-twice":  # each side checked on its own: a left pad too long too
+            return {"x": x, "left": k + 3 + extra, "right": 1, "mode": "circular"}
         if kind == "same-strided":
             return {"x": x, "weight": w, "bias": None, "stride": 2 + extra, "padding": "same"}
         if kind == "negative-padding":
@@ -191,6 +193,8 @@ SPEC = ExerciseSpec(
             S("pad-negative", PD, {"K": (1, 3), "x": (0, 1)}, _invalid("pad-negative"), invalid=True),
             S("reflect-too-far", PD, {"K": (1, 3), "x": (0, 1)}, _invalid("reflect-too-far"), invalid=True),
             S("circular-wraps-twice", PD, {"K": (1, 3), "x": (0, 1)}, _invalid("circular-wraps-twice"), invalid=True),
+            S("circular-left-wraps-twice", PD, {"K": (1, 3), "x": (0, 1)}, _invalid("circular-left-wraps-twice"),
+              invalid=True),
             S("same-strided", CP, {"K": (1, 3), "x": (0, 1)}, _invalid("same-strided"), positional=2, invalid=True),
             S("negative-padding", CP, {"K": (1, 3), "x": (0, 1)}, _invalid("negative-padding"), positional=2,
               invalid=True),

@@ -98,6 +98,8 @@ def _invalid(kind: str):
         if kind == "groups-mismatch":  # 3 filters cannot split into 2 groups
             return {"x": values(rng, (1, 4, k + 2, k + 2), p), "weight": values(rng, (3 + 2 * e, 2, k, k), p),
                     "bias": None, "stride": 1, "padding": 0, "dilation": 1, "groups": 2}
+        if kind == "zero-groups":  # groups 0 or negative: a ValueError, never a ZeroDivisionError
+            return {"x": x, "weight": w, "bias": None, "stride": 1, "padding": 0, "dilation": 1, "groups": -e}
         if kind == "same-strided":
             return {"x": x, "weight": w, "bias": None, "stride": (1, 2 + e), "padding": "same"}
         if kind == "unknown-padding":
@@ -178,6 +180,7 @@ def concepts_for(exercise: str, function: str, oracle) -> dict[str, tuple[Space,
             bad("kernel-too-big", {"K": (1, 3), "x": (0, 1)}),
             bad("channels-mismatch", {"K": (1, 3), "x": (0, 1)}),
             bad("groups-mismatch", {"K": (1, 2), "x": (0, 1)}),
+            bad("zero-groups", {"K": (1, 3), "x": (0, 1)}),
             bad("same-strided", {"K": (1, 3), "x": (0, 1)}),
             bad("unknown-padding", {"K": (1, 3), "x": (0, 1)}),
             bad("bias-shape", {"K": (1, 3), "x": (0, 1)}),
