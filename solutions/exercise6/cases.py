@@ -107,6 +107,8 @@ def _invalid(kind: str):
             return {"x": x, "left": 1, "right": 1, "mode": ("symmetric", "edge", "wrap")[extra % 3]}
         if kind == "reflect-too-far":
             return {"x": x, "left": k + 2 + extra, "right": 0, "mode": "reflect"}
+        if kind == "reflect-right-too-far":  # each side checked on its own
+            return {"x": x, "left": 0, "right": k + 2 + extra, "mode": "reflect"}
         if kind == "circular-wraps-twice":
             return {"x": x, "left": 1, "right": k + 3 + extra, "mode": "circular"}
         if kind == "circular-left-wraps-twice":  # each side checked on its own: a left pad too long too
@@ -192,6 +194,8 @@ SPEC = ExerciseSpec(
         "validation": (
             S("pad-negative", PD, {"K": (1, 3), "x": (0, 1)}, _invalid("pad-negative"), invalid=True),
             S("reflect-too-far", PD, {"K": (1, 3), "x": (0, 1)}, _invalid("reflect-too-far"), invalid=True),
+            S("reflect-right-too-far", PD, {"K": (1, 3), "x": (0, 1)}, _invalid("reflect-right-too-far"),
+              invalid=True),
             S("circular-wraps-twice", PD, {"K": (1, 3), "x": (0, 1)}, _invalid("circular-wraps-twice"), invalid=True),
             S("circular-left-wraps-twice", PD, {"K": (1, 3), "x": (0, 1)}, _invalid("circular-left-wraps-twice"),
               invalid=True),
