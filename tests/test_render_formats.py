@@ -197,7 +197,8 @@ def test_the_gradescope_zip_grades_a_submission_like_gradescope_would(tmp_path):
     assert not any("__pycache__" in n for n in names)
     # of the exercise's folder, the grader's part: config, cases, mutants; never the reference
     assert sorted(n for n in names if "solutions/" in n) == [
-        f"course/solutions/exercise1/{f}" for f in ("cases.py", "exercise.yml", "mutants.py")]
+        f"course/solutions/exercise1/{f}" for f in ("cases.py", "exercise.yml", "mutants.py")] + [
+        f"course/solutions/shared/{f}" for f in ("cases.py", "mutants.py")]  # shared/: its grader parts too
     root = tmp_path / "autograder"
     with zipfile.ZipFile(tmp_path / "autograder.zip") as zf:
         assert (zf.getinfo("run_autograder").external_attr >> 16) & 0o111
