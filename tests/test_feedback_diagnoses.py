@@ -237,14 +237,45 @@ def test_a_height_width_swap_in_one_pair_is_named(grade, old, new):
 
 # --- exercise4: one sign mistake, its hint once ---------------------------------------------------------
 
+TEXTBOOK_SOBEL = edited("exercise4", ("kx = torch.tensor([[-1.0, 0.0, 1.0],\n                       [-2.0, 0.0, 2.0],\n"
+                                       "                       [-1.0, 0.0, 1.0]]",
+                                       "kx = torch.tensor([[1.0, 0.0, -1.0],\n                       [2.0, 0.0, -2.0],\n"
+                                       "                       [1.0, 0.0, -1.0]]"))
+SOBEL_AXES_SWAPPED = edited("exercise4", ("return kx, ky\n    ### END", "return ky, kx\n    ### END"))
+
+
 def test_the_sobel_sign_is_explained_once_with_the_kernels_hint(grade):
+    """One sign choice costs one concept (orientation judges |gx|, |gy|): its explanation, hint and
+    differing line are shown once, under sobel-kernel."""
     report = grade("exercise4", edited("exercise4", ("kx = torch.tensor([[-1", "kx = -torch.tensor([[-1")))
     bad = failing(report)
-    assert {c.misconception for c in bad.values()} == {"sobel-sign-flipped"}
-    assert all(c.hint == hint("exercise4", "sobel-kernel") for c in bad.values())  # not "gx changes along ..."
+    assert set(bad) == {"sobel-kernel"} and bad["sobel-kernel"].misconception == "sobel-sign-flipped"
+    assert bad["sobel-kernel"].hint == hint("exercise4", "sobel-kernel")  # not "gx changes along ..."
     text = render(CourseReport((report,), requested="exercise4"), "text", width=80, color=False)
     assert text.count("Hint: ") == 1 and text.count("The line that differs") == 1
-    assert "Looks like: sobel-sign-flipped (explained above)" in text
+
+
+@pytest.mark.parametrize("seed", [20261129, 7, 123456])
+def test_the_textbook_sobel_kernel_loses_points_only_in_sobel_kernel(warm_sandbox, course, tmp_path, seed):
+    """The textbook (true-convolution) kx used with conv2d: every gradient has the wrong sign. That is
+    one mistake about the kernel, not about which axis gx and gy measure."""
+    from autograder.judging.grading import grade_exercise
+    from autograder.judging.submission import load_submission
+
+    path = tmp_path / "exercise4.py"
+    path.write_text(TEXTBOOK_SOBEL)
+    report = grade_exercise(course, "exercise4", load_submission(course, course.exercise("exercise4"), path),
+                            seed=seed, sandbox=warm_sandbox, reproduce="grade exercise4")
+    bad = failing(report)
+    assert set(bad) == {"sobel-kernel"}
+    assert bad["sobel-kernel"].misconception == "sobel-sign-flipped"
+    assert report.score == report.max_score - 3  # sobel-kernel's 3 points, nothing else
+
+
+def test_gx_and_gy_exchanged_still_cost_orientation(grade):
+    bad = failing(grade("exercise4", SOBEL_AXES_SWAPPED))
+    assert set(bad) == {"sobel-kernel", "orientation"}
+    assert {c.misconception for c in bad.values()} == {"sobel-axes-swapped"}
 
 
 # --- no name that its own evidence refutes ----------------------------------------------------------------
