@@ -235,6 +235,23 @@ def test_a_height_width_swap_in_one_pair_is_named(grade, old, new):
     assert "output size is computed wrongly" not in c.message
 
 
+def test_a_kernel_read_as_kw_kh_is_named_with_its_own_explanation_and_hint(grade):
+    """`c_out, c_group, kw, kh = weight.shape`: square kernels pass, non-square ones give an output of
+    the wrong shape; the report names the swapped unpacking, not just a wrong shape."""
+    source = edited("exercise7", ("    c_out, c_group, kh, kw = weight.shape\n    padded",
+                                  "    c_out, c_group, kw, kh = weight.shape\n    padded"))
+    report = grade("exercise7", source)
+    bad = failing(report)
+    assert set(bad) == {"non-square"}
+    c = bad["non-square"]
+    look = lookalike("exercise7", "kernel-size-read-wh")
+    assert c.misconception == "height-width-swapped" and c.message.startswith(look.explanation)
+    assert c.mistake == "kernel-size-read-wh" and c.hint == look.hint
+    text = render(CourseReport((report,), requested="exercise7"), "text", width=80, color=False)
+    assert "Your code reads the kernel's size as (KW, KH)" in text
+    assert "c_out, c_group, kw, kh = weight.shape  # should be c_out, c_group, kh, kw" in text
+
+
 # --- exercise4: one sign mistake, its hint once ---------------------------------------------------------
 
 TEXTBOOK_SOBEL = edited("exercise4", ("kx = torch.tensor([[-1.0, 0.0, 1.0],\n                       [-2.0, 0.0, 2.0],\n"

@@ -185,9 +185,23 @@ PAIR_SWAPS = (
 )
 
 
+def _kernel_read_wh(x, w, b, s, pads, d, g, out, padding):
+    """`c_out, c_group, kw, kh = weight.shape`: the padding is right (validation read the shape well),
+    but the weight's taps are laid out as a (KW, KH) kernel, so the output is H - KW + 1 rows tall."""
+    return _padded_conv(x, w.reshape(*w.shape[:2], w.shape[-1], w.shape[-2]), b, s, pads, d, g)
+
+
 def conv2d_lookalikes(function: str, oracle) -> tuple[Lookalike, ...]:
     return tuple(Lookalike(key, function, _mutant(function, oracle, change),
                            f"Your code reads the {name} pair the other way round. A pair is (height, width): "
                            f"its first value is for the rows, its second for the columns.", line,
                            reported="height-width-swapped")
-                 for key, change, name, line in PAIR_SWAPS)
+                 for key, change, name, line in PAIR_SWAPS) + (
+        Lookalike("kernel-size-read-wh", function, _mutant(function, oracle, _kernel_read_wh),
+                  "Your code reads the kernel's size as (KW, KH): weight.shape[-1] taken as its height. A "
+                  "weight is (out_channels, in_channels // groups, KH, KW): weight.shape[-2] counts the kernel's "
+                  "rows, weight.shape[-1] its columns, so the output is H - KH + 1 rows tall (without padding).",
+                  "c_out, c_group, kw, kh = weight.shape  # should be c_out, c_group, kh, kw",
+                  "Unpack the weight as c_out, c_group, kh, kw = weight.shape: kh (rows) before kw (columns), "
+                  "like every (height, width) pair.", reported="height-width-swapped"),
+    )
