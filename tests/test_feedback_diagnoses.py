@@ -252,6 +252,22 @@ def test_a_kernel_read_as_kw_kh_is_named_with_its_own_explanation_and_hint(grade
     assert "c_out, c_group, kw, kh = weight.shape  # should be c_out, c_group, kh, kw" in text
 
 
+def test_a_sum_over_the_filters_is_named_not_a_channel_order(grade):
+    """einsum "goc,ngchw->ngchw": the sum runs over the filters, not the input channels; the report
+    says so (with its own hint) wherever the failing cases come from, never "read in the wrong order"."""
+    source = edited("exercise7", ('torch.einsum("goc,ngchw->ngohw"', 'torch.einsum("goc,ngchw->ngchw"'))
+    report = grade("exercise7", source)
+    bad = failing(report)
+    assert {"channel-sum", "filters"} <= set(bad)
+    look = lookalike("exercise7", "summed-over-filters")
+    assert {c.misconception for c in bad.values()} == {"channels-not-summed"}
+    assert {c.mistake for c in bad.values()} == {"summed-over-filters"}
+    assert all(c.hint == look.hint for c in bad.values())
+    text = render(CourseReport((report,), requested="exercise7"), "text", width=80, color=False)
+    assert "Your code sums over the filters (out_channels) instead of over the input channels" in " ".join(text.split())
+    assert "wrong order" not in text and text.count("Hint: ") == 1
+
+
 # --- exercise4: one sign mistake, its hint once ---------------------------------------------------------
 
 TEXTBOOK_SOBEL = edited("exercise4", ("kx = torch.tensor([[-1.0, 0.0, 1.0],\n                       [-2.0, 0.0, 2.0],\n"
