@@ -311,6 +311,54 @@ def test_gx_and_gy_exchanged_still_cost_orientation(grade):
     assert {c.misconception for c in bad.values()} == {"sobel-axes-swapped"}
 
 
+# --- a 1-D call's refusal in 1-D terms ------------------------------------------------------------------
+
+def test_torch_refusals_of_1d_calls_drop_the_height_axis():
+    """PyTorch runs conv1d as a conv2d of height 1 and says "got [1, 0]"; a 1-D oracle's Invalid says 0."""
+    import sys
+
+    from autograder.cases.space import Invalid
+    from autograder.cases.torch_oracle import torch_decides
+
+    sys.path.insert(0, str(ROOT))
+    from solutions.exercise1 import cases as ex1
+    from solutions.exercise2 import cases as ex2
+
+    def refusal(oracle, *args, **kwargs) -> str:
+        with pytest.raises(Invalid) as raised:
+            oracle(*args, **kwargs)
+        return str(raised.value)
+
+    assert refusal(ex1.conv_output_length, 5, 3, dilation=0) == "dilation should be greater than zero, but got 0"
+    assert refusal(ex1.conv_transpose_output_length, 0, 3) == "the input length must be at least 1, but got 0"
+    assert refusal(ex1.conv_transpose_output_length, 5, 3, stride=2, output_padding=3) == (
+        "output_padding must be smaller than either stride or dilation, but got output_padding=3, stride=2, "
+        "dilation=1")
+    import torch
+    x, w0 = torch.zeros(5, dtype=torch.float64), torch.zeros(0, dtype=torch.float64)
+    assert refusal(ex2.conv1d_single, x, w0) == "kernel_size should be greater than zero, but got 0"
+    # a 2-D call keeps torch's pair: (1, 0) is what the student passed there
+    both = torch_decides(lambda: torch.nn.functional.conv2d(torch.zeros(1, 1, 4, 4), torch.zeros(1, 1, 2, 2),
+                                                            dilation=(1, 0)))
+    assert refusal(both) == "dilation should be greater than zero, but got [1, 0]"
+
+
+def test_a_missing_dilation_check_is_reported_in_1d_terms(grade):
+    source = edited("exercise1", (
+        '("length", length), ("kernel_size", kernel_size), ("stride", stride), ("dilation", dilation)):\n'
+        '        _positive(name, value)\n    if not isinstance(padding, int) or padding < 0:\n'
+        '        raise ValueError(f"padding must be a non-negative int, got {padding!r}")\n'
+        '    span = dilation * (kernel_size - 1) + 1  # the dilated',
+        '("length", length), ("kernel_size", kernel_size), ("stride", stride)):\n'
+        '        _positive(name, value)\n    if not isinstance(padding, int) or padding < 0:\n'
+        '        raise ValueError(f"padding must be a non-negative int, got {padding!r}")\n'
+        '    span = dilation * (kernel_size - 1) + 1  # the dilated'))
+    report = grade("exercise1", source)
+    text = " ".join(render(CourseReport((report,), requested="exercise1"), "text", width=80, color=False).split())
+    assert "dilation should be greater than zero, but got 0" in text
+    assert "[1, 0]" not in text and "kernel_height" not in text
+
+
 # --- no name that its own evidence refutes ----------------------------------------------------------------
 
 def test_a_mistake_that_explains_few_cases_is_not_named(grade):
