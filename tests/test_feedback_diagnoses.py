@@ -268,6 +268,21 @@ def test_a_sum_over_the_filters_is_named_not_a_channel_order(grade):
     assert "wrong order" not in text and text.count("Hint: ") == 1
 
 
+def test_exercise3_a_sum_over_the_filters_is_named(grade):
+    """`(weight[:, o] * window[o]).sum()`: filter and channel indices confused, the sum runs over the
+    filters. Where there are several filters the report says so; never "read in the wrong order"."""
+    source = edited("exercise3", ("out[n, o, i] = (weight[o] * window).sum()  # sum over channels AND taps",
+                                  "out[n, o, i] = (weight[:, o] * window[o]).sum()"))
+    report = grade("exercise3", source)
+    bad = failing(report)
+    look = lookalike("exercise3", "summed-over-filters")
+    assert bad["filters"].mistake == "summed-over-filters" and bad["filters"].hint == look.hint
+    assert {c.misconception for c in bad.values()} == {"channels-not-summed"}
+    text = render(CourseReport((report,), requested="exercise3"), "text", width=80, color=False)
+    assert "Your code sums over the filters instead of over the input channels" in " ".join(text.split())
+    assert "wrong order" not in text
+
+
 # --- exercise4: one sign mistake, its hint once ---------------------------------------------------------
 
 TEXTBOOK_SOBEL = edited("exercise4", ("kx = torch.tensor([[-1.0, 0.0, 1.0],\n                       [-2.0, 0.0, 2.0],\n"
