@@ -235,16 +235,143 @@ def test_a_height_width_swap_in_one_pair_is_named(grade, old, new):
     assert "output size is computed wrongly" not in c.message
 
 
+def test_a_kernel_read_as_kw_kh_is_named_with_its_own_explanation_and_hint(grade):
+    """`c_out, c_group, kw, kh = weight.shape`: square kernels pass, non-square ones give an output of
+    the wrong shape; the report names the swapped unpacking, not just a wrong shape."""
+    source = edited("exercise7", ("    c_out, c_group, kh, kw = weight.shape\n    padded",
+                                  "    c_out, c_group, kw, kh = weight.shape\n    padded"))
+    report = grade("exercise7", source)
+    bad = failing(report)
+    assert set(bad) == {"non-square"}
+    c = bad["non-square"]
+    look = lookalike("exercise7", "kernel-size-read-wh")
+    assert c.misconception == "height-width-swapped" and c.message.startswith(look.explanation)
+    assert c.mistake == "kernel-size-read-wh" and c.hint == look.hint
+    text = render(CourseReport((report,), requested="exercise7"), "text", width=80, color=False)
+    assert "Your code reads the kernel's size as (KW, KH)" in text
+    assert "c_out, c_group, kw, kh = weight.shape  # should be c_out, c_group, kh, kw" in text
+
+
+def test_a_sum_over_the_filters_is_named_not_a_channel_order(grade):
+    """einsum "goc,ngchw->ngchw": the sum runs over the filters, not the input channels; the report
+    says so (with its own hint) wherever the failing cases come from, never "read in the wrong order"."""
+    source = edited("exercise7", ('torch.einsum("goc,ngchw->ngohw"', 'torch.einsum("goc,ngchw->ngchw"'))
+    report = grade("exercise7", source)
+    bad = failing(report)
+    assert {"channel-sum", "filters"} <= set(bad)
+    look = lookalike("exercise7", "summed-over-filters")
+    assert {c.misconception for c in bad.values()} == {"channels-not-summed"}
+    assert {c.mistake for c in bad.values()} == {"summed-over-filters"}
+    assert all(c.hint == look.hint for c in bad.values())
+    text = render(CourseReport((report,), requested="exercise7"), "text", width=80, color=False)
+    assert "Your code sums over the filters (out_channels) instead of over the input channels" in " ".join(text.split())
+    assert "wrong order" not in text and text.count("Hint: ") == 1
+
+
+def test_exercise3_a_sum_over_the_filters_is_named(grade):
+    """`(weight[:, o] * window[o]).sum()`: filter and channel indices confused, the sum runs over the
+    filters. Where there are several filters the report says so; never "read in the wrong order"."""
+    source = edited("exercise3", ("out[n, o, i] = (weight[o] * window).sum()  # sum over channels AND taps",
+                                  "out[n, o, i] = (weight[:, o] * window[o]).sum()"))
+    report = grade("exercise3", source)
+    bad = failing(report)
+    look = lookalike("exercise3", "summed-over-filters")
+    assert bad["filters"].mistake == "summed-over-filters" and bad["filters"].hint == look.hint
+    assert {c.misconception for c in bad.values()} == {"channels-not-summed"}
+    text = render(CourseReport((report,), requested="exercise3"), "text", width=80, color=False)
+    assert "Your code sums over the filters instead of over the input channels" in " ".join(text.split())
+    assert "wrong order" not in text
+
+
 # --- exercise4: one sign mistake, its hint once ---------------------------------------------------------
 
+TEXTBOOK_SOBEL = edited("exercise4", ("kx = torch.tensor([[-1.0, 0.0, 1.0],\n                       [-2.0, 0.0, 2.0],\n"
+                                       "                       [-1.0, 0.0, 1.0]]",
+                                       "kx = torch.tensor([[1.0, 0.0, -1.0],\n                       [2.0, 0.0, -2.0],\n"
+                                       "                       [1.0, 0.0, -1.0]]"))
+SOBEL_AXES_SWAPPED = edited("exercise4", ("return kx, ky\n    ### END", "return ky, kx\n    ### END"))
+
+
 def test_the_sobel_sign_is_explained_once_with_the_kernels_hint(grade):
+    """One sign choice costs one concept (orientation judges |gx|, |gy|): its explanation, hint and
+    differing line are shown once, under sobel-kernel."""
     report = grade("exercise4", edited("exercise4", ("kx = torch.tensor([[-1", "kx = -torch.tensor([[-1")))
     bad = failing(report)
-    assert {c.misconception for c in bad.values()} == {"sobel-sign-flipped"}
-    assert all(c.hint == hint("exercise4", "sobel-kernel") for c in bad.values())  # not "gx changes along ..."
+    assert set(bad) == {"sobel-kernel"} and bad["sobel-kernel"].misconception == "sobel-sign-flipped"
+    assert bad["sobel-kernel"].hint == hint("exercise4", "sobel-kernel")  # not "gx changes along ..."
     text = render(CourseReport((report,), requested="exercise4"), "text", width=80, color=False)
     assert text.count("Hint: ") == 1 and text.count("The line that differs") == 1
-    assert "Looks like: sobel-sign-flipped (explained above)" in text
+
+
+@pytest.mark.parametrize("seed", [20261129, 7, 123456])
+def test_the_textbook_sobel_kernel_loses_points_only_in_sobel_kernel(warm_sandbox, course, tmp_path, seed):
+    """The textbook (true-convolution) kx used with conv2d: every gradient has the wrong sign. That is
+    one mistake about the kernel, not about which axis gx and gy measure."""
+    from autograder.judging.grading import grade_exercise
+    from autograder.judging.submission import load_submission
+
+    path = tmp_path / "exercise4.py"
+    path.write_text(TEXTBOOK_SOBEL)
+    report = grade_exercise(course, "exercise4", load_submission(course, course.exercise("exercise4"), path),
+                            seed=seed, sandbox=warm_sandbox, reproduce="grade exercise4")
+    bad = failing(report)
+    assert set(bad) == {"sobel-kernel"}
+    assert bad["sobel-kernel"].misconception == "sobel-sign-flipped"
+    assert report.score == report.max_score - 3  # sobel-kernel's 3 points, nothing else
+
+
+def test_gx_and_gy_exchanged_still_cost_orientation(grade):
+    bad = failing(grade("exercise4", SOBEL_AXES_SWAPPED))
+    assert set(bad) == {"sobel-kernel", "orientation"}
+    assert {c.misconception for c in bad.values()} == {"sobel-axes-swapped"}
+
+
+# --- a 1-D call's refusal in 1-D terms ------------------------------------------------------------------
+
+def test_torch_refusals_of_1d_calls_drop_the_height_axis():
+    """PyTorch runs conv1d as a conv2d of height 1 and says "got [1, 0]"; a 1-D oracle's Invalid says 0."""
+    import sys
+
+    from autograder.cases.space import Invalid
+    from autograder.cases.torch_oracle import torch_decides
+
+    sys.path.insert(0, str(ROOT))
+    from solutions.exercise1 import cases as ex1
+    from solutions.exercise2 import cases as ex2
+
+    def refusal(oracle, *args, **kwargs) -> str:
+        with pytest.raises(Invalid) as raised:
+            oracle(*args, **kwargs)
+        return str(raised.value)
+
+    assert refusal(ex1.conv_output_length, 5, 3, dilation=0) == "dilation should be greater than zero, but got 0"
+    assert refusal(ex1.conv_transpose_output_length, 0, 3) == "the input length must be at least 1, but got 0"
+    assert refusal(ex1.conv_transpose_output_length, 5, 3, stride=2, output_padding=3) == (
+        "output_padding must be smaller than either stride or dilation, but got output_padding=3, stride=2, "
+        "dilation=1")
+    import torch
+    x, w0 = torch.zeros(5, dtype=torch.float64), torch.zeros(0, dtype=torch.float64)
+    assert refusal(ex2.conv1d_single, x, w0) == "kernel_size should be greater than zero, but got 0"
+    # a 2-D call keeps torch's pair: (1, 0) is what the student passed there
+    both = torch_decides(lambda: torch.nn.functional.conv2d(torch.zeros(1, 1, 4, 4), torch.zeros(1, 1, 2, 2),
+                                                            dilation=(1, 0)))
+    assert refusal(both) == "dilation should be greater than zero, but got [1, 0]"
+
+
+def test_a_missing_dilation_check_is_reported_in_1d_terms(grade):
+    source = edited("exercise1", (
+        '("length", length), ("kernel_size", kernel_size), ("stride", stride), ("dilation", dilation)):\n'
+        '        _positive(name, value)\n    if not isinstance(padding, int) or padding < 0:\n'
+        '        raise ValueError(f"padding must be a non-negative int, got {padding!r}")\n'
+        '    span = dilation * (kernel_size - 1) + 1  # the dilated',
+        '("length", length), ("kernel_size", kernel_size), ("stride", stride)):\n'
+        '        _positive(name, value)\n    if not isinstance(padding, int) or padding < 0:\n'
+        '        raise ValueError(f"padding must be a non-negative int, got {padding!r}")\n'
+        '    span = dilation * (kernel_size - 1) + 1  # the dilated'))
+    report = grade("exercise1", source)
+    text = " ".join(render(CourseReport((report,), requested="exercise1"), "text", width=80, color=False).split())
+    assert "dilation should be greater than zero, but got 0" in text
+    assert "[1, 0]" not in text and "kernel_height" not in text
 
 
 # --- no name that its own evidence refutes ----------------------------------------------------------------

@@ -84,6 +84,26 @@ def test_values_of_the_wrong_channel():
     assert "channel 0 holds the values PyTorch puts in channel 1" in text
 
 
+def test_one_channel_broadcast_to_all_is_a_summed_axis_not_an_order():
+    """A sum over the filters broadcast back (every output channel the same): no "wrong order"."""
+    wrong = np.repeat(EXPECTED[:, :1] + EXPECTED[:, 1:], 2, axis=1)
+    text = describe(EXPECTED, got(wrong))
+    assert "Every output channel of yours holds the same values" in text and "wrong order" not in text
+    alike = np.repeat(EXPECTED[:, 1:], 2, axis=1)  # channel 0 holds channel 1's values, channel 1 its own
+    text = describe(EXPECTED, got(alike))
+    assert "Every output channel of yours holds the same values" in text and "wrong order" not in text
+
+
+def test_one_channel_moved_but_not_a_reordering():
+    exp = np.concatenate([EXPECTED, EXPECTED[:, :1] * 3], axis=1)  # three channels
+    wrong = exp.copy()
+    wrong[:, 0] = exp[:, 1]  # channel 0 holds channel 1's values; channel 1 as well: nothing reordered
+    wrong[:, 2] = exp[:, 2] + 7
+    text = describe(exp, got(wrong))
+    assert "channel 0 holds the values PyTorch puts in channel 1, but the channels are not just reordered" in text
+    assert "wrong order" not in text
+
+
 def test_height_and_width_swapped():
     exp = RNG.integers(1, 9, size=(1, 1, 4, 4)).astype(np.float64)
     assert "height and width" in describe(exp, got(np.swapaxes(exp, -1, -2)))

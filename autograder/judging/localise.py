@@ -179,14 +179,24 @@ def _transposed(got, expected, ok, tol) -> str:
 def _wrong_channel(got, expected, ok, tol) -> str:
     if expected.ndim < 3 or expected.shape[1] < 2:
         return ""
-    for c in range(expected.shape[1]):
-        if ok[:, c].all():
-            continue
-        for other in range(expected.shape[1]):
-            if other != c and _same(got[:, c], expected[:, other], tol):
-                return (f"Your output channel {c} holds the values PyTorch puts in channel {other}: "
-                        f"filters or channels are read in the wrong order.")
-    return ""
+    channels = range(expected.shape[1])
+    if all(_same(got[:, c], got[:, 0], tol) for c in channels) and not _same(expected, got, tol):
+        # one result broadcast to every channel: an axis summed (or indexed) away, not an order
+        return ("Every output channel of yours holds the same values: the filter axis was summed away (or one "
+                "result broadcast to all). Each filter o makes its own channel, summing over the input "
+                "channels c only.")
+    # channel c -> the expected channel it holds; "wrong order" only when that is a true reordering
+    holds = {c: next((o for o in channels if _same(got[:, c], expected[:, o], tol)), None) for c in channels}
+    moved = [(c, o) for c, o in holds.items() if o is not None and o != c and not ok[:, c].all()]
+    if not moved:
+        return ""
+    c, other = moved[0]
+    if None not in holds.values() and len(set(holds.values())) == len(holds):
+        return (f"Your output channel {c} holds the values PyTorch puts in channel {other}: "
+                f"filters or channels are read in the wrong order.")
+    return (f"Your output channel {c} holds the values PyTorch puts in channel {other}, but the channels are not "
+            f"just reordered: check which axis each sum runs over (the input channels c, kept apart per filter o) "
+            f"and which filter makes each channel.")
 
 
 def _offset(got, expected, ok, tol) -> str:

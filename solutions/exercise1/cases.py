@@ -18,7 +18,7 @@ def _no_negative(**named) -> None:
                 raise Invalid(f"{name} is negative")
 
 
-@torch_decides
+@torch_decides(one_d=True)
 def conv_output_length(length, kernel_size, stride=1, padding=0, dilation=1):
     _no_negative(padding=padding)
     out = F.conv1d(torch.zeros(1, 1, length), torch.zeros(1, 1, kernel_size), None, stride, padding, dilation)
@@ -33,14 +33,14 @@ def conv2d_output_shape(height, width, kernel_size, stride=1, padding=0, dilatio
     return (int(out.shape[-2]), int(out.shape[-1]))
 
 
-@torch_decides
+@torch_decides(one_d=True)
 def pool_output_length(length, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False):
     _no_negative(padding=padding)
     out = F.max_pool1d(torch.zeros(1, 1, length), kernel_size, stride, padding, dilation, ceil_mode)
     return int(out.shape[-1])
 
 
-@torch_decides
+@torch_decides(one_d=True)
 def same_padding(kernel_size, dilation=1):
     """Find the (left, right) split that reproduces padding='same' with an explicit F.pad."""
     if kernel_size < 1 or dilation < 1:
@@ -56,7 +56,7 @@ def same_padding(kernel_size, dilation=1):
     raise AssertionError("no explicit padding reproduces padding='same'")
 
 
-@torch_decides
+@torch_decides(one_d=True)
 def conv_transpose_output_length(length, kernel_size, stride=1, padding=0, output_padding=0, dilation=1):
     _no_negative(padding=padding, output_padding=output_padding)
     out = F.conv_transpose1d(torch.zeros(1, 1, length), torch.zeros(1, 1, kernel_size), None,

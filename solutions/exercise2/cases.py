@@ -23,7 +23,7 @@ def _no_negative(padding) -> None:
             raise Invalid("padding is negative")
 
 
-@torch_decides
+@torch_decides(one_d=True)
 def conv1d_single(x, w, bias=0.0, stride=1, padding=0, dilation=1):
     _no_negative(padding)
     b = torch.tensor([float(bias)], dtype=torch.float64)

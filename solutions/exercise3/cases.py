@@ -29,13 +29,13 @@ def _no_negative(padding) -> None:
         raise Invalid("padding is negative")
 
 
-@torch_decides
+@torch_decides(one_d=True)
 def conv1d(x, weight, bias=None, stride=1, padding=0, dilation=1):
     _no_negative(padding)
     return F.conv1d(x, weight, bias, stride, padding, dilation).numpy()
 
 
-@torch_decides
+@torch_decides(one_d=True)
 def conv1d_channels_last(x, weight, bias=None, stride=1, padding=0, dilation=1):
     _no_negative(padding)
     if x.ndim != 3:

@@ -148,7 +148,25 @@ def _wrapped_left(x, w, b, s, p, d, out):
     return conv1d_padded(torch.cat([x[..., x.shape[-1] - p:], x], dim=-1), w, b, s, 0, p, d)
 
 
+def _summed_over_filters(x, w, b, s, p, d, out):
+    """out[n, o, i] = sum over the filters o' of w[o', o] * x[n, o]: filter index and channel index
+    confused, so the sum runs over the filters; channel o of x must exist (an IndexError otherwise)."""
+    c_out, c_in = w.shape[0], w.shape[1]
+    if c_out > c_in:
+        raise IndexError(f"index {c_in} is out of bounds for dimension 0 with size {c_in}")
+    y = torch.stack([sum(conv1d_padded(x[:, o:o + 1], w[f:f + 1, o:o + 1], None, s, p, p, d)[:, 0]
+                         for f in range(c_out)) for o in range(c_out)], 1)
+    return y if b is None else y + b[None, :, None]
+
+
 _LOOK = (
+    ("summed-over-filters", _summed_over_filters,
+     "Your code sums over the filters instead of over the input channels: output channel o adds up every "
+     "filter's weights for input channel o (weight[:, o]). Filter o makes output channel o on its own, "
+     "summing over every input channel c: out[n, o, i] = sum over c and k of weight[o, c, k] * x[n, c, ...].",
+     "(weight[:, o] * window[o]).sum()  # should be (weight[o] * window).sum(): filter o, every channel",
+     "Take filter weight[o] (shape (C_in, K)) and sum its products with the window over BOTH the channel "
+     "and the tap axis.", "channels-not-summed"),
     ("bias-on-length-axis", _bias_on_last_axis,
      "Your code adds bias, shape (C_out,), to out, shape (N, C_out, L_out), as it is: broadcasting lines it "
      "up with the LAST axis, the length, so bias[j] lands on position j (or the shapes clash, or the output "

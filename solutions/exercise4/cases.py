@@ -5,17 +5,23 @@ Images are small integers, so gradients are integers. A threshold either equals 
 that is exact (a straight step edge: |gx| = 4 * step, gy = 0) or lies between two magnitudes
 (and every mistaken magnitude), clear of each by far more than the tolerance: no case hinges
 on the last bit of a square root. Values are redrawn until every promised mutant shows.
+orientation judges (|gx|, |gy|) up to one positive factor (orientation_judge): a kernel's sign or
+scale is charged once, in sobel-kernel; gx and gy exchanged still fail there.
 """
 from __future__ import annotations
+
+from dataclasses import replace
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
-from autograder.cases.space import Space, values
+from autograder.cases.space import Invalid, Space, values
 from autograder.cases.spec import ExerciseSpec
 from autograder.cases.torch_oracle import torch_decides
 from autograder.cases.triggers import mutant_impls, until_shown
+from autograder.judging.compare import KindError, Verdict, judge, normalize
+from autograder.sandbox.wire import TaggedArray
 
 KX = torch.tensor([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]], dtype=torch.float64)
 KY = KX.T.contiguous()
@@ -52,6 +58,30 @@ def detect_edges(image, threshold):
 
 ORACLES = {"sobel_kernels": sobel_kernels, "sobel_gradients": sobel_gradients,
            "gradient_magnitude": gradient_magnitude, "detect_edges": detect_edges}
+
+# --- orientation's judge: which of gx, gy responds, and where ---------------------------
+
+
+def orientation_judge(expected, outcome, tol) -> Verdict:
+    """compare.judge on (|gx|, |gy|) up to one positive factor shared by both: the kernel's sign and
+    scale are sobel-kernel's (a textbook, flipped kernel costs that concept only); an exchange of gx
+    and gy, or a response on the wrong axis, still fails here."""
+    if isinstance(expected, Invalid) or outcome.status != "returned":
+        return judge(expected, outcome, tol)
+    try:
+        got = normalize(outcome.value, expected)
+    except KindError:
+        return judge(expected, outcome, tol)  # not a pair of the right shapes: judged whole
+    size = sum(float(np.sum(np.abs(e) ** 2)) for e in expected)
+    scale = sum(float(np.sum(np.abs(g) * np.abs(e))) for g, e in zip(got, expected)) / size if size else 1.0
+    if not np.all([np.all(np.isfinite(g)) for g in got]) or scale <= 0:
+        scale = 1.0  # nothing on the right axis: compared as is, so the difference is shown unscaled
+    seen = tuple(TaggedArray(np.abs(g) / scale, "ndarray") for g in got)  # as the wire delivers arrays
+    verdict = judge(tuple(np.abs(e) for e in expected), replace(outcome, value=seen), tol)
+    if verdict.passed:
+        return replace(verdict, got=got)
+    return replace(verdict, got=got, message=f"(|gx|, |gy|, the kernel's sign and scale aside) {verdict.message}")
+
 
 # --- images ------------------------------------------------------------------------------
 
@@ -154,15 +184,16 @@ def _random_edges(p, rng):
 # --- spaces ------------------------------------------------------------------------------
 
 
-def V(name, function, params, build, triggers, *, positional=1):
+def V(name, function, params, build, triggers, *, positional=1, judge=None):
     """A space whose build is redrawn until every mutant it promises shows, each its own way."""
     def shown(p, rng):
         return until_shown(lambda: build(p, rng), ORACLES[function], mutant_impls("exercise4", function, triggers),
                            what=name)
-    return Space(name, function, params, shown, positional=positional, triggers=frozenset(triggers))
+    return Space(name, function, params, shown, positional=positional, triggers=frozenset(triggers), judge=judge)
 
 
 KERNEL = {"sobel-sign-flipped", "sobel-axes-swapped", "sobel-normalised"}
+AXES = {"sobel-axes-swapped"}
 SG, GM, DE = "sobel_gradients", "gradient_magnitude", "detect_edges"
 SIZE = {"eh": (0, 3), "ew": (0, 3)}
 SPEC = ExerciseSpec(
@@ -173,10 +204,11 @@ SPEC = ExerciseSpec(
             V("ramp", SG, {"a": (1, 3), **SIZE, "t": (0, 1)}, _ramp, KERNEL),
             V("random-image", SG, {**SIZE}, _random_image, KERNEL),
         ),
-        "orientation": (
-            V("vertical-stripes", SG, {**SIZE, "t": (0, 0)}, _stripes, KERNEL),
-            V("horizontal-stripes", SG, {**SIZE, "t": (1, 1)}, _stripes, KERNEL),
-            V("random-image-fraction", SG, {**SIZE, "fraction": (1, 1)}, _random_image, KERNEL),
+        "orientation": (  # judged on |gx|, |gy| up to scale: one kernel sign or scale mistake costs one concept
+            V("vertical-stripes", SG, {**SIZE, "t": (0, 0)}, _stripes, AXES, judge=orientation_judge),
+            V("horizontal-stripes", SG, {**SIZE, "t": (1, 1)}, _stripes, AXES, judge=orientation_judge),
+            V("random-image-fraction", SG, {**SIZE, "fraction": (1, 1)}, _random_image, AXES,
+              judge=orientation_judge),
         ),
         "magnitude": (
             V("pythagorean", GM, {**SIZE}, _pythagorean, {"magnitude-l1", "magnitude-squared"}, positional=2),

@@ -24,7 +24,7 @@ GRADIENTS = ("grad_x", "grad_weight", "grad_bias")
 # --- oracle ------------------------------------------------------------------------------
 
 
-@torch_decides
+@torch_decides(one_d=True)
 def conv1d_backward(grad_output, x, weight, stride=1, padding=0, dilation=1):
     if isinstance(padding, int) and padding < 0:
         raise Invalid("padding is negative")

@@ -3,6 +3,7 @@ and exercise8's of conv2d_fast. Each validates like PyTorch (refuses_like), so o
 wrong; each is F.conv2d on a mistaken reading of the arguments."""
 from __future__ import annotations
 
+import torch
 import torch.nn.functional as F
 
 from autograder.mutants.base import Lookalike, Mutant, refuses_like
@@ -185,9 +186,46 @@ PAIR_SWAPS = (
 )
 
 
+def _kernel_read_wh(x, w, b, s, pads, d, g, out, padding):
+    """`c_out, c_group, kw, kh = weight.shape`: the padding is right (validation read the shape well),
+    but the weight's taps are laid out as a (KW, KH) kernel, so the output is H - KW + 1 rows tall."""
+    return _padded_conv(x, w.reshape(*w.shape[:2], w.shape[-1], w.shape[-2]), b, s, pads, d, g)
+
+
+def _summed_over_filters(x, w, b, s, pads, d, g, out, padding):
+    """The sum over the wrong axis: each input channel's responses summed over the filters of its group
+    (out[n, c] = sum_o w[o, c] * x[n, c]), spread over the output channels as broadcasting allows (the
+    einsum "goc,ngchw->ngchw" added into zeros of (n, g, o, h, w)); raises where the student's code would."""
+    n, c_in = x.shape[:2]
+    c_out, c_group = w.shape[:2]
+    per = c_out // g
+    y = torch.stack([torch.stack([sum(_padded_conv(x[:, gi * c_group + c:gi * c_group + c + 1], w[o:o + 1, c:c + 1],
+                                                   None, s, pads, d, 1)[:, 0] for o in range(gi * per, (gi + 1) * per))
+                                  for c in range(c_group)], 1) for gi in range(g)], 1)  # (n, g, c_group, h, w)
+    y = torch.zeros(n, g, per, *y.shape[-2:], dtype=y.dtype) + y  # a RuntimeError where they don't broadcast
+    y = y.reshape(n, c_out, *y.shape[-2:])
+    return y if b is None else y + b.view(1, -1, 1, 1)
+
+
 def conv2d_lookalikes(function: str, oracle) -> tuple[Lookalike, ...]:
     return tuple(Lookalike(key, function, _mutant(function, oracle, change),
                            f"Your code reads the {name} pair the other way round. A pair is (height, width): "
                            f"its first value is for the rows, its second for the columns.", line,
                            reported="height-width-swapped")
-                 for key, change, name, line in PAIR_SWAPS)
+                 for key, change, name, line in PAIR_SWAPS) + (
+        Lookalike("kernel-size-read-wh", function, _mutant(function, oracle, _kernel_read_wh),
+                  "Your code reads the kernel's size as (KW, KH): weight.shape[-1] taken as its height. A "
+                  "weight is (out_channels, in_channels // groups, KH, KW): weight.shape[-2] counts the kernel's "
+                  "rows, weight.shape[-1] its columns, so the output is H - KH + 1 rows tall (without padding).",
+                  "c_out, c_group, kw, kh = weight.shape  # should be c_out, c_group, kh, kw",
+                  "Unpack the weight as c_out, c_group, kh, kw = weight.shape: kh (rows) before kw (columns), "
+                  "like every (height, width) pair.", reported="height-width-swapped"),
+        Lookalike("summed-over-filters", function, _mutant(function, oracle, _summed_over_filters),
+                  "Your code sums over the filters (out_channels) instead of over the input channels: each "
+                  "output holds one input channel's responses added up over every filter. Filter o makes its "
+                  "own output channel o, summing over the input channels c of its group: "
+                  "out[n, o] = sum over c, a, b of weight[o, c, a, b] * x[n, c, ...].",
+                  "out[n, c] = sum_o w[o, c] * x[n, c]  # should be out[n, o] = sum_c w[o, c] * x[n, c]",
+                  "Sum the products over the input-channel axis c and keep the filter axis o (einsum "
+                  "\"oc,nchw->nohw\", not \"oc,nchw->nchw\").", reported="channels-not-summed"),
+    )
