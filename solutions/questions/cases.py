@@ -132,8 +132,8 @@ def _groups_not_dividing(p, rng):
 
 
 def _read(*, padded: bool, last: bool, ids: set[str]):
-    """Stride and dilation (no padding), or padding with a window that overlaps it on the left (i = 0)
-    or on the right (the last output)."""
+    """Stride and dilation (no padding), or padding (stride 1, dilation 1: their mistakes stay out) with
+    a window that overlaps it on the left (i = 0) or on the right (the last output)."""
     def build(p, rng):
         def draw():
             k, s, d = p["K"], p.get("s", 1), p.get("d", 1)
@@ -215,7 +215,7 @@ SPEC = ExerciseSpec(
         "inputs-read-padding": (
             Space("read-left-padding", "inputs_read", {"K": (2, 5), "p": (0, 3), "m": (1, 4)},
                   _read(padded=True, last=False, ids=PADDED), positional=3, triggers=PADDED),
-            Space("read-right-padding", "inputs_read", {"K": (2, 5), "s": (1, 2), "p": (0, 3), "m": (1, 4)},
+            Space("read-right-padding", "inputs_read", {"K": (2, 5), "p": (0, 3), "m": (1, 4)},
                   _read(padded=True, last=True, ids=PADDED), positional=3, triggers=PADDED),
         ),
         "dense-vs-conv": (

@@ -49,6 +49,8 @@ def conv_pool_shape(n, c_in, length, c_out, kernel_size, pool):
 def conv_params(c_in, c_out, kernel_size, groups=1, bias=True):
     """Parameters of nn.Conv1d (kernel_size an int) or nn.Conv2d (kernel_size a pair).
 
+    >>> conv_params(4, 6, 3)
+    78
     >>> conv_params(4, 6, 3, groups=2)
     42
     >>> conv_params(3, 64, (3, 3))
