@@ -84,6 +84,7 @@ def _shape(exact: bool, ids: set[str]):
 
 
 EXACT = {"conv-length-minus-k", "pool-overlapping", "channels-in-kept"}
+ONE = {"conv-length-minus-k", "channels-in-kept"}  # conv == pool: one window
 REMAINDER = {"pool-ceil", "pool-overlapping", "channels-in-kept"}
 
 
@@ -176,6 +177,7 @@ def _dense(p, rng):
     return _shown("dense_vs_conv_params", dense_vs_conv_params, DENSE, draw, "dense vs conv")
 
 
+GROUPS = {"groups-ignored", "groups-divides-twice"}
 DENSE = {"dense-no-bias", "conv-weight-per-position", "conv-no-in-channels"}
 READ = {"read-no-stride", "read-no-dilation"}
 PADDED = {"read-padded-coordinates", "read-padding-kept"}
@@ -186,6 +188,8 @@ SPEC = ExerciseSpec(
         "conv-pool-shape": (
             Space("shape-exact", "conv_pool_shape", {"K": (2, 5), "pool": (2, 4), "q": (2, 4)},
                   _shape(True, EXACT), positional=6, triggers=EXACT),
+            Space("shape-one-window", "conv_pool_shape", {"K": (2, 5), "pool": (2, 4), "q": (1, 1)},
+                  _shape(True, ONE), positional=6, triggers=ONE),
             Space("shape-remainder", "conv_pool_shape", {"K": (2, 5), "pool": (2, 4), "q": (2, 4), "r": (0, 3)},
                   _shape(False, REMAINDER), positional=6, triggers=REMAINDER),
         ),
@@ -200,13 +204,14 @@ SPEC = ExerciseSpec(
                   _params(pair=False, bias=False, grouped=False, ids={"params-bias-always"}),
                   positional=3, triggers={"params-bias-always"}),
         ),
+        # every count has its biases or none: a groups question shows the bias mistakes too
         "groups": (
             Space("groups-1d", "conv_params", {"K": (2, 5), "dk": (0, 0), "g": (2, 4)},
-                  _params(pair=False, bias=None, grouped=True, ids={"groups-ignored", "groups-divides-twice"}),
-                  positional=3, triggers={"groups-ignored", "groups-divides-twice"}),
-            Space("groups-2d-no-bias", "conv_params", {"K": (2, 3), "dk": (0, 1), "g": (2, 3)},
-                  _params(pair=True, bias=False, grouped=True, ids={"groups-ignored", "groups-divides-twice"}),
-                  positional=3, triggers={"groups-ignored", "groups-divides-twice"}),
+                  _params(pair=False, bias=None, grouped=True, ids=GROUPS | {"params-no-bias"}),
+                  positional=3, triggers=GROUPS | {"params-no-bias"}),
+            Space("groups-1d-no-bias", "conv_params", {"K": (2, 5), "dk": (0, 0), "g": (2, 3)},
+                  _params(pair=False, bias=False, grouped=True, ids=GROUPS | {"params-bias-always"}),
+                  positional=3, triggers=GROUPS | {"params-bias-always"}),
         ),
         "inputs-read": (
             Space("read-stride-dilation", "inputs_read", {"K": (2, 4), "s": (2, 3), "d": (2, 3), "m": (2, 4)},

@@ -17,6 +17,15 @@ def _shape(conv_length, pooled, channels_in=False):
     return conv_pool_shape
 
 
+@refuses_like(oracle.conv_pool_shape)
+def _one_short(n, c_in, length, c_out, kernel_size, pool):
+    """L - K, and the refusals that follow from it: a window that fits exactly looks too long."""
+    conv = length - kernel_size
+    if conv < 1 or pool > conv:
+        raise ValueError(f"the pooling window {pool} is longer than the conv's output ({conv})")
+    return (n, c_out, conv // pool)
+
+
 def _fits(length, k):
     return length - k + 1
 
@@ -68,7 +77,7 @@ def _dense(*, dense_bias=True, per_position=False, in_channels=True):
 
 
 MUTANTS = [
-    Mutant("conv-length-minus-k", "conv_pool_shape", _shape(lambda L, k: L - k, _side_by_side),
+    Mutant("conv-length-minus-k", "conv_pool_shape", _one_short,
            "Your conv's output length is L - K: a kernel of K taps fits L - K + 1 times (positions 0 .. L - K).",
            "conv = length - kernel_size  # one short: + 1"),
     Mutant("pool-ceil", "conv_pool_shape", _shape(_fits, lambda c, pool: -(-c // pool)),

@@ -39,9 +39,9 @@ def conv_pool_shape(n, c_in, length, c_out, kernel_size, pool):
     conv = length - kernel_size + 1  # the kernel fits L - K + 1 times
     if conv < 1:
         raise ValueError(f"kernel_size {kernel_size} is longer than the input ({length})")
-    pooled = conv // pool  # pooling's stride is its window: side by side, the rest dropped
-    if pooled < 1:
+    if pool > conv:
         raise ValueError(f"the pooling window {pool} is longer than the conv's output ({conv})")
+    pooled = conv // pool  # pooling's stride is its window: side by side, the rest dropped
     return (n, c_out, pooled)
     ### END SOLUTION
 
