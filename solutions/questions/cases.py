@@ -156,17 +156,25 @@ def _read(*, padded: bool, last: bool, ids: set[str]):
 
 
 def _index(where: str):
+    """An output index that does not exist: negative, one or more past the last output (padding and
+    dilation counted: forgetting either miscounts the outputs), or any index of a conv with no output."""
     def build(p, rng):
-        k, s = p["K"], p["s"]
-        length = k + p["m"] * s
-        outputs = (length - k) // s + 1
+        k, s, pad, d = p["K"], p["s"], p.get("p", 0), p.get("d", 1)
+        span = d * (k - 1) + 1
+        length = span + p["m"] * s
+        outputs = (length + 2 * pad - span) // s + 1
         if where == "negative":
             i = -p["over"]
         elif where == "past":
             i = outputs + p["over"] - 1
-        else:  # a kernel longer than the input: no output at all
-            length, i = k - p["over"], 0
-        return {"length": length, "i": i, "kernel_size": k, "stride": s}
+        else:  # a (dilated) kernel longer than the input: no output at all
+            length, i = span - p["over"], 0
+        args = {"length": length, "i": i, "kernel_size": k, "stride": s}
+        if "p" in p:
+            args["padding"] = pad
+        if "d" in p:
+            args["dilation"] = d
+        return args
     return build
 
 
@@ -239,7 +247,13 @@ SPEC = ExerciseSpec(
                   _index("negative"), positional=3, invalid=True),
             Space("index-past-the-end", "inputs_read", {"K": (1, 3), "s": (1, 2), "m": (0, 3), "over": (1, 2)},
                   _index("past"), positional=3, invalid=True),
+            Space("index-past-padded-dilated", "inputs_read",
+                  {"K": (2, 3), "s": (1, 2), "p": (1, 2), "d": (2, 3), "m": (0, 2), "over": (1, 1)},
+                  _index("past"), positional=3, invalid=True),
             Space("index-no-output", "inputs_read", {"K": (2, 4), "s": (1, 1), "m": (0, 0), "over": (1, 1)},
+                  _index("none"), positional=3, invalid=True),
+            Space("index-no-output-dilated", "inputs_read", {"K": (2, 3), "s": (1, 1), "d": (2, 3), "m": (0, 0),
+                                                            "over": (1, 2)},
                   _index("none"), positional=3, invalid=True),
         ),
     },
