@@ -25,7 +25,10 @@ Raise ValueError where PyTorch refuses: a kernel or a pooling window that does n
 channels that groups does not divide (question 2), an output index that does not exist (question 3).
 Return Python ints (a tuple of them where the answer is several numbers).
 
-Read the lesson first: it is in the notebook exercises/questions.ipynb, before the first function.
+Read the lesson first: it is in the notebook exercises/questions.ipynb, before the first function
+(text, a picture, and cells where you predict a number before torch shows it). Its picture:
+
+    exercises/pictures/questions-inputs_read.png
 """
 
 

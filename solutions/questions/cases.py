@@ -125,9 +125,9 @@ def _params(*, pair: bool, bias: bool | None, grouped: bool, ids: set[str]):
 def _groups_not_dividing(p, rng):
     g = p["g"]
     c_in, c_out = g * p["a"], g * p["b"]
-    if p["which"]:
+    if p["which"]:  # c_out alone not divisible
         c_out += 1 + p["off"] % (g - 1)
-    else:
+    else:  # c_in alone
         c_in += 1 + p["off"] % (g - 1)
     return {"c_in": c_in, "c_out": c_out, "kernel_size": p["K"], "groups": g}
 
@@ -161,7 +161,7 @@ def _index(where: str):
     def build(p, rng):
         k, s, pad, d = p["K"], p["s"], p.get("p", 0), p.get("d", 1)
         span = d * (k - 1) + 1
-        length = span + p["m"] * s
+        length = span + p["m"] * s + (1 + p["r"] % (s - 1) if "r" in p else 0)  # r: a rest the floor drops
         outputs = (length + 2 * pad - span) // s + 1
         if where == "negative":
             i = -p["over"]
@@ -197,6 +197,8 @@ SPEC = ExerciseSpec(
             Space("shape-exact", "conv_pool_shape", {"K": (2, 5), "pool": (2, 4), "q": (2, 4)},
                   _shape(True, EXACT), positional=6, triggers=EXACT),
             Space("shape-one-window", "conv_pool_shape", {"K": (2, 5), "pool": (2, 4), "q": (1, 1)},
+                  _shape(True, ONE), positional=6, triggers=ONE),
+            Space("shape-kernel-fills", "conv_pool_shape", {"K": (1, 5), "pool": (1, 1), "q": (1, 1)},
                   _shape(True, ONE), positional=6, triggers=ONE),
             Space("shape-remainder", "conv_pool_shape", {"K": (2, 5), "pool": (2, 4), "q": (2, 4), "r": (0, 3)},
                   _shape(False, REMAINDER), positional=6, triggers=REMAINDER),
@@ -240,12 +242,18 @@ SPEC = ExerciseSpec(
                   positional=6, invalid=True),
             Space("pool-too-long", "conv_pool_shape", {"K": (1, 4), "pool": (2, 4), "short": (1, 1)},
                   _pool_too_long, positional=6, invalid=True),
-            Space("groups-not-dividing", "conv_params",
-                  {"g": (2, 4), "a": (1, 3), "b": (1, 3), "which": (0, 1), "off": (0, 2), "K": (1, 3)},
+            Space("groups-not-dividing-c-in", "conv_params",
+                  {"g": (2, 4), "a": (1, 3), "b": (1, 3), "which": (0, 0), "off": (0, 2), "K": (1, 3)},
+                  _groups_not_dividing, positional=3, invalid=True),
+            Space("groups-not-dividing-c-out", "conv_params",
+                  {"g": (2, 4), "a": (1, 3), "b": (1, 3), "which": (1, 1), "off": (0, 2), "K": (1, 3)},
                   _groups_not_dividing, positional=3, invalid=True),
             Space("index-negative", "inputs_read", {"K": (1, 3), "s": (1, 2), "m": (0, 3), "over": (1, 2)},
                   _index("negative"), positional=3, invalid=True),
             Space("index-past-the-end", "inputs_read", {"K": (1, 3), "s": (1, 2), "m": (0, 3), "over": (1, 2)},
+                  _index("past"), positional=3, invalid=True),
+            Space("index-past-a-rest", "inputs_read", {"K": (1, 3), "s": (2, 4), "m": (0, 2), "r": (0, 2),
+                                                      "over": (1, 1)},
                   _index("past"), positional=3, invalid=True),
             Space("index-past-padded-dilated", "inputs_read",
                   {"K": (2, 3), "s": (1, 2), "p": (1, 2), "d": (2, 3), "m": (0, 2), "over": (1, 1)},
