@@ -1,5 +1,6 @@
 """questions' misconceptions as mutants: the natural wrong answers to each question. Each validates like
-PyTorch (refuses_like), so only its number is wrong."""
+PyTorch (refuses_like), so only its number is wrong; conv-length-minus-k also refuses what its own L - K
+finds too short (a window that fits exactly), as the code that makes the mistake does."""
 from __future__ import annotations
 
 from autograder.mutants.base import Mutant, refuses_like
