@@ -12,7 +12,7 @@ from autograder.authoring import classify_mutants
 from autograder.authoring.classify_mutants import classify
 from autograder.authoring.mutate import Mutant, generate, marker_lines, reference
 
-from conftest import ROOT, run_grade
+from conftest import ROOT, course_exercises, run_grade
 
 KNOWN_SURVIVORS = ROOT / "tests" / "mutants_known_survivors.txt"
 # the CI sample: every exercise, this many mutants each, at the course seed (the ratchet's command)
@@ -83,7 +83,7 @@ def test_nothing_outside_the_markers_or_in_messages_and_docstrings_is_edited():
         assert m.source.split("### END SOLUTION")[1] == src.split("### END SOLUTION")[1]
 
 
-@pytest.mark.parametrize("name", [f"exercise{i}" for i in range(1, 10)])
+@pytest.mark.parametrize("name", course_exercises())  # every exercise, whatever its name
 def test_every_mutant_of_a_reference_compiles_and_edits_only_inside_a_solution_block(course, name):
     _, text = reference(course, name)
     blocks = marker_lines(text)

@@ -114,3 +114,16 @@ def test_rebuilding_keeps_an_instructors_own_config(tmp_path, course):
     config.write_text("c = get_config()\nc.Execute.timeout = 99\n")
     written = build_course_dir(course, tmp_path, names=["exercise1"])
     assert config.read_text() == "c = get_config()\nc.Execute.timeout = 99\n" and config not in written
+
+
+def test_the_heading_is_the_docstrings_title_line_whatever_the_folder_is_named():
+    """A folder not named exerciseN (issue 10): its docstring's "Title — subtitle" line heads the notebook,
+    not the folder's name in lower case; a first line that is not a title falls back to name — title."""
+    from autograder.authoring.notebooks_build import _lesson
+
+    assert _lesson("questions", "Numbers that are the lesson",
+                   "Questions — Numbers that are the lesson.\n\nText.").source.startswith(
+        "# Questions — Numbers that are the lesson\n")
+    assert _lesson("exercise1", "Output size", "Exercise 1 — Output size.\n\nText.").source.startswith(
+        "# Exercise 1 — Output size\n")
+    assert _lesson("warmup", "Warm-up", "Some prose first.\n\nText.").source.startswith("# warmup — Warm-up\n")

@@ -140,7 +140,9 @@ def _test_source(exercise: str, concept: str, points: float) -> str:
 
 def _lesson(name: str, title: str, doc: str) -> Cell:
     first, _, rest = doc.partition("\n")
-    heading = first.rstrip(".") if first.lower().startswith("exercise") else f"{name} — {title}"
+    # the docstring's own title line ("Exercise 1 — Output size.", "Questions — Numbers ..."), whatever the folder's name
+    titled = first.lower().startswith("exercise") or first.rstrip(".").endswith(f"— {title}")
+    heading = first.rstrip(".") if titled else f"{name} — {title}"
     return Cell("markdown", f"# {heading}\n{_escape_stars(_keep_layout(rest))}".rstrip(), "text", f"{_id(name)}_lesson")
 
 
