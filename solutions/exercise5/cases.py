@@ -62,6 +62,8 @@ def _pool1d(space: str, *, sign="any", ceil=False, stride=False, triggers=frozen
             length = p["m"] * s + 1
         elif "q" in p:
             length = span + p["q"] * s + 1 + (p["r"] % (s - 1))
+        elif "exact" in p:  # the windows tile the input exactly: ceil and floor agree (0: one window, no room)
+            length = span + p["exact"] * s
         else:  # at least two windows: one window cannot show both a wrong last tap and a wrong last value
             explicit = stride or "s" in p or "p" in p or "d" in p
             length = max(k, span + (s if explicit else k) - 2 * pad) + p.get("extra", 0)
@@ -152,6 +154,11 @@ SPEC = ExerciseSpec(
             V1("window", {"K": (2, 4), "extra": (1, 6)}, stride=True),
             V2("window-2d", {"KH": (2, 3), "eh": (1, 3), "ew": (2, 4)}, stride=True),
             V1("window-fraction", {"K": (2, 4), "extra": (1, 6), "fraction": (1, 1)}, stride=True),
+            # one window fills the input exactly (valid: one output); an off-by-one window is not promised
+            # here: past a window that fills the input it has nothing to read
+            S("window-exact-fit", P1, {"K": (2, 4), "exact": (0, 0)},
+              _pool1d("window-exact-fit", stride=True, triggers={"pool-average", "pool-last-element"}),
+              triggers={"pool-average", "pool-last-element"}),
         ),
         "stride": (
             # the default stride is the kernel (per axis: a non-square kernel shows a swap)
@@ -176,6 +183,9 @@ SPEC = ExerciseSpec(
                triggers={"ceil-mode-naive", "padding-one-side", "stride-not-applied"}),
             V1("ceil-overhang", {"K": (3, 4), "s": (2, 3), "q": (1, 3), "r": (0, 1)}, sign="nonnegative",
                ceil=True, triggers={"stride-not-applied"}),
+            # no remainder: rounding up adds nothing (a ceil that adds s, not s - 1, before dividing shows)
+            V1("ceil-exact", {"K": (2, 3), "s": (2, 3), "exact": (1, 3)}, ceil=True,
+               triggers={"stride-not-applied"}),
         ),
         "channels": (
             V1("channels", {"N": (2, 3), "C": (2, 3), "K": (2, 3), "extra": (1, 5)}, stride=True,

@@ -47,7 +47,7 @@ def build_conv2d(exercise: str, function: str, space: str, oracle, triggers=froz
         n, g = p.get("N", 1), p.get("G", 1)
         c_in, c_out = p.get("C", 1) * g, p.get("O", 1) * g
         kh = p.get("KH", 2)
-        kw = kh + p.get("dk", 0)
+        kw = 1 if p.get("KW1", 0) else kh + p.get("dk", 0)  # KW1: a kernel one column wide
         sh, ph, dh = p.get("sh", 1), p.get("ph", 0), p.get("dh", 1)
         sw, pw, dw = sh + p.get("dsw", 0), ph + p.get("dpw", 0), dh + p.get("ddw", 0)
         if pad is not None:
@@ -59,7 +59,7 @@ def build_conv2d(exercise: str, function: str, space: str, oracle, triggers=froz
         if p.get("fit", 0):  # the kernel exactly fills the padded height: one output row
             height = span_h - 2 * ph
         width = max(span_w, span_w + sw - 2 * pw) + p.get("ew", 0)
-        if p.get("dk", 0) or p.get("dsw", 0) or p.get("dpw", 0) or p.get("ddw", 0):
+        if p.get("dk", 0) or p.get("KW1", 0) or p.get("dsw", 0) or p.get("dpw", 0) or p.get("ddw", 0):
             width = max(width, height + 1)  # non-square: the input too
 
         def draw():
@@ -163,6 +163,10 @@ def concepts_for(exercise: str, function: str, oracle) -> dict[str, tuple[Space,
         ),
         "non-square": (
             V("non-square-kernel", {"KH": (1, 2), "dk": (1, 2), "eh": (0, 2)}),
+            V("non-square-column", {"KH": (2, 3), "KW1": (1, 1), "eh": (0, 2)}),  # a kernel one column wide
+            # 'same' per axis: a 2x3 kernel pads 1 row (an odd total: the extra goes after) and 2 columns
+            V("non-square-same", {"KH": (2, 2), "dk": (1, 1), "eh": (0, 2)}, pad="same",
+              triggers={"same-extra-left", "height-width-swapped"}),
             V("non-square-pairs", {"KH": (2, 3), "dk": (0, 1), "sh": (1, 2), "dsw": (1, 1), "ph": (0, 1),
                                    "dpw": (1, 1), "dh": (1, 1), "ddw": (1, 1), "eh": (1, 3), "ew": (1, 2)},
               triggers={"height-width-swapped", "stride-not-applied", "padding-one-side", "dilation-gap-wrong"}),
