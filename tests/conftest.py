@@ -31,6 +31,18 @@ def pytest_collection_modifyitems(config, items):
                                 "install the versions pyproject.toml's test extra names")
 
 
+def with_cells(nb: dict, code_by_id: dict[str, str]) -> dict:
+    """A copy of an nbgrader notebook with the cells of these grade ids given this code (a student's)."""
+    import copy
+
+    nb = copy.deepcopy(nb)
+    for cell in nb["cells"]:
+        grade_id = cell["metadata"].get("nbgrader", {}).get("grade_id")
+        if grade_id in code_by_id:
+            cell["source"] = code_by_id[grade_id]
+    return nb
+
+
 @lru_cache(maxsize=None)
 def the_course():
     """course.yml, loaded once per process (the tests never change it; they break copies)."""

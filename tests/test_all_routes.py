@@ -9,7 +9,6 @@ notebook with a cell that does not parse (0 everywhere: the file does not import
 """
 from __future__ import annotations
 
-import copy
 import json
 import os
 import re
@@ -25,6 +24,7 @@ import yaml
 pytest.importorskip("nbgrader")
 
 from class_submissions import small_course  # noqa: E402
+from tests.conftest import with_cells  # noqa: E402
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("all-routes")]
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,15 +50,6 @@ def _run(args, *, cwd=None, env=None, ok=(0,)) -> subprocess.CompletedProcess:
     return done
 
 
-def _with_cells(nb: dict, code_by_id: dict[str, str]) -> dict:
-    nb = copy.deepcopy(nb)
-    for cell in nb["cells"]:
-        grade_id = cell["metadata"].get("nbgrader", {}).get("grade_id")
-        if grade_id in code_by_id:
-            cell["source"] = code_by_id[grade_id]
-    return nb
-
-
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     from autograder.course import load_course
@@ -79,8 +70,8 @@ def graded(tmp_path_factory):
     solutions = {c["metadata"]["nbgrader"]["grade_id"]: c["source"] for c in source["cells"]
                  if c["metadata"].get("nbgrader", {}).get("solution")}
     notebooks = {"alice": source, "bob": release,
-                 "carol": _with_cells(release, {**solutions, "conv_output_length": DILATION_BUG}),
-                 "dave": _with_cells(release, {**solutions, "same_padding": SYNTAX_ERROR})}
+                 "carol": with_cells(release, {**solutions, "conv_output_length": DILATION_BUG}),
+                 "dave": with_cells(release, {**solutions, "same_padding": SYNTAX_ERROR})}
     scores: dict[str, dict[str, float]] = {s: {} for s in notebooks}
 
     # nbgrader: collected into submitted/, autograded, read back from its gradebook

@@ -7,7 +7,6 @@ Needs nbgrader==0.9.6 (the test extra).
 """
 from __future__ import annotations
 
-import copy
 import json
 import os
 import subprocess
@@ -21,7 +20,7 @@ pytest.importorskip("nbgrader")
 
 from autograder.course import load_course  # noqa: E402
 from autograder.authoring.nbgrader_course import build_course_dir  # noqa: E402
-from tests.conftest import ROOT  # noqa: E402
+from tests.conftest import ROOT, with_cells  # noqa: E402
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader-e2e")]  # one worker: `autograded` runs once
 NAME = "exercise1"
@@ -68,15 +67,6 @@ def _nbgrader(args: list[str], cwd: Path, env: dict) -> subprocess.CompletedProc
     return done
 
 
-def _with_cells(nb: dict, code_by_id: dict[str, str]) -> dict:
-    nb = copy.deepcopy(nb)
-    for cell in nb["cells"]:
-        grade_id = cell["metadata"].get("nbgrader", {}).get("grade_id")
-        if grade_id in code_by_id:
-            cell["source"] = code_by_id[grade_id]
-    return nb
-
-
 @pytest.fixture(scope="module")
 def autograded(tmp_path_factory):
     course = load_course(ROOT / "course.yml")
@@ -96,11 +86,11 @@ def autograded(tmp_path_factory):
                  if c["metadata"].get("nbgrader", {}).get("solution")}
     submissions = {"reference": source, "untouched": release}
     for student, (function, code) in BUGS.items():
-        submissions[student] = _with_cells(release, {**solutions, function: code})
+        submissions[student] = with_cells(release, {**solutions, function: code})
     last = list(solutions)[-1]  # the last solution cell (nothing redefines what it defines): stub + attack
     stub = next(c["source"] for c in release["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id") == last)
     for student, attack in KERNEL_ATTACKS.items():
-        submissions[student] = _with_cells(release, {last: "".join(stub) + "\n\n" + attack})
+        submissions[student] = with_cells(release, {last: "".join(stub) + "\n\n" + attack})
     for student, nb in submissions.items():
         folder = root / "submitted" / student / NAME
         folder.mkdir(parents=True)

@@ -225,12 +225,7 @@ def _grade_in_pool(course: Course, todo: list[Job], book, summary: Summary, work
         for fut in as_completed(futures):
             job, report, seconds, error = fut.result()
             received.add(futures[fut])
-            if report is not None:
-                _record(course, book, job, report, seconds, summary)
-                if error:
-                    summary.grader_failures.append(f"{job.student}/{job.exercise}: {error}")
-            else:
-                summary.errors.append(f"{job.student}/{job.exercise}: {error}")
+            settle(course, book, job, report, error, seconds, summary)
             bar.update(task, advance=1, description=f"{job.student} {job.exercise}")
     except BrokenProcessPool:
         pool.shutdown(wait=True, cancel_futures=True)
@@ -244,6 +239,16 @@ def _grade_in_pool(course: Course, todo: list[Job], book, summary: Summary, work
         raise
     pool.shutdown(wait=True)
     return [], []
+
+
+def settle(course, book, job, report, error, seconds: float, summary) -> None:
+    """One graded job into the gradebook and the summary, whichever pool (local or a cluster) graded it."""
+    if report is not None:
+        _record(course, book, job, report, seconds, summary)
+        if error:
+            summary.grader_failures.append(f"{job.student}/{job.exercise}: {error}")
+    else:
+        summary.errors.append(f"{job.student}/{job.exercise}: {error}")
 
 
 def _record(course: Course, book, job: Job, report, seconds: float, summary: Summary) -> None:

@@ -83,7 +83,7 @@ def on_cluster(address: str) -> Callable:
 
 def grade_on_cluster(course: Course, todo: list[Job], book, summary: Summary, address: str, seeding: SeedPolicy,
                      advance: Callable[[Job], None]) -> None:
-    from autograder.classroom.batch import _record
+    from autograder.classroom.batch import settle
     from autograder.judging.contain import GRADER_FAILED, crash_report
     from autograder.formats.safe_text import one_line
 
@@ -119,14 +119,8 @@ def grade_on_cluster(course: Course, todo: list[Job], book, summary: Summary, ad
                     return
 
         def save(ready: Prepared, report, error, seconds: float) -> None:
-            job = ready.job
-            if report is not None:
-                _record(course, book, job, report, seconds, summary)
-                if error:
-                    summary.grader_failures.append(f"{job.student}/{job.exercise}: {error}")
-            else:
-                summary.errors.append(f"{job.student}/{job.exercise}: {error}")
-            advance(job)
+            settle(course, book, ready.job, report, error, seconds, summary)
+            advance(ready.job)
 
         send(threads * PER_THREAD)
         for future in running:

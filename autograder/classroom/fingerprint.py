@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-from pathlib import Path
 from typing import Sequence
 
 from autograder.content import GRADER_NEEDS
 from autograder.course import Course
+from autograder.source_digest import package_digest
 
-PACKAGE = Path(__file__).resolve().parent.parent  # the whole autograder package
 
 
 def exercise_fingerprints(course: Course, names: Sequence[str]) -> dict[str, str]:
     """exercise name -> a short hex digest of everything its grades depend on."""
-    grader = _grader_digest()
+    grader = package_digest()
     out = {}
     for name in names:
         ex = course.exercise(name)
@@ -44,21 +43,6 @@ def exercise_fingerprints(course: Course, names: Sequence[str]) -> dict[str, str
     return out
 
 
-_grader_cache: str | None = None
-
-
-def _grader_digest() -> str:
-    """The grader's own Python source (a fix to compare or diagnose can change a score)."""
-    global _grader_cache
-    if _grader_cache is None:
-        h = hashlib.sha256()
-        for path in sorted(PACKAGE.rglob("*.py")):
-            if "__pycache__" in path.parts:
-                continue
-            _part(h, path.relative_to(PACKAGE).as_posix())
-            _part(h, path.read_bytes())
-        _grader_cache = h.hexdigest()
-    return _grader_cache
 
 
 def _part(h, data: str | bytes) -> None:

@@ -19,15 +19,14 @@ import base64
 import hashlib
 import json
 import sys
-from pathlib import Path
 from typing import Any, Mapping
 
 import numpy as np
 
 from autograder.judging import disk_cache
+from autograder.source_digest import package_digest
 from autograder.cases.space import Case
 
-ENGINE = Path(__file__).resolve().parent.parent  # the whole autograder package
 
 
 class _Unstorable(Exception):
@@ -75,11 +74,10 @@ def _file(course, name: str, seed: int) -> str:
     import torch
 
     digest = hashlib.sha256()
+    # the whole engine (one digest a process), not a list of its case modules: a list would go stale
     digest.update(json.dumps([name, seed, course.exercise(name).model_dump_json(), sys.version,
-                              torch.__version__, np.__version__]).encode())
-    # the whole engine, not a list of its case modules: a list would go stale when modules move
-    files = sorted((course.root / "solutions").rglob("*.py")) + sorted(ENGINE.rglob("*.py"))
-    for path in files:
+                              torch.__version__, np.__version__, package_digest()]).encode())
+    for path in sorted((course.root / "solutions").rglob("*.py")):
         digest.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
     return f"plan-{name}-{digest.hexdigest()[:32]}.json"
 
