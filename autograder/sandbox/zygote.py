@@ -14,7 +14,7 @@ Control protocol (a SOCK_SEQPACKET socket, one JSON object per message):
   zygote -> grader  {"event": "exit", "status": S}  when the forked process ends (S: wait status)
   grader -> zygote  {"op": "kill"}  -> every process but the zygote dies, the folders are emptied;
   zygote -> grader  {"reply": "kill", "status": S or null, "clean": whether they are empty}
-A timed run (see timed.py): {"op": "time", "memory_mb": M, "role": "student"|"baseline", ...}
+A timed run (see timed.py): {"op": "time", "memory_mb": M, "heap_mb": H, "role": "student"|"baseline", ...}
   with fds [request, a socket, output] forks like "run" (same reply and exit event); then, around
   each call, grader -> zygote  {"op": "cpu"}  ->  {"reply": "cpu", "ns": N}: the CPU time every
   process but the zygote has used so far (threads included, and children once reaped), read from
