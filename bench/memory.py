@@ -8,7 +8,9 @@ and samples, every 20 ms, the proportional set size (PSS: shared pages split bet
 that map them, so torch's libraries count once) of the grader and every process it starts: the
 sandbox's zygote and the student's processes. Prints each run's peak, its ratio to the budget and the
 grader's own peak. --against DIR measures another checkout the same way in the same run (before
-and after a change). Memory, unlike time, hardly moves with the machine's load.
+and after a change). Memory, unlike time, hardly moves with the machine's load, but PSS does move
+with the other processes mapping torch's libraries (their pages are split with them): run it on a
+quiet machine, as a Gradescope container is.
 """
 from __future__ import annotations
 

@@ -45,5 +45,12 @@ def test_a_large_result_is_compared_piece_by_piece_with_the_same_verdict(where):
         assert close(x.reshape(expected.shape), y.reshape(expected.shape), tol) is same
 
 
+def test_arrays_of_other_shapes_are_compared_as_numpy_does_never_flattened():
+    a = np.arange(12.0).reshape(3, 4)
+    with pytest.raises(ValueError):  # not broadcastable: the callers treat it as "not the same"
+        close(a.reshape(4, 3), a, Tolerance())
+    assert close(np.zeros((1, 4)), np.zeros((3, 4)), Tolerance())  # broadcast, as before
+
+
 def test_empty_results_are_close():
     assert close(np.zeros((0, 3)), np.zeros((0, 3)), Tolerance())

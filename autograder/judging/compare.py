@@ -68,6 +68,8 @@ def close(got: Any, expected: Any, tol: Tolerance) -> bool:
     if isinstance(expected, np.ndarray):
         if expected.dtype == np.bool_:
             return bool(np.array_equal(got, expected))
+        if np.shape(got) != expected.shape:  # broadcast, or raise, as np.allclose does
+            return bool(np.allclose(got, expected, rtol=tol.rtol, atol=tol.atol, equal_nan=False))
         g, e = got.reshape(-1), expected.reshape(-1)
         return all(np.allclose(g[i:i + CHUNK], e[i:i + CHUNK], rtol=tol.rtol, atol=tol.atol, equal_nan=False)
                    for i in range(0, max(e.size, 1), CHUNK))
