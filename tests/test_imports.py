@@ -204,7 +204,7 @@ def test_every_module_imports():
 def _loaded_after(code: str) -> dict:
     """Which heavy libraries a fresh interpreter holds after running `code` in the course's root."""
     probe = (f"import sys, json\n{code}\n"
-             "print(json.dumps({k: k in sys.modules for k in ('torch', 'numpy', 'autograder.cases.registry')}))")
+             "print(json.dumps({k: k in sys.modules for k in ('torch', 'numpy', 'pydantic', 'autograder.cases.registry')}))")
     done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -212,7 +212,13 @@ def _loaded_after(code: str) -> dict:
 
 def test_the_pipeline_types_and_the_config_module_import_neither_torch_nor_numpy():
     assert _loaded_after("import autograder.pipeline, autograder.course") == {
-        "torch": False, "numpy": False, "autograder.cases.registry": False}
+        "torch": False, "numpy": False, "pydantic": True, "autograder.cases.registry": False}
+
+
+def test_the_sandbox_starts_before_anything_slow_is_imported():
+    # `grade` starts the sandbox first, so the student's process imports torch while the grader loads
+    assert _loaded_after("from autograder.sandbox.runner import Sandbox\nfrom autograder.pipeline import Status") == {
+        "torch": False, "numpy": False, "pydantic": False, "autograder.cases.registry": False}
 
 
 def test_loading_course_yml_does_not_import_torch():

@@ -87,10 +87,12 @@ def test_junit_parses_back_with_the_feedback(report):
 def test_github_output_is_the_classroom_notices_then_annotations_then_the_runner_result(report):
     lines = render(report, "github").splitlines()
     # GitHub Classroom records the points of the "Autograding complete" / "Autograding report" notices
-    assert lines[0] == f"::notice title=Autograding complete::Points {report.score:.4g}/{report.max_score:g}"
+    assert lines[0].startswith("::notice title=Autograding complete::Points ")
     assert lines[1].startswith("::notice title=Autograding report::")
-    assert json.loads(lines[1].split("::", 2)[2]) == {"totalPoints": round(report.score, 4),
-                                                     "maxPoints": report.max_score}
+    data = json.loads(lines[1].split("::", 2)[2])
+    assert data == {"totalPoints": round(report.score, 4), "maxPoints": report.max_score}
+    # both notices carry the same figure
+    assert lines[0].rsplit(" ", 1)[1] == f"{data['totalPoints']:g}/{data['maxPoints']:g}"
     annotations, last = lines[2:-1], lines[-1]
     assert annotations and all(a.startswith("::error file=exercises/exercise") for a in annotations)
     stride = next(a for a in annotations if "exercise1 stride" in a)
@@ -124,6 +126,21 @@ def test_github_shows_at_most_ten_annotations_of_a_kind_and_the_summary_has_ever
     table = summary(report)
     assert table.startswith("## Autograding: 147 / 154 points")
     assert table.count("\n| exercise") == 1 + 11 * 14 and "wrong \\| at 13" in table  # every concept, bars escaped
+
+
+def test_the_two_classroom_notices_give_the_same_points_to_four_decimals():
+    from autograder.formats.github import summary
+    from autograder.results import ConceptReport, ExerciseReport
+
+    for score, max_score, shown in [(49.166666, 90.0, "49.1667/90"), (1234.5, 2000.0, "1234.5/2000"),
+                                    (7.25, 10.0, "7.25/10"), (0.0, 10.0, "0/10"), (0.00004, 1.0, "0/1")]:
+        ex = ExerciseReport("exercise1", "T", 1, score, max_score,
+                            (ConceptReport("kernel", score, max_score, 1, 8, "failed", None, "wrong"),), "grade exercise1")
+        report = CourseReport((ex,), requested="exercise1")
+        lines = render(report, "github").splitlines()
+        assert lines[0] == f"::notice title=Autograding complete::Points {shown}"
+        assert json.loads(lines[1].split("::", 2)[2])["totalPoints"] == round(score, 4)
+        assert summary(report).startswith(f"## Autograding: {shown.replace('/', ' / ')} points")
 
 
 def test_github_passes_when_every_concept_passes():
@@ -177,7 +194,9 @@ def test_the_classroom_grade_step_is_green_when_points_are_lost_and_sends_our_sc
                           timeout=300)
     ours = json.loads(same.stdout)
     assert 0 < ours["score"] < 10
-    assert f"::notice title=Autograding complete::Points {ours['score']:.4g}/10" in done.stdout.splitlines()
+    (points,) = [line.rsplit(" ", 1)[1] for line in done.stdout.splitlines()
+                 if line.startswith("::notice title=Autograding complete::")]
+    assert points == f"{round(ours['score'], 4):g}/10"
     assert "| exercise1 | kernel |" in summary_file.read_text()
     # a grader that cannot run is the one red run
     broken = subprocess.run(["bash", "-e", "-c", grade_step["run"]], cwd=course.parent,

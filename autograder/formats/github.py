@@ -1,7 +1,7 @@
 """GitHub Classroom / Actions: the score notices Classroom reads, annotations, the runner result.
 
 GitHub Classroom takes an assignment's points from two notice annotations of the run, titled
-"Autograding complete" (`Points 49.17/90`) and "Autograding report" (`{"totalPoints",
+"Autograding complete" (`Points 49.1667/90`) and "Autograding report" (`{"totalPoints",
 "maxPoints"}`): that is all classroom-resources/autograding-grading-reporter does to notify
 it. We write them ourselves, first (GitHub shows at most 10 annotations of each kind per step),
 so the points Classroom records are our score; the reporter's own log table counts passed tests
@@ -27,8 +27,15 @@ ERRORS = (Status.CRASH, Status.TIMEOUT)
 SHOWN = 10  # annotations of one kind GitHub shows per step
 
 
+def points_text(score: float) -> str:
+    """The score as both notices carry it: rounded to 4 decimals like the report's scores, never
+    to significant digits (`.4g` sent 49.17 beside a totalPoints of 49.1667, and would send 1235
+    for 1234.5), and without trailing zeros (7.25, 10)."""
+    return f"{round(score, 4):.4f}".rstrip("0").rstrip(".")
+
+
 def render(report: CourseReport) -> str:
-    points = f"{report.score:.4g}/{report.max_score:g}"
+    points = f"{points_text(report.score)}/{points_text(report.max_score)}"
     lines = [f"::notice title=Autograding complete::Points {points}",
              "::notice title=Autograding report::" + _data(json.dumps(
                  {"totalPoints": round(report.score, 4), "maxPoints": report.max_score}))]
@@ -48,13 +55,14 @@ def render(report: CourseReport) -> str:
 
 def summary(report: CourseReport) -> str:
     """Markdown for the job summary: the score, then one row per concept."""
-    out = [f"## Autograding: {report.score:.4g} / {report.max_score:g} points", "",
+    out = [f"## Autograding: {points_text(report.score)} / {points_text(report.max_score)} points", "",
            "| exercise | concept | points | cases | status | what went wrong |",
            "| --- | --- | --- | --- | --- | --- |"]
     for ex in report.exercises:
         for c in ex.concepts:
             why = "" if c.ok else _message(c)
-            out.append(f"| {ex.exercise} | {c.name} | {c.score:.4g} / {c.max_score:g} | {c.passed}/{c.total} | "
+            out.append(f"| {ex.exercise} | {c.name} | {points_text(c.score)} / {points_text(c.max_score)} | "
+                       f"{c.passed}/{c.total} | "
                        f"{c.status} | {_cell(why)} |")
     reproduce = sorted({ex.reproduce for ex in report.exercises})
     if reproduce:

@@ -13,7 +13,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from autograder.judging import case_limits, crashes, diagnose, plan_cache, shrink
+from autograder.judging import case_limits, crashes, diagnose, heap, plan_cache, shrink
 from autograder.cases.space import Case, Invalid
 from autograder.cases.spec import ExerciseSpec
 from autograder.judging.compare import judge
@@ -36,6 +36,7 @@ def plan(course: Course, name: str, seed: int) -> dict[str, list[Case]]:
         drawn = plan_cache.load(course, name, seed, spec) if public else None
         if drawn is None:
             drawn = {concept: spec.cases(concept, seed=seed, count=cfg.cases) for concept, cfg in ex.concepts.items()}
+            heap.give_back()  # the mutants' and oracles' temporaries, before the sandbox's processes start
             if public:
                 plan_cache.store(course, name, seed, drawn)
         _PLANS[key] = drawn
@@ -71,6 +72,7 @@ def _oracle_time(course: Course, name: str, seed: int, spec: ExerciseSpec, cases
             return time.perf_counter() - started
 
         _ORACLE_TIME[key] = case_limits.slowest({c: _ORACLE_SECONDS.get(c, 0.0) for c in cases}, again)
+        heap.give_back()
         while len(_ORACLE_TIME) > 64:
             _ORACLE_TIME.pop(next(iter(_ORACLE_TIME)))
     return _ORACLE_TIME[key]
@@ -124,6 +126,7 @@ def _grade_exercise(course: Course, name: str, submission: Submission, *, seed: 
     limits = case_limits.fitted(limits, _oracle_time(course, name, seed, spec, flat),
                                 timed=any(c.call.time_repeats for c in flat))
     trials = run(flat)
+    heap.give_back()  # the results' copies, before the timed processes and the diagnosis
     by_concept: dict[str, list[Trial]] = {k: [] for k in cases}
     for t in trials:
         by_concept[t.case.concept].append(t)
@@ -144,13 +147,16 @@ def time_case(sandbox, submission: Submission, spec: ExerciseSpec, case: Case, t
     rng = np.random.default_rng(secrets.randbits(128))
     arguments = [case.fresh_arguments(rng) for _ in range(case.call.time_repeats + 1)]
     oracle = spec.oracles[case.function]
+    first = oracle(**arguments[0])  # its size sizes the timed processes' heap (stopwatch.heap_mb)
+    heap.give_back()  # what the untimed run freed: the timed processes need the memory more
 
     def check(k: int, value: Any) -> str:
-        verdict = judge(oracle(**arguments[k]), Outcome(Status.RETURNED, value=value), tol)
+        verdict = judge(first if k == 0 else oracle(**arguments[k]), Outcome(Status.RETURNED, value=value), tol)
+        heap.give_back()  # the comparison's temporaries: the timed processes need the memory more
         return "" if verdict.passed else verdict.message
 
     return sandbox.time(submission, case.function, [case.split(a) for a in arguments], baseline=case.call.baseline,
-                        check=check, **limits)
+                        check=check, result_bytes=int(getattr(first, "nbytes", 0)), **limits)
 
 
 def _concept_report(concept: str, cfg, trials: list[Trial], spec: ExerciseSpec, tol: Tolerance, run: Runner, *,

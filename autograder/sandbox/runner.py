@@ -131,12 +131,13 @@ class Sandbox:
     def time(self, submission: Submission, function: str, inputs: Sequence[tuple[tuple, Mapping[str, Any]]], *,
              baseline: str, check: Callable[[int, Any], str], forbidden: Mapping | None = None, limits: Any = None,
              time_per_case: float | None = None, time_total: float | None = None,
-             memory_mb: int | None = None) -> Timing:
+             memory_mb: int | None = None, result_bytes: int = 0) -> Timing:
         """`baseline` (a dotted name, in processes that never import the submission) before and after
         `function` of the submission, each called on every input in turn (args, kwargs: arrays
         positional), the first call a warm-up; the zygote reads the process's CPU clock around each
         call (stopwatch.py). check(k, value) returns "" when call k's result is right, else why; a
-        wrong result stops the run."""
+        wrong result stops the run. `result_bytes`, one right result's size, and the inputs' size the
+        heap each timed process prepares (stopwatch.heap_mb)."""
         from autograder.sandbox import stopwatch
 
         limit = Limits(
@@ -146,7 +147,8 @@ class Sandbox:
             importing=self.time_import)
         self._start()  # each process's folders are emptied by the zygote when it is killed
         return stopwatch.time_both(self, submission, function, list(inputs), baseline=baseline, check=check,
-                                   forbidden=dict(forbidden or self.forbidden or {}) or None, limit=limit)
+                                   forbidden=dict(forbidden or self.forbidden or {}) or None, limit=limit,
+                                   result_bytes=result_bytes)
 
 
 def _unconfined_note(zygote: ZygoteHandle, why: str | None) -> str:

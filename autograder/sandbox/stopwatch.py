@@ -42,13 +42,24 @@ class _Stop(Exception):
         self.status, self.message = status, message
 
 
+def heap_mb(inputs: list, result_bytes: int) -> int:
+    """MiB of heap each timed process touches before its first call (timed.py): six times one call's
+    inputs and result, room for the function's own temporaries, in 16 MiB blocks, from 32 to 256;
+    the same for both sides. Less and exercise8's later calls found fresh pages (8 -> 16 ms); more
+    only costs memory: 256 MiB for every workload put exercise8's grading above Gradescope's 768 MB."""
+    largest = max((sum(_array(a).nbytes for a in args) for args, _ in inputs), default=0)
+    blocks = -(-6 * (largest + max(result_bytes, 0)) // (16 << 20))
+    return min(max(16 * blocks, 32), 256)
+
+
 def time_both(sandbox, submission, function: str, inputs: list, *, baseline: str,
-              check: Callable[[int, Any], str], forbidden: tuple, limit: Limits) -> Timing:
+              check: Callable[[int, Any], str], forbidden: tuple, limit: Limits, result_bytes: int = 0) -> Timing:
     """The baseline, the student's function, the baseline again (so that a change in the machine's load
     during the run weighs on both sides), each in a process of its own, on the same inputs."""
     deadline = time.monotonic() + limit.total
     output = Output()
-    student = dict(role="student", module=submission.module, function=function, forbidden=forbidden)
+    heap = heap_mb(inputs, result_bytes)
+    student = dict(role="student", module=submission.module, function=function, forbidden=forbidden, heap_mb=heap)
     theirs: list[float] = []
     for side in ("baseline", "student", "baseline"):
         try:
@@ -57,8 +68,8 @@ def time_both(sandbox, submission, function: str, inputs: list, *, baseline: str
                 # nothing of theirs runs beside the baseline
                 mine = _one_side(sandbox, student, submission.sources, inputs, check, limit, deadline, output)
             else:
-                theirs += _one_side(sandbox, dict(role="baseline", baseline=baseline), {}, inputs, check, limit,
-                                    deadline, Output())
+                theirs += _one_side(sandbox, dict(role="baseline", baseline=baseline, heap_mb=heap), {}, inputs,
+                                    check, limit, deadline, Output())
         except _Stop as stop:
             if side == "student":
                 return Timing(stop.status, message=stop.message, output=output.take())
