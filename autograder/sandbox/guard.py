@@ -168,45 +168,6 @@ def _matcher(ops):
     return match
 
 
-_op_table: list = []  # prepare(): every registered op, read once in the zygote, before any fork
-
-
-def prepare() -> None:
-    """Read torch's registry of ops once, in the zygote (which never runs student code), so that each
-    student's process only matches names: listing ~3000 ops and asking each for its kernels was a
-    third of install()'s time, paid again by every run. An op registered later is looked up then."""
-    _op_table[:] = _read_ops(_ALL)
-
-
-_ALL = object()
-
-
-def _read_ops(names) -> list:
-    """(qualified, namespace, rest, name, has a BackendSelect kernel, has a CompositeImplicitAutograd one)."""
-    import torch
-
-    has_kernel = torch._C._dispatch_has_kernel_for_dispatch_key
-    table = []
-    for qualified in (torch._C._dispatch_get_all_op_names() if names is _ALL else names):
-        namespace, _, rest = qualified.partition("::")
-        if namespace == "prims":
-            continue
-        table.append((qualified, namespace, rest, rest.partition(".")[0], has_kernel(qualified, "BackendSelect"),
-                      has_kernel(qualified, "CompositeImplicitAutograd")))
-    return table
-
-
-def _ops_now() -> list:
-    """Every registered op: prepare()'s table, plus any op registered since (read now)."""
-    import torch
-
-    if not _op_table:
-        return _read_ops(_ALL)
-    known = {row[0] for row in _op_table}
-    new = [q for q in torch._C._dispatch_get_all_op_names() if q not in known]
-    return _op_table + _read_ops(new) if new else _op_table
-
-
 def _install_kernels() -> None:
     """A BackendSelect kernel for every registered op the rules forbid (see the module docstring)."""
     import torch
@@ -214,13 +175,17 @@ def _install_kernels() -> None:
     after = torch._C._dispatch_keyset_full_after(torch._C.DispatchKey.BackendSelect)
     below_autograd = torch._C._after_autograd_keyset
     forbidden, at_import_too = _matcher(_ops), _matcher(_import_ops)
-    for qualified, namespace, rest, name, backend_select, composite in _ops_now():
-        overload = rest.partition(".")[2]
+    has_kernel = torch._C._dispatch_has_kernel_for_dispatch_key
+    for qualified in torch._C._dispatch_get_all_op_names():
+        namespace, _, rest = qualified.partition("::")
+        name, _, overload = rest.partition(".")
+        if namespace == "prims":
+            continue
         via = forbidden(namespace, name)
         at_import = at_import_too(namespace, name) if _import_ops and namespace in _ALLOWED_NAMESPACES else None
         if via is None and at_import is None:
             continue
-        if backend_select:
+        if has_kernel(qualified, "BackendSelect"):
             continue  # a factory (fft_fftfreq): its own BackendSelect kernel picks the backend
         if name in _VIEW_MAKERS:
             # honest ops (slicing, repeat) call these inside their kernels, below autograd: only the
@@ -230,7 +195,7 @@ def _install_kernels() -> None:
             # a CompositeImplicit op (max_pool1d) may compute without calling another op: it is caught
             # in its autograd slot too (and at BackendSelect in inference mode, which skips autograd)
             keys = [("BackendSelect", after)]
-            if composite:
+            if has_kernel(qualified, "CompositeImplicitAutograd"):
                 keys.append(("AutogradCPU", below_autograd))  # direct: the Autograd alias loses to CompositeImplicit
         try:
             library = _libraries.get(namespace) or _libraries.setdefault(namespace, torch.library.Library(namespace, "IMPL"))
