@@ -133,3 +133,44 @@ def test_a_mutant_that_does_not_validate_like_the_oracle_keeps_its_own_check():
     checked_by_other = refuses_like(other)(impl)
     assert formula(checked_by_other, oracle) is checked_by_other
     assert formula(impl, oracle) is impl
+
+
+@pytest.fixture()
+def fresh_plans(monkeypatch):
+    """No plan, expected value or oracle time kept from an earlier draw of the same seed."""
+    from autograder.judging import grading
+
+    def clear():
+        monkeypatch.setattr(grading, "_PLANS", {})
+        monkeypatch.setattr(grading, "_ORACLE_TIME", {})
+    return clear
+
+
+def test_reports_are_the_same_with_the_plain_drawing(monkeypatch, fresh_plans, warm_sandbox):
+    """The reference, a wrong submission and one that crashes at import, each graded at three seeds with
+    the fast drawing and with the plain one: the same report, score, concepts, examples and messages."""
+    from autograder.judging.grading import grade_exercise
+    from autograder.pipeline import Submission
+    from autograder.results import exercise_dict
+
+    from conftest import reference_path
+    from wrong_submissions import wrong_submission_text
+
+    name = "exercise3"
+    reference = reference_path(name).read_text(encoding="utf-8")
+    sources = {"reference": reference, "bias-per-channel": wrong_submission_text(name, "bias-per-channel"),
+               "crash": "raise RuntimeError('at import')\n" + reference}
+
+    def reports():
+        fresh_plans()
+        return {(kind, seed): exercise_dict(grade_exercise(COURSE, name, Submission(name, {name: text}), seed=seed,
+                                                           sandbox=warm_sandbox, reproduce=""))
+                for kind, text in sources.items() for seed in (11, 2026, 987654321)}
+
+    fast = reports()
+    monkeypatch.setattr(triggers, "_until_shown", plain_until_shown)
+    plain = reports()
+    assert fast == plain
+    assert {k: r["score"] for k, r in fast.items() if k[0] == "reference"} == {
+        ("reference", s): 10.0 for s in (11, 2026, 987654321)}
+    assert all(r["score"] < 10 for k, r in fast.items() if k[0] != "reference")
