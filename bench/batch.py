@@ -13,7 +13,8 @@ One run prints, each measured here and now (a loaded machine moves the seconds; 
 - the same exercise1-3 class on a 2-worker Dask LocalCluster vs the local batch (--cluster size);
 - peak memory per worker (PSS and RSS, sampled with psutil; Dask workers report their own maxrss);
 - with --against DIR (another checkout, e.g. main before a change): the exercise1-3 class graded by
-  both, back to back, with the ratio of rates and of CPU per submission, and whether the gradebooks agree.
+  both, back to back, with the ratio of rates and of the grader's own CPU per submission (its sandboxes'
+  processes not counted), and whether the gradebooks agree row for row, reports included.
 Run by hand, not by the test suite.
 """
 from __future__ import annotations
@@ -53,7 +54,9 @@ def grade_batch(subs: Path, book: Path, jobs: int, exercises: list[str], cluster
     peaks.watch(proc.pid)
     out, err = proc.communicate()
     seconds = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the whole tree: each level waits for the one below
+    # the grader's own CPU: the batch process and its workers, which are waited for (the sandboxes'
+    # processes are not counted: bubblewrap's are killed with their namespace, never waited for here)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     peaks.stop()
     if proc.returncode != 0:
         raise SystemExit(f"grade batch failed:\n{err}")
@@ -274,7 +277,7 @@ def mixed(work: Path, sizes: list[int], jobs: int, exercises: list[str], against
         if against is not None:
             same = _results(folder / "before.db") == _results(folder / "gb.db")
             print(f"       ratio this/{against.name or against}: {rate(runs[n]) / rate(before[n]):.2f}x the rate, "
-                  f"{_cpu_per(runs[n]) / _cpu_per(before[n]):.2f}x the CPU per submission (every process of the batch) "
+                  f"{_cpu_per(runs[n]) / _cpu_per(before[n]):.2f}x the grader's CPU per submission "
                   f"({_cpu_per(before[n]):.3f} -> {_cpu_per(runs[n]):.3f} s); gradebooks "
                   f"{'equal (score, status, report of every row)' if same else 'DIFFER'}")
     top = max(sizes)
