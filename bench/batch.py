@@ -13,8 +13,8 @@ One run prints, each measured here and now (a loaded machine moves the seconds; 
 - the same exercise1-3 class on a 2-worker Dask LocalCluster vs the local batch (--cluster size);
 - peak memory per worker (PSS and RSS, sampled with psutil; Dask workers report their own maxrss);
 - with --against DIR (another checkout, e.g. main before a change): the exercise1-3 class graded by
-  both, back to back, with the ratio of rates and of the grader's own CPU per submission (its sandboxes'
-  processes not counted), and whether the gradebooks agree row for row, reports included.
+  both, back to back, with the ratio of rates and of CPU per submission (the grader's processes, and
+  its sandboxes' as last sampled), and whether the gradebooks agree row for row, reports included.
 Run by hand, not by the test suite.
 """
 from __future__ import annotations
@@ -64,7 +64,8 @@ def grade_batch(subs: Path, book: Path, jobs: int, exercises: list[str], cluster
     return {"seconds": seconds, "count": len(rows), "per_job": {(s, e): t for s, e, _, t in rows},
             "scores": {(s, e): sc for s, e, sc, _ in rows}, "workers_mb": peaks.workers_mb(),
             "sandbox_mb": peaks.below_mb(), "workers_rss_mb": peaks.workers_mb(rss=True),
-            "cpu": after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime}
+            "cpu": after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime,
+            "sandbox_cpu": sum(peaks.sandbox_cpu.values())}
 
 
 class Peaks:
@@ -77,6 +78,7 @@ class Peaks:
         self.children: dict[int, int] = {}
         self.children_rss: dict[int, int] = {}
         self.below: dict[int, int] = {}
+        self.sandbox_cpu: dict[int, float] = {}  # per zygote: its CPU and its student processes' (reaped)
         self.done = threading.Event()
 
     def watch(self, pid: int) -> None:
@@ -106,6 +108,9 @@ class Peaks:
                         self.children_rss[kid.pid] = max(self.children_rss.get(kid.pid, 0), rss)
                         for p in kid.children(recursive=True):
                             self.below[p.pid] = max(self.below.get(p.pid, 0), memory(p)[0])
+                            if _is_zygote(p):
+                                t = p.cpu_times()
+                                self.sandbox_cpu[p.pid] = t.user + t.system + t.children_user + t.children_system
                 except psutil.Error:
                     continue
 
@@ -119,6 +124,17 @@ class Peaks:
 
     def below_mb(self) -> float:
         return max(self.below.values(), default=0) / 2**20
+
+
+def _is_zygote(p) -> bool:
+    """A sandbox's fork server (its student processes are forks of it: same command line)."""
+    def runs_zygote(q) -> bool:  # bubblewrap's own command line names zygote.py too
+        return q.name() != "bwrap" and "zygote.py" in " ".join(q.cmdline())
+
+    try:
+        return runs_zygote(p) and not runs_zygote(p.parent())
+    except Exception:  # noqa: BLE001  (gone, or not ours to read)
+        return False
 
 
 def nbgrader_class(kinds: dict[str, str], work: Path) -> Path:
@@ -276,9 +292,11 @@ def mixed(work: Path, sizes: list[int], jobs: int, exercises: list[str], against
         line(f"{n:>4} students{', this checkout' if against is not None else ''}", runs[n])
         if against is not None:
             same = _results(folder / "before.db") == _results(folder / "gb.db")
-            print(f"       ratio this/{against.name or against}: {rate(runs[n]) / rate(before[n]):.2f}x the rate, "
-                  f"{_cpu_per(runs[n]) / _cpu_per(before[n]):.2f}x the grader's CPU per submission "
-                  f"({_cpu_per(before[n]):.3f} -> {_cpu_per(runs[n]):.3f} s); gradebooks "
+            print(f"       ratio this/{against.name or against}: {rate(runs[n]) / rate(before[n]):.2f}x the rate; "
+                  f"CPU per submission {_cpu_per(runs[n], 'all') / _cpu_per(before[n], 'all'):.2f}x "
+                  f"({_cpu_per(before[n], 'all'):.3f} -> {_cpu_per(runs[n], 'all'):.3f} s: the grader's "
+                  f"{_cpu_per(before[n]):.3f} -> {_cpu_per(runs[n]):.3f} s, its sandboxes' "
+                  f"{_cpu_per(before[n], 'sandbox'):.3f} -> {_cpu_per(runs[n], 'sandbox'):.3f} s); gradebooks "
                   f"{'equal (score, status, report of every row)' if same else 'DIFFER'}")
     top = max(sizes)
     target = rate(runs[top])
@@ -292,8 +310,11 @@ def mixed(work: Path, sizes: list[int], jobs: int, exercises: list[str], against
     return runs
 
 
-def _cpu_per(run: dict) -> float:
-    return run["cpu"] / max(1, run["count"])
+def _cpu_per(run: dict, part: str = "grader") -> float:
+    """CPU seconds per submission: the grader's processes, its sandboxes' (each zygote with its student
+    processes, as last sampled), or all."""
+    cpu = {"grader": run["cpu"], "sandbox": run["sandbox_cpu"], "all": run["cpu"] + run["sandbox_cpu"]}[part]
+    return cpu / max(1, run["count"])
 
 
 def _results(book: Path) -> list:
