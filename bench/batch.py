@@ -1,7 +1,7 @@
 """Benchmark: `grade batch` at the machine's limit, against nbgrader, on a cluster, and by class size.
 
     python bench/batch.py [--jobs N] [--sizes 20 60 200] [--nbgrader 20 60] [--mixed 20 60]
-                          [--cluster 20] [--skip-nbgrader] [--skip-cluster]
+                          [--cluster 20] [--skip-nbgrader] [--skip-cluster] [--against DIR]
 
 One run prints, each measured here and now (a loaded machine moves the seconds; read the ratios):
 - time vs class size: exercise1 classes of --sizes students (correct, buggy and hostile mixed, see
@@ -11,7 +11,10 @@ One run prints, each measured here and now (a loaded machine moves the seconds; 
 - an exercise1-3 class (--mixed sizes; the correct-heavy mix, the same kinds on each exercise):
   submissions per second (target >= 5 on 2 cores) and the smallest class's share of it (target 80%);
 - the same exercise1-3 class on a 2-worker Dask LocalCluster vs the local batch (--cluster size);
-- peak memory per worker (resident set size, sampled with psutil; Dask workers report their own).
+- peak memory per worker (PSS and RSS, sampled with psutil; Dask workers report their own maxrss);
+- with --against DIR (another checkout, e.g. main before a change): the exercise1-3 class graded by
+  both, back to back, with the ratio of rates and of CPU per submission (the grader's processes, and
+  its sandboxes' as last sampled), and whether the gradebooks agree row for row, reports included.
 Run by hand, not by the test suite.
 """
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import sqlite3
 import statistics
@@ -37,32 +41,44 @@ from class_submissions import EXERCISE1_EDITS, PATTERN, exercise1_source, make_c
 EXERCISE = "exercise1"
 
 
-def grade_batch(subs: Path, book: Path, jobs: int, exercises: list[str], cluster: str | None = None) -> dict:
+def grade_batch(subs: Path, book: Path, jobs: int, exercises: list[str], cluster: str | None = None,
+                root: Path = ROOT) -> dict:
+    """`root`: the checkout whose grader runs (--against DIR: another one, on the same submissions)."""
     cmd = [sys.executable, "-m", "autograder", "batch", str(subs), "--exercise", *exercises,
            "--gradebook", str(book), "--no-progress"]
     cmd += ["--cluster", cluster] if cluster else ["--jobs", str(jobs)]
     peaks = Peaks()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peaks.watch(proc.pid)
     out, err = proc.communicate()
     seconds = time.perf_counter() - started
+    # the grader's own CPU: the batch process and its workers, which are waited for (the sandboxes'
+    # processes are not counted: bubblewrap's are killed with their namespace, never waited for here)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     peaks.stop()
     if proc.returncode != 0:
         raise SystemExit(f"grade batch failed:\n{err}")
     rows = sqlite3.connect(book).execute("SELECT student, exercise, score, seconds FROM results").fetchall()
     return {"seconds": seconds, "count": len(rows), "per_job": {(s, e): t for s, e, _, t in rows},
             "scores": {(s, e): sc for s, e, sc, _ in rows}, "workers_mb": peaks.workers_mb(),
-            "sandbox_mb": peaks.below_mb()}
+            "sandbox_mb": peaks.below_mb(), "workers_rss_mb": peaks.workers_mb(rss=True),
+            "cpu": after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime,
+            "sandbox_cpu": sum(peaks.sandbox_cpu.values())}
 
 
 class Peaks:
-    """Peak resident memory of a process's children (the batch's workers) and of everything below
-    them (their sandboxes' zygotes and student processes), sampled every 0.2 s with psutil."""
+    """Peak memory of a process's children (the batch's workers) and of everything below them (their
+    sandboxes' zygotes and student processes), sampled every 0.2 s with psutil: proportional set size
+    (PSS: pages shared with the parent or a sibling, torch's among them, split between the sharers),
+    and resident set size (RSS: every shared page counted whole, in every process)."""
 
     def __init__(self):
         self.children: dict[int, int] = {}
+        self.children_rss: dict[int, int] = {}
         self.below: dict[int, int] = {}
+        self.sandbox_cpu: dict[int, float] = {}  # per zygote: its CPU and its student processes' (reaped)
         self.done = threading.Event()
 
     def watch(self, pid: int) -> None:
@@ -71,6 +87,14 @@ class Peaks:
         except ImportError:
             return
 
+        def memory(p) -> tuple[int, int]:
+            try:
+                full = p.memory_full_info()  # reads smaps_rollup: PSS
+                return getattr(full, "pss", full.rss), full.rss
+            except psutil.AccessDenied:
+                rss = p.memory_info().rss
+                return rss, rss
+
         def sample():
             try:
                 root = psutil.Process(pid)
@@ -78,11 +102,15 @@ class Peaks:
                 return
             while not self.done.wait(0.2):
                 try:
-                    kids = root.children()
-                    for kid in kids:
-                        self.children[kid.pid] = max(self.children.get(kid.pid, 0), kid.memory_info().rss)
+                    for kid in root.children():
+                        pss, rss = memory(kid)
+                        self.children[kid.pid] = max(self.children.get(kid.pid, 0), pss)
+                        self.children_rss[kid.pid] = max(self.children_rss.get(kid.pid, 0), rss)
                         for p in kid.children(recursive=True):
-                            self.below[p.pid] = max(self.below.get(p.pid, 0), p.memory_info().rss)
+                            self.below[p.pid] = max(self.below.get(p.pid, 0), memory(p)[0])
+                            if _is_zygote(p):
+                                t = p.cpu_times()
+                                self.sandbox_cpu[p.pid] = t.user + t.system + t.children_user + t.children_system
                 except psutil.Error:
                     continue
 
@@ -91,11 +119,22 @@ class Peaks:
     def stop(self) -> None:
         self.done.set()
 
-    def workers_mb(self) -> float:
-        return max(self.children.values(), default=0) / 2**20
+    def workers_mb(self, rss: bool = False) -> float:
+        return max((self.children_rss if rss else self.children).values(), default=0) / 2**20
 
     def below_mb(self) -> float:
         return max(self.below.values(), default=0) / 2**20
+
+
+def _is_zygote(p) -> bool:
+    """A sandbox's fork server (its student processes are forks of it: same command line)."""
+    def runs_zygote(q) -> bool:  # bubblewrap's own command line names zygote.py too
+        return q.name() != "bwrap" and "zygote.py" in " ".join(q.cmdline())
+
+    try:
+        return runs_zygote(p) and not runs_zygote(p.parent())
+    except Exception:  # noqa: BLE001  (gone, or not ours to read)
+        return False
 
 
 def nbgrader_class(kinds: dict[str, str], work: Path) -> Path:
@@ -190,8 +229,10 @@ def rate(run: dict) -> float:
 
 
 def line(label: str, run: dict) -> None:
+    rss = f", RSS {run['workers_rss_mb']:.0f} MiB" if run.get("workers_rss_mb") else ""
     print(f"  {label}: {run['count']} submissions in {run['seconds']:.1f} s = {rate(run):.2f}/s; "
-          f"peak memory per worker {run['workers_mb']:.0f} MiB (its sandbox {run['sandbox_mb']:.0f} MiB)")
+          f"peak memory per worker {run['workers_mb']:.0f} MiB PSS{rss} (a process below it "
+          f"{run['sandbox_mb']:.0f} MiB PSS)")
 
 
 def by_size(work: Path, sizes: list[int], jobs: int) -> dict[int, dict]:
@@ -236,14 +277,27 @@ def versus_nbgrader(work: Path, sizes: list[int], runs: dict[int, dict], jobs: i
               f"({seconds:.1f} s): ratio {rate(runs[n]) * seconds / n:.1f}x")
 
 
-def mixed(work: Path, sizes: list[int], jobs: int, exercises: list[str]) -> dict[int, dict]:
+def mixed(work: Path, sizes: list[int], jobs: int, exercises: list[str], against: Path | None = None) -> dict[int, dict]:
+    """`against`: another checkout graded on the same class just before this one, size by size."""
     print(f"an {'-'.join([exercises[0], exercises[-1][-1]])} class ({len(exercises)} submissions per student, "
           f"{jobs} jobs):")
-    runs = {}
+    runs, before = {}, {}
     for n in sizes:
-        mixed_class(work / f"mix-{n}" / "subs", n, exercises)
-        runs[n] = grade_batch(work / f"mix-{n}" / "subs", work / f"mix-{n}" / "gb.db", jobs, exercises)
-        line(f"{n:>4} students", runs[n])
+        folder = work / f"mix-{n}"
+        mixed_class(folder / "subs", n, exercises)
+        if against is not None:
+            before[n] = grade_batch(folder / "subs", folder / "before.db", jobs, exercises, root=against)
+            line(f"{n:>4} students, {against}", before[n])
+        runs[n] = grade_batch(folder / "subs", folder / "gb.db", jobs, exercises)
+        line(f"{n:>4} students{', this checkout' if against is not None else ''}", runs[n])
+        if against is not None:
+            same = _results(folder / "before.db") == _results(folder / "gb.db")
+            print(f"       ratio this/{against.name or against}: {rate(runs[n]) / rate(before[n]):.2f}x the rate; "
+                  f"CPU per submission {_cpu_per(runs[n], 'all') / _cpu_per(before[n], 'all'):.2f}x "
+                  f"({_cpu_per(before[n], 'all'):.3f} -> {_cpu_per(runs[n], 'all'):.3f} s: the grader's "
+                  f"{_cpu_per(before[n]):.3f} -> {_cpu_per(runs[n]):.3f} s, its sandboxes' "
+                  f"{_cpu_per(before[n], 'sandbox'):.3f} -> {_cpu_per(runs[n], 'sandbox'):.3f} s); gradebooks "
+                  f"{'equal (score, status, report of every row)' if same else 'DIFFER'}")
     top = max(sizes)
     target = rate(runs[top])
     print(f"  {top} students: {target:.2f} submissions/s (target >= 5 on 2 cores: "
@@ -254,6 +308,20 @@ def mixed(work: Path, sizes: list[int], jobs: int, exercises: list[str]) -> dict
         print(f"  {small} students reach {share:.0%} of the {top}-student rate (target >= 80%: "
               f"{'met' if share >= 0.8 else 'NOT met'})")
     return runs
+
+
+def _cpu_per(run: dict, part: str = "grader") -> float:
+    """CPU seconds per submission: the grader's processes, its sandboxes' (each zygote with its student
+    processes, as last sampled), or all."""
+    cpu = {"grader": run["cpu"], "sandbox": run["sandbox_cpu"], "all": run["cpu"] + run["sandbox_cpu"]}[part]
+    return cpu / max(1, run["count"])
+
+
+def _results(book: Path) -> list:
+    """Every row as the gradebook keeps it, without the time it took."""
+    db = sqlite3.connect(book)
+    columns = [r[1] for r in db.execute("PRAGMA table_info(results)") if r[1] not in ("seconds", "graded_at")]
+    return db.execute(f"SELECT {', '.join(columns)} FROM results ORDER BY student, exercise").fetchall()
 
 
 def on_cluster(work: Path, n: int, local: dict | None, jobs: int, exercises: list[str]) -> None:
@@ -306,6 +374,8 @@ def main() -> int:
     p.add_argument("--cluster", type=int, default=20, help="the exercise1-3 class size on the LocalCluster")
     p.add_argument("--skip-nbgrader", action="store_true")
     p.add_argument("--skip-cluster", action="store_true")
+    p.add_argument("--against", type=Path, help="another checkout of the course (e.g. main before a change): "
+                   "the exercise1-3 class is graded by it too, just before this one, and the ratio printed")
     p.add_argument("--keep", action="store_true", help="keep the temporary folder and print it")
     args = p.parse_args()
     exercises = ["exercise1", "exercise2", "exercise3"]
@@ -318,7 +388,7 @@ def main() -> int:
         runs = by_size(work, args.sizes, args.jobs) if args.sizes else {}
         if args.nbgrader and not args.skip_nbgrader:
             versus_nbgrader(work, args.nbgrader, runs, args.jobs)
-        mix = mixed(work, args.mixed, args.jobs, exercises) if args.mixed else {}
+        mix = mixed(work, args.mixed, args.jobs, exercises, args.against) if args.mixed else {}
         if args.cluster and not args.skip_cluster:
             on_cluster(work, args.cluster, mix.get(args.cluster), args.jobs, exercises)
         print(f"(whole benchmark {time.perf_counter() - started:.0f} s; load average now {os.getloadavg()[0]:.1f})")

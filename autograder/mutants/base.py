@@ -8,6 +8,7 @@ so a mutant's value looks exactly like a student's would.
 from __future__ import annotations
 
 import functools
+import weakref
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -55,8 +56,19 @@ def refuses_like(oracle: Callable[..., Any]):
             except Invalid as e:
                 raise ValueError(str(e)) from None
             return impl(*args, **kwargs)
+        _FORMULAS[checked] = (oracle, impl)
         return checked
     return decorate
+
+
+_FORMULAS: "weakref.WeakKeyDictionary[Callable, tuple[Callable, Callable]]" = weakref.WeakKeyDictionary()
+
+
+def formula(fn: Callable[..., Any], oracle: Callable[..., Any]) -> Callable[..., Any]:
+    """`impl` when `fn` is refuses_like(oracle)(impl), else `fn`: for a caller that has just seen `oracle`
+    return on the arguments (cases/triggers.py), where the check would only run the oracle again."""
+    found = _FORMULAS.get(fn)
+    return found[1] if found is not None and found[0] is oracle else fn
 
 
 def as_student(oracle: Callable[..., Any]) -> Callable[..., Any]:
