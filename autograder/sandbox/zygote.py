@@ -301,10 +301,6 @@ def main() -> None:
     import torch
 
     torch.set_num_threads(1)  # before any fork; no torch op ever runs here
-    # torch's ~180,000 objects out of the cyclic collector's sight: each student process would
-    # otherwise walk them all again in every full collection (its calls ran 5-8x slower)
-    gc.collect()
-    gc.freeze()
     seccomp.prepare()
     protections = _confine_self(config)
     # what is loaded so far lives as long as the process: out of the collector's sight, a student's
