@@ -283,15 +283,15 @@ def _init_worker(course_file: str, course: Course | None, state, seeding: SeedPo
     from autograder.sandbox.runner import Sandbox
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _state = state
+    _sandbox = Sandbox()
+    _sandbox.__enter__()  # first: the student-side process imports torch while we do
     try:
         import torch
 
         torch.set_num_threads(1)  # one worker per core: intra-op threads would only contend
     except ImportError:
         pass
-    _state = state
-    _sandbox = Sandbox()
-    _sandbox.__enter__()  # the student-side process warms up while the course loads
     _course = course or load_course(course_file)
     _seeding = seeding  # the salt stays in memory: never in an environment the sandbox could inherit
     _sandbox.time_per_case, _sandbox.time_total = _course.limits.time_per_case, _course.limits.time_per_exercise
