@@ -101,10 +101,12 @@ def test_there_are_at_least_five_wrong_submissions(exercise):
     assert len(misconceptions(exercise)) >= 5
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def references_from_the_command_line(tmp_path_factory):
     """`grade --submission FOLDER --format json` on a folder of every exercise's reference: one grader
-    start for all of them (each costs two torch imports), each exercise's test reads its own report."""
+    start for all of them (each costs two torch imports), each exercise's test reads its own report.
+    Session scope: xdist hands a worker this module's tests in several batches, and a module fixture
+    was graded again for each (three times, 26 s)."""
     folder = tmp_path_factory.mktemp("references")
     for name in EXERCISES:
         shutil.copy(reference_path(name), folder / course().exercise(name).file)
