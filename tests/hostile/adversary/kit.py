@@ -237,7 +237,11 @@ class Run:
                     returncode = 1
         graded = Graded(["grade", *map(str, args)], returncode, stdout.getvalue(), stderr.getvalue(),
                         time.monotonic() - started)
-        return self._checked(graded, args, before, sandbox.left_behind)
+        graded = self._checked(graded, args, before, sandbox.left_behind)
+        kept = sandbox.files() - sandbox.kept_files
+        if kept:  # what `grade` exiting would have removed with its TMPDIR: each run's folder goes with the run
+            graded.problems.append(f"files of the run left in the sandbox's TMPDIR: {sorted(kept)[:5]}")
+        return graded
 
     def _checked(self, graded: Graded, args, before: dict | None, left_behind=lambda: []) -> Graded:
         out_file = next((args[i + 1] for i, a in enumerate(args[:-1]) if a == "--output"), None)
@@ -329,6 +333,7 @@ class WarmSandbox:
     sandbox: object = None
     standing: set = field(default_factory=set)  # its own processes between runs (zygote, bwrap)
     tmpdir: str = ""  # its TMPDIR when started: every process of its own names it (the box is inside)
+    kept_files: set = field(default_factory=set)  # under its TMPDIR before a run
 
     def start(self, tmpdir: Path) -> "WarmSandbox":
         from autograder.sandbox.runner import Sandbox
@@ -361,6 +366,11 @@ class WarmSandbox:
         self.sandbox._ready()
         self.sandbox.notes.clear()
         self.standing = self._processes()
+        self.kept_files = self.files()
+
+    def files(self) -> set[str]:
+        """Everything under its TMPDIR (the box, without bubblewrap), as paths."""
+        return {os.path.join(folder, name) for folder, dirs, files in os.walk(self.tmpdir) for name in dirs + files}
 
     def left_behind(self) -> list[int]:
         """The sandbox's processes that were not there before the run (a student's, still alive)."""
