@@ -18,6 +18,25 @@ def run_grade(*args: str, cwd: Path | None = None, env: dict | None = None, time
                           capture_output=True, text=True, timeout=timeout)
 
 
+def grade_in_process(sandbox, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """`grade ARGS` run by the command's own code (cli.main) in this process, in `sandbox` (the session's
+    warm one), from the course root: for tests whose subject is the grade, not the process (its start,
+    signals, a warning printed once per process). Exit status and output as run_grade returns them."""
+    import contextlib
+    import io
+
+    from autograder.cli import main
+
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in (env or {}).items():
+            patch.setenv(key, value)
+        patch.chdir(ROOT)
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            code = main([str(a) for a in args], sandbox=sandbox)
+    return subprocess.CompletedProcess(["grade", *map(str, args)], code, stdout.getvalue(), stderr.getvalue())
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
     """Under xdist's loadgroup, every xdist_group test must carry its group in its id (xdist adds it just
