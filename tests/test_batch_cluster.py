@@ -80,11 +80,8 @@ class Spy:
 
 
 @pytest.fixture(scope="module")
-def sandbox():
-    from autograder.sandbox.runner import Sandbox
-
-    with Sandbox() as box:
-        yield box
+def sandbox(warm_sandbox):
+    return warm_sandbox  # the session's: a new zygote per module costs 4 s
 
 
 def looping(where: str) -> str:
