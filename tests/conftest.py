@@ -20,8 +20,9 @@ def run_grade(*args: str, cwd: Path | None = None, env: dict | None = None, time
 
 def grade_in_process(sandbox, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     """`grade ARGS` run by the command's own code (cli.main) in this process, in `sandbox` (the session's
-    warm one), from the course root: for tests whose subject is the grade, not the process (its start,
-    signals, a warning printed once per process). Exit status and output as run_grade returns them."""
+    warm one), from the course root, with `env` over this process's environment (a None value unsets a
+    variable): for tests whose subject is the grade, not the process (its start, signals, a warning
+    printed once per process). Exit status and output as run_grade returns them."""
     import contextlib
     import io
 
@@ -29,8 +30,8 @@ def grade_in_process(sandbox, *args: str, env: dict | None = None) -> subprocess
 
     stdout, stderr = io.StringIO(), io.StringIO()
     with pytest.MonkeyPatch.context() as patch:
-        for key, value in (env or {}).items():
-            patch.setenv(key, value)
+        for key, value in (env or {}).items():  # None: not set
+            patch.setenv(key, value) if value is not None else patch.delenv(key, raising=False)
         patch.chdir(ROOT)
         with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
             code = main([str(a) for a in args], sandbox=sandbox)
