@@ -26,3 +26,18 @@ def test_a_process_naming_the_warm_sandbox_that_outlives_a_run_is_found(warm_san
         stray.kill()
         stray.wait()
     assert warm.left_behind() == []
+
+
+def test_a_warm_sandbox_whose_zygote_died_starts_again_in_its_own_mode(warm_sandboxes):
+    """Killed by a run, the zygote is started again for the next as it was first: unconfined, its box
+    under the warm sandbox's TMPDIR (not in whatever environment the next test has)."""
+    warm = warm_sandboxes("nobwrap")
+    warm.before_run()
+    old = warm.sandbox._zygote
+    old.proc.kill()
+    old.proc.wait()
+    warm.before_run()
+    new = warm.sandbox._zygote
+    assert new is not old and new.alive() and new.bwrap is None
+    assert new.box is not None and new.box.startswith(warm.tmpdir + "/")
+    assert warm.left_behind() == []

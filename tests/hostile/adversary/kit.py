@@ -339,17 +339,21 @@ class WarmSandbox:
         from autograder.sandbox.runner import Sandbox
 
         self.tmpdir = str(tmpdir)
+        self.sandbox = Sandbox()
+        self._ready()
+        self.standing = self._processes()
+        return self
+
+    def _ready(self) -> None:
+        """Its zygote started and warm, in its mode and TMPDIR (again, if an attack killed it)."""
         with pytest.MonkeyPatch.context() as patch:
-            patch.setenv("TMPDIR", str(tmpdir))
-            patch.setattr(tempfile, "tempdir", str(tmpdir))
+            patch.setenv("TMPDIR", self.tmpdir)
+            patch.setattr(tempfile, "tempdir", self.tmpdir)
             if self.mode == "nobwrap":
                 patch.setenv("GRADE_NO_BWRAP", "1")
             else:
                 patch.delenv("GRADE_NO_BWRAP", raising=False)
-            self.sandbox = Sandbox().__enter__()
             self.sandbox._ready()
-        self.standing = self._processes()
-        return self
 
     def _processes(self) -> set[int]:
         """Under the zygote, or naming its TMPDIR (as `grade`'s own run does: one that left the tree)."""
@@ -363,7 +367,7 @@ class WarmSandbox:
         """What a new `grade` process would start from: the sandbox's notes printed again, its own
         processes now (the zygote is started again if an attack killed it)."""
         self.sandbox.notes.clear()
-        self.sandbox._ready()
+        self._ready()
         self.sandbox.notes.clear()
         self.standing = self._processes()
         self.kept_files = self.files()
