@@ -261,6 +261,10 @@ def _array_of(value: Any) -> Any:
 
 
 def _shape_of(value: Any) -> Any:
+    from autograder.sandbox.wire import TaggedArray
+
+    if isinstance(value, TaggedArray):  # what the student's process returned: its array has the shape
+        value = value.array
     shape = getattr(value, "shape", None)
     return f"tensor of shape {tuple(shape)}" if shape is not None else plain(value)
 
