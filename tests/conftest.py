@@ -98,6 +98,32 @@ def warm_sandbox():
         yield sandbox
 
 
+@pytest.fixture(scope="session")
+def warm_sandboxes():
+    """`warm_sandboxes(mode)`: this session's (or xdist worker's) running sandbox of that mode (bwrap, or
+    nobwrap: GRADE_NO_BWRAP=1 as root) for the adversary's in-process runs (hostile/adversary/kit.py),
+    started on first use (about 4 s: its zygote imports torch) and kept for every attack graded in it."""
+    import shutil
+    import tempfile
+
+    from tests.hostile.adversary.kit import WarmSandbox
+
+    started: dict[str, WarmSandbox] = {}
+    # in /tmp and traversable, like a Run's TMPDIR: the unprivileged sandbox user reaches its box there
+    tmpdir = tempfile.mkdtemp(prefix="adv-warm-", dir="/tmp")
+    os.chmod(tmpdir, 0o755)
+
+    def get(mode: str) -> WarmSandbox:
+        if mode not in started:
+            started[mode] = WarmSandbox(mode).start(tmpdir)
+        return started[mode]
+
+    yield get
+    for warm in started.values():
+        warm.close()
+    shutil.rmtree(tmpdir, ignore_errors=True)
+
+
 @pytest.fixture(scope="module")
 def one_torch_thread():
     """Thousands of tiny torch calls (oracles, mutants): the thread pool would cost more than the work."""
