@@ -54,7 +54,8 @@ def grade_parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, sandbox=None) -> int:
+    """`sandbox`: grade in this running Sandbox instead of a new one (the tests keep one warm)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         if argv and argv[0] in SUBCOMMANDS:
@@ -62,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
             parser = _Parser(prog=f"grade {argv[0]}", description=module.__doc__)
             module.add_arguments(parser)
             return module.run(parser.parse_args(argv[1:]))
-        return grade(grade_parser().parse_args(argv))
+        return grade(grade_parser().parse_args(argv), sandbox)
     except UsageError as e:
         print(str(e), file=sys.stderr)
         return EXIT_ERROR
@@ -100,10 +101,13 @@ def reproduce_command(args: argparse.Namespace, exercise: str | None, seed: int 
 INSTRUCTOR_FORMATS = ("gradescope", "github")
 
 
-def grade(args: argparse.Namespace) -> int:
+def grade(args: argparse.Namespace, sandbox=None) -> int:
+    from contextlib import nullcontext
+
     from autograder.sandbox.runner import Sandbox
 
-    with Sandbox() as sandbox:  # started first: the student's process warms up while we load
+    # started first: the student's process warms up while we load (a sandbox given is the caller's to close)
+    with nullcontext(sandbox) if sandbox is not None else Sandbox() as sandbox:
         from autograder.course import load_course
         from autograder.judging.grading import grade_course
         from autograder.seeding import policy

@@ -18,6 +18,26 @@ def run_grade(*args: str, cwd: Path | None = None, env: dict | None = None, time
                           capture_output=True, text=True, timeout=timeout)
 
 
+def grade_in_process(sandbox, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """`grade ARGS` run by the command's own code (cli.main) in this process, in `sandbox` (the session's
+    warm one), from the course root, with `env` over this process's environment (a None value unsets a
+    variable): for tests whose subject is the grade, not the process (its start, signals, a warning
+    printed once per process). Exit status and output as run_grade returns them."""
+    import contextlib
+    import io
+
+    from autograder.cli import main
+
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in (env or {}).items():  # None: not set
+            patch.setenv(key, value) if value is not None else patch.delenv(key, raising=False)
+        patch.chdir(ROOT)
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            code = main([str(a) for a in args], sandbox=sandbox)
+    return subprocess.CompletedProcess(["grade", *map(str, args)], code, stdout.getvalue(), stderr.getvalue())
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
     """Under xdist's loadgroup, every xdist_group test must carry its group in its id (xdist adds it just
@@ -76,6 +96,32 @@ def warm_sandbox():
 
     with Sandbox() as sandbox:
         yield sandbox
+
+
+@pytest.fixture(scope="session")
+def warm_sandboxes():
+    """`warm_sandboxes(mode)`: this session's (or xdist worker's) running sandbox of that mode (bwrap, or
+    nobwrap: GRADE_NO_BWRAP=1 as root) for the adversary's in-process runs (hostile/adversary/kit.py),
+    started on first use (about 4 s: its zygote imports torch) and kept for every attack graded in it."""
+    import shutil
+    import tempfile
+
+    from tests.hostile.adversary.kit import WarmSandbox
+
+    started: dict[str, WarmSandbox] = {}
+    # in /tmp and traversable, like a Run's TMPDIR: the unprivileged sandbox user reaches its box there
+    tmpdir = tempfile.mkdtemp(prefix="adv-warm-", dir="/tmp")
+    os.chmod(tmpdir, 0o755)
+
+    def get(mode: str) -> WarmSandbox:
+        if mode not in started:
+            started[mode] = WarmSandbox(mode).start(tmpdir)
+        return started[mode]
+
+    yield get
+    for warm in started.values():
+        warm.close()
+    shutil.rmtree(tmpdir, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")

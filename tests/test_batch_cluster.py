@@ -80,11 +80,8 @@ class Spy:
 
 
 @pytest.fixture(scope="module")
-def sandbox():
-    from autograder.sandbox.runner import Sandbox
-
-    with Sandbox() as box:
-        yield box
+def sandbox(warm_sandbox):
+    return warm_sandbox  # the session's: a new zygote per module costs 4 s
 
 
 def looping(where: str) -> str:
@@ -239,7 +236,8 @@ def test_an_unreachable_scheduler_is_a_one_line_error(tmp_path):
     make_class(tmp_path / "subs", 1)
     course = small_course(tmp_path / "course")
     done = grade("batch", tmp_path / "subs", "--course", course, "--gradebook", tmp_path / "gb.db",
-                 "--cluster", "tcp://127.0.0.1:9", timeout=120)
+                 "--cluster", "tcp://127.0.0.1:9", timeout=120,
+                 env={"DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "2s"})  # nothing listens: no need to wait 30 s
     assert done.returncode == 2
     line = [ln for ln in done.stderr.splitlines() if "warning" not in ln]
     assert len(line) == 1 and line[0].startswith("grade batch: --cluster tcp://127.0.0.1:9: cannot reach"), done.stderr

@@ -71,6 +71,24 @@ def test_a_timed_run_that_went_wrong_gets_nothing_and_says_why(status, shown):
     assert verdict.message == "the timed run: timed call 2 of 5 was wrong"
 
 
+def test_a_wrong_timed_case_is_shown_by_its_shapes_not_its_values():
+    """The student's result on the speed workload came back from their process: shown as its shape,
+    like the inputs and torch's answer (its values were a 260-line dump, and 11 s to make)."""
+    import numpy as np
+
+    from autograder.judging.grading import example, show_trial
+    from autograder.pipeline import Trial
+
+    case = spec(NAME).cases("speed", seed=1, count=1)[0]
+    expected = spec(NAME).expected(case)
+    outcome = Outcome("returned", value=TaggedArray(np.zeros(expected.shape), "tensor"))
+    trial = Trial(case, expected, outcome, exercise8.speed_judge(Speed())(expected, outcome, Tolerance()))
+    shape = f"tensor of shape {tuple(expected.shape)}"
+    assert not trial.verdict.passed and max(expected.shape) > 10
+    assert (show_trial(trial).expected, show_trial(trial).got) == (shape, shape)
+    assert (example(trial).expected, example(trial).got) == (shape, shape)  # the JSON report's
+
+
 def test_an_untimed_speed_case_gets_nothing():
     import numpy as np
 

@@ -52,18 +52,17 @@ BOX = set("─━│┃┏┓┗┛╇╈┼┡┩╋═ ")
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
+def graded(tmp_path_factory, warm_sandbox):
     from autograder.course import load_course
     from autograder.judging.grading import grade_exercise
-    from autograder.sandbox.runner import Sandbox
     from autograder.judging.submission import load_submission
 
     path = tmp_path_factory.mktemp("mixed") / "exercise3.py"
     path.write_text(MIXED)
     course = load_course(ROOT / "course.yml")
-    with Sandbox() as sandbox:
-        ex = grade_exercise(course, "exercise3", load_submission(course, course.exercise("exercise3"), path),
-                            seed=20261121, sandbox=sandbox, reproduce=f"grade exercise3 --submission {path} --seed 20261121")
+    ex = grade_exercise(course, "exercise3", load_submission(course, course.exercise("exercise3"), path),
+                        seed=20261121, sandbox=warm_sandbox,
+                        reproduce=f"grade exercise3 --submission {path} --seed 20261121")
     return CourseReport((ex,), requested="exercise3", reproduce=ex.reproduce)
 
 

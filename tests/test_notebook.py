@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from autograder.judging.notebook import NotebookError, history_source, module_from_cells, notebook_source
-from tests.conftest import ROOT, run_grade
+from tests.conftest import ROOT, grade_in_process, run_grade
 
 
 def _run_module(text: str) -> tuple[dict, str]:
@@ -108,7 +108,7 @@ def _solved_student_notebook(tmp_path, replace: dict[str, str] | None = None):
 
 
 @pytest.mark.slow  # runs the `grade` command in a new process (torch imported there)
-def test_grade_grades_a_notebook_submission_like_the_py_file(tmp_path):
+def test_grade_grades_a_notebook_submission_like_the_py_file(tmp_path, warm_sandbox):
     path = _solved_student_notebook(tmp_path)
     done = run_grade("exercise1", "--submission", path, "--format", "json")
     assert done.returncode == 0, done.stdout + done.stderr
@@ -116,7 +116,7 @@ def test_grade_grades_a_notebook_submission_like_the_py_file(tmp_path):
     buggy = _solved_student_notebook(tmp_path, {"same_padding": (
         "def same_padding(kernel_size, dilation=1):\n    total = dilation * (kernel_size - 1)\n"
         "    return (total - total // 2, total // 2)\n")})
-    done = run_grade("exercise1", "--submission", buggy, "--format", "json")
+    done = grade_in_process(warm_sandbox, "exercise1", "--submission", buggy, "--format", "json")  # the command's code
     concepts = {c["name"]: c for c in json.loads(done.stdout)["concepts"]}
     assert done.returncode == 1
     assert concepts["same-padding"]["score"] < concepts["same-padding"]["max_score"]

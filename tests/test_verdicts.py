@@ -6,13 +6,15 @@ import json
 import re
 
 import pytest
-from conftest import ROOT, run_grade
+from conftest import ROOT, grade_in_process
 
 
-def _graded(tmp_path, name: str, text: str) -> dict:
+def _graded(tmp_path, sandbox, name: str, text: str) -> dict:
+    """`grade NAME --submission FILE --format json`, in-process in the session's warm sandbox: these
+    tests are about the verdict, the same from the command's code in any process."""
     path = tmp_path / f"{name}.py"
     path.write_text(text, encoding="utf-8")
-    done = run_grade(name, "--submission", path, "--format", "json")
+    done = grade_in_process(sandbox, name, "--submission", path, "--format", "json")
     assert done.returncode in (0, 1), done.stderr
     return json.loads(done.stdout)
 
@@ -22,12 +24,12 @@ def _reference(name: str) -> str:
 
 
 @pytest.mark.slow
-def test_a_transpose_in_place_costs_its_concept_and_says_the_input_changed(tmp_path):
+def test_a_transpose_in_place_costs_its_concept_and_says_the_input_changed(tmp_path, warm_sandbox):
     text = _reference("exercise3").replace(
         "out = conv1d(x.permute(0, 2, 1), weight, bias, stride, padding, dilation)",
         "out = conv1d(x.transpose_(1, 2), weight, bias, stride, padding, dilation)")
     assert "transpose_" in text
-    report = _graded(tmp_path, "exercise3", text)
+    report = _graded(tmp_path, warm_sandbox, "exercise3", text)
     lost = {c["name"]: c for c in report["concepts"] if c["score"] < c["max_score"]}
     # `combined` has every option at once, channels-last among them
     assert list(lost) == ["layout", "combined"], {c["name"]: c["score"] for c in report["concepts"]}
@@ -37,7 +39,7 @@ def test_a_transpose_in_place_costs_its_concept_and_says_the_input_changed(tmp_p
 
 @pytest.mark.slow
 @pytest.mark.parametrize("container", ["np.array([{0}, {1}])", "torch.tensor([{0}, {1}])", "[{0}, {1}]"])
-def test_sizes_returned_in_an_integer_array_tensor_or_list_get_full_marks(tmp_path, container):
+def test_sizes_returned_in_an_integer_array_tensor_or_list_get_full_marks(tmp_path, warm_sandbox, container):
     text = _reference("exercise1")
     pattern = re.compile(r"return \(conv_output_length\(height, (.*?)\),\s*conv_output_length\(width, (.*?)\)\)",
                          re.S)
@@ -47,7 +49,7 @@ def test_sizes_returned_in_an_integer_array_tensor_or_list_get_full_marks(tmp_pa
     second = f"conv_output_length(width, {match.group(2)})"
     text = text[:match.start()] + "return " + container.format(first, second) + text[match.end():]
     text = "import numpy as np\nimport torch\n" + text
-    report = _graded(tmp_path, "exercise1", text)
+    report = _graded(tmp_path, warm_sandbox, "exercise1", text)
     assert report["score"] == report["max_score"], [(c["name"], c["message"]) for c in report["concepts"]]
 
 

@@ -88,7 +88,9 @@ def grade_on_cluster(course: Course, todo: list[Job], book, summary: Summary, ad
     from autograder.formats.safe_text import one_line
 
     try:
-        client = Client(address, timeout="30s")
+        # dask's connect timeout (distributed.comm.timeouts.connect, 30 s unless the site's dask config or
+        # $DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT says otherwise)
+        client = Client(address)
     except (OSError, TimeoutError, ValueError) as e:
         raise BatchError(f"--cluster {address}: cannot reach the Dask scheduler: {one_line(e)}") from None
     try:

@@ -213,22 +213,22 @@ def _worth_shrinking(trial: Trial) -> bool:
 
 def example(trial: Trial) -> Example:
     case, outcome = trial.case, trial.outcome
+
+    def got() -> Any:  # only when shown: a timed workload's values as lists took 20 s and were thrown away
+        if outcome.status == Status.RETURNED:
+            return plain(trial.verdict.got) if trial.verdict.got is not None else plain(outcome.value)
+        return f"raised {outcome.error}" if outcome.status == Status.RAISED else outcome.status
+
+    if case.call.time_repeats:  # a timed workload: its thousands of values teach nothing, its shapes do
+        shown_got = _shape_of(trial.verdict.got) if trial.verdict.got is not None else got()
+        return Example(call=case.describe(), inputs={k: _shape_of(v) for k, v in case.arguments.items()},
+                       expected=_shape_of(trial.expected), got=shown_got)
     if isinstance(trial.expected, Invalid):
         expected: Any = f"ValueError ({trial.expected})"
     else:
         expected = plain(trial.expected)
-    if outcome.status == Status.RETURNED:
-        got = plain(trial.verdict.got) if trial.verdict.got is not None else plain(outcome.value)
-    elif outcome.status == Status.RAISED:
-        got = f"raised {outcome.error}"
-    else:
-        got = outcome.status
-    if case.call.time_repeats:  # a timed workload: its thousands of values teach nothing, its shapes do
-        shown_got = _shape_of(trial.verdict.got) if trial.verdict.got is not None else got
-        return Example(call=case.describe(), inputs={k: _shape_of(v) for k, v in case.arguments.items()},
-                       expected=_shape_of(trial.expected), got=shown_got)
     return Example(call=case.describe(), inputs={k: plain(v) for k, v in case.arguments.items()},
-                   expected=expected, got=got)
+                   expected=expected, got=got())
 
 
 def show_trial(trial: Trial, names: tuple[str, ...] | None = None) -> Shown:
@@ -267,6 +267,10 @@ def _array_of(value: Any) -> Any:
 
 
 def _shape_of(value: Any) -> Any:
+    from autograder.sandbox.wire import TaggedArray
+
+    if isinstance(value, TaggedArray):  # what the student's process returned: its array has the shape
+        value = value.array
     shape = getattr(value, "shape", None)
     return f"tensor of shape {tuple(shape)}" if shape is not None else plain(value)
 

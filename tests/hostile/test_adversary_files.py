@@ -87,7 +87,9 @@ NOTEBOOKS = {
 
 
 @pytest.mark.parametrize("name", list(NOTEBOOKS))
-def test_adversary_odd_notebooks(tmp_path, name):
+def test_adversary_odd_notebooks(tmp_path, warm_sandboxes, name):
+    """Graded in-process (kit.Run.grade_in: the command's own code, in a warm sandbox): the subject is
+    how the notebook is read and graded; the files above keep the command's own process."""
     run = Run(tmp_path)
     text = NOTEBOOKS[name]()
     path = run.sub / "exercise3.ipynb"
@@ -95,17 +97,19 @@ def test_adversary_odd_notebooks(tmp_path, name):
         path.write_bytes(text.encode("latin-1"))
     else:
         path.write_text(text, encoding="utf-8")
-    graded = run.grade("exercise3", "--submission", path, "--format", "json", timeout=120)
+    graded = run.grade_in(warm_sandboxes("bwrap"), "exercise3", "--submission", path, "--format", "json")
     assert_clean(graded)
     assert graded.returncode in (1, 2), graded.describe()
 
 
 @pytest.mark.parametrize("fmt", ["text", "junit", "gradescope", "github", "json"])
-def test_adversary_student_text_is_rendered_safely(tmp_path, fmt):
+def test_adversary_student_text_is_rendered_safely(tmp_path, warm_sandboxes, fmt):
+    """In-process too: the report is rendered and written by the command's own code (cli.main)."""
     run = Run(tmp_path)
     run.write("exercise1.py", (ROOT / "solutions" / "exercise1" / "exercise1.py").read_text() + "\n\n" + fixture("render_escapes.py"))
     out = tmp_path / f"report.{fmt}"
-    graded = run.grade("exercise1", "--submission", run.sub, "--format", fmt, "--output", out)
+    graded = run.grade_in(warm_sandboxes("bwrap"), "exercise1", "--submission", run.sub, "--format", fmt,
+                          "--output", out)
     assert_clean(graded)
     assert graded.returncode == 1, graded.describe()
     raw = out.read_bytes()

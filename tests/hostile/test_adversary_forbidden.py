@@ -25,11 +25,15 @@ def cheat(exercise: str, *parts: str) -> str:
     return "\n\n".join([reference(exercise)] + [fixture(p) for p in parts])
 
 
-def grade(tmp_path, exercise: str, files: dict[str, str], mode: str = "bwrap"):
+def grade(tmp_path, warm, exercise: str, files: dict[str, str], mode: str = "bwrap"):
+    """`grade EXERCISE --submission FOLDER --format json` in this process, in the worker's warm sandbox
+    of that mode: the attacks meet the guards in the student's process, which is forked from the
+    zygote for each run exactly as under the command (test_adversary_ex3_cheat_in_a_sibling_exercise_file
+    runs the command itself)."""
     run = Run(tmp_path)
     for name, text in files.items():
         run.write(name, text)
-    return run.grade(exercise, "--submission", run.sub, "--format", "json", mode=mode)
+    return run.grade_in(warm(mode), exercise, "--submission", run.sub, "--format", "json")
 
 
 # exercise3: conv1d's values without a dot product; channel-sum is the concept every route cheats
@@ -57,42 +61,44 @@ EX3_ROUTES = {
 
 
 @pytest.mark.parametrize("route", list(EX3_ROUTES))
-def test_adversary_ex3_route_loses_the_points(tmp_path, route):
-    graded = grade(tmp_path, "exercise3", {"exercise3.py": cheat("exercise3", *EX3_ROUTES[route])})
+def test_adversary_ex3_route_loses_the_points(tmp_path, warm_sandboxes, route):
+    graded = grade(tmp_path, warm_sandboxes, "exercise3", {"exercise3.py": cheat("exercise3", *EX3_ROUTES[route])})
     assert_loses(graded, "exercise3", "channel-sum")
 
 
 @pytest.mark.parametrize("attack", ["ex3_thread_conv_tbc.py", "ex3_thread_via_torch.py", "ex3_typing_thread.py"])
 @pytest.mark.parametrize("mode", MODES)
-def test_adversary_ex3_thread_escapes_thread_local_guards(tmp_path, mode, attack):
+def test_adversary_ex3_thread_escapes_thread_local_guards(tmp_path, warm_sandboxes, mode, attack):
     """A guard kept in thread-local state (a dispatch or function mode) is not on the student's thread
     (threading imported, or reached as torch.threading with only `import torch`)."""
-    graded = grade(tmp_path, "exercise3", {"exercise3.py": cheat("exercise3", attack)}, mode)
+    graded = grade(tmp_path, warm_sandboxes, "exercise3", {"exercise3.py": cheat("exercise3", attack)}, mode)
     assert_loses(graded, "exercise3", "channel-sum")
 
 
 @pytest.mark.parametrize("attack", ["ex3_fresh_interpreter.py", "ex3_fresh_interpreter_torch_os.py"])
 @pytest.mark.parametrize("mode", MODES)
-def test_adversary_ex3_fresh_interpreter(tmp_path, mode, attack):
+def test_adversary_ex3_fresh_interpreter(tmp_path, warm_sandboxes, mode, attack):
     """os.popen reached as pathlib.os or torch.os (never `import os`): a fresh interpreter has no guards."""
-    graded = grade(tmp_path, "exercise3", {"exercise3.py": cheat("exercise3", attack)}, mode)
+    graded = grade(tmp_path, warm_sandboxes, "exercise3", {"exercise3.py": cheat("exercise3", attack)}, mode)
     assert_loses(graded, "exercise3", "channel-sum")
 
 
-def test_adversary_ex3_main_smuggle_by_import_alias(tmp_path):
+def test_adversary_ex3_main_smuggle_by_import_alias(tmp_path, warm_sandboxes):
     """`from exercise4 import MAIN as __name__` (MAIN = "__main__"): the module is __main__ without an
     assignment to __name__, so an `if __name__ == "__main__":` block the policy never reads runs."""
     files = {"exercise3.py": cheat("exercise3", "ex3_main_smuggle_alias.py"),
              "exercise4.py": reference("exercise4") + "\n\n" + fixture("ex4_main_string.py")}
-    graded = grade(tmp_path, "exercise3", files)
+    graded = grade(tmp_path, warm_sandboxes, "exercise3", files)
     assert_loses(graded, "exercise3", "channel-sum")
 
 
 def test_adversary_ex3_cheat_in_a_sibling_exercise_file(tmp_path):
-    """The graded file is clean; exercise4.py (which forbids nothing) holds the private-API cheat."""
-    files = {"exercise3.py": cheat("exercise3", "ex3_sibling_private.py"),
-             "exercise4.py": reference("exercise4") + "\n\n" + fixture("ex4_sibling_private.py")}
-    graded = grade(tmp_path, "exercise3", files)
+    """The graded file is clean; exercise4.py (which forbids nothing) holds the private-API cheat.
+    Through `python -m autograder` itself: the command end to end, for this module's attacks."""
+    run = Run(tmp_path)
+    run.write("exercise3.py", cheat("exercise3", "ex3_sibling_private.py"))
+    run.write("exercise4.py", reference("exercise4") + "\n\n" + fixture("ex4_sibling_private.py"))
+    graded = run.grade("exercise3", "--submission", run.sub, "--format", "json")
     assert_loses(graded, "exercise3", "channel-sum")
 
 
@@ -102,22 +108,22 @@ def notebook(*cells: str) -> str:
 
 
 @pytest.mark.parametrize("attack", ["ex3_notebook_cell_exec.py", "ex3_notebook_prelude_sys.py"])
-def test_adversary_ex3_notebook_uses_the_graders_prelude(tmp_path, attack):
+def test_adversary_ex3_notebook_uses_the_graders_prelude(tmp_path, warm_sandboxes, attack):
     """exercise3.ipynb: the reference in one cell, then a cell that uses the grader's own notebook
     prelude (_nb_cell runs a string; _nb_sys is sys) to run code the policy never reads."""
     from tests.hostile.adversary.kit import Run
 
     run = Run(tmp_path)
     path = run.write("exercise3.ipynb", notebook(reference("exercise3"), fixture(attack)))
-    graded = run.grade("exercise3", "--submission", path, "--format", "json")
+    graded = run.grade_in(warm_sandboxes("bwrap"), "exercise3", "--submission", path, "--format", "json")
     assert_loses(graded, "exercise3", "channel-sum")
 
 
 # exercise5: max pooling by a library that pools (or filters) for you
 
 @pytest.mark.parametrize("route", ["ex5_max_pool3d.py", "ex5_scipy_maximum_filter.py"])
-def test_adversary_ex5_route_loses_the_points(tmp_path, route):
-    graded = grade(tmp_path, "exercise5", {"exercise5.py": cheat("exercise5", route)})
+def test_adversary_ex5_route_loses_the_points(tmp_path, warm_sandboxes, route):
+    graded = grade(tmp_path, warm_sandboxes, "exercise5", {"exercise5.py": cheat("exercise5", route)})
     assert_loses(graded, "exercise5", "window-max")
 
 
@@ -125,7 +131,7 @@ def test_adversary_ex5_route_loses_the_points(tmp_path, route):
 
 @pytest.mark.parametrize("route", ["ex9_forward_ad.py", "ex9_grad_fn_walk.py", "ex9_func_vjp.py",
                                    "ex9_thread_autograd.py"])
-def test_adversary_ex9_route_loses_the_points(tmp_path, route):
-    graded = grade(tmp_path, "exercise9", {"exercise9.py": cheat("exercise9", route)})
+def test_adversary_ex9_route_loses_the_points(tmp_path, warm_sandboxes, route):
+    graded = grade(tmp_path, warm_sandboxes, "exercise9", {"exercise9.py": cheat("exercise9", route)})
     assert_loses(graded, "exercise9", "grad-input")
 

@@ -57,23 +57,27 @@ def stub_with(tail: str) -> str:
     return (ROOT / "exercises" / "exercise3.py").read_text() + "\n\n" + tail
 
 
-def test_adversary_lut_for_the_public_seed_scores_nothing(tmp_path):
+# graded in-process in the worker's warm sandbox (kit.Run.grade_in): the seed comes from the same
+# command code and the salt in the environment, as under `python -m autograder`
+
+
+def test_adversary_lut_for_the_public_seed_scores_nothing(tmp_path, warm_sandboxes):
     from autograder.course import load_course
 
     seed = load_course(ROOT / "course.yml").seed
     run = Run(tmp_path)
     run.write("exercise3.py", stub_with(lut_source(seed)))
-    graded = run.grade("exercise3", "--submission", run.sub, "--format", "json")
+    graded = run.grade_in(warm_sandboxes("bwrap"), "exercise3", "--submission", run.sub, "--format", "json")
     assert_loses(graded, "exercise3", "channel-sum")
 
 
-def test_adversary_lut_for_a_replayed_seed_in_a_sibling_file(tmp_path):
+def test_adversary_lut_for_a_replayed_seed_in_a_sibling_file(tmp_path, warm_sandboxes):
     """The graded file stays byte-for-byte the same; the table lives in exercise4.py, filled for the
     seed the first report showed. A seed bound to the graded file alone would be replayed."""
     run = Run(tmp_path)
     run.write("exercise3.py", stub_with("from exercise4 import TABLE, lut_key, conv1d  # noqa"))
     run.write("exercise4.py", lut_source(None))
-    first = run.grade("exercise3", "--submission", run.sub, "--format", "json")
+    first = run.grade_in(warm_sandboxes("bwrap"), "exercise3", "--submission", run.sub, "--format", "json")
     seed = first.report.get("seed") if first.report else None
     if not isinstance(seed, int):
         match = re.search(r"--seed (\d+)", first.report.get("reproduce", "") if first.report else "")
@@ -81,5 +85,5 @@ def test_adversary_lut_for_a_replayed_seed_in_a_sibling_file(tmp_path):
     if seed is None:
         return  # the report shows no seed to replay: nothing to tabulate
     run.write("exercise4.py", lut_source(seed))
-    second = run.grade("exercise3", "--submission", run.sub, "--format", "json")
+    second = run.grade_in(warm_sandboxes("bwrap"), "exercise3", "--submission", run.sub, "--format", "json")
     assert_loses(second, "exercise3", "channel-sum")

@@ -20,9 +20,14 @@ from tests.hostile.adversary.kit import MODES, ROOT, Run, assert_clean, assert_l
 pytestmark = pytest.mark.slow
 
 
-def grade(tmp_path, exercise: str, text: str, mode: str, budget: float = 150):
+def grade(tmp_path, exercise: str, text: str, mode: str, budget: float = 150, warm=None):
+    """Through `python -m autograder`; with `warm` (the warm_sandboxes fixture), in this process in the
+    worker's warm sandbox of that mode (kit.Run.grade_in): for attacks on the sandbox, its pipes and
+    disks, not on the grader's own process (its environment, its signals), which keep the command."""
     run = Run(tmp_path)
     run.write(f"{exercise}.py", text)
+    if warm is not None:
+        return run.grade_in(warm(mode), exercise, "--submission", run.sub, "--format", "json")
     graded = run.grade(exercise, "--submission", run.sub, "--format", "json", mode=mode, timeout=budget)
     return graded
 
@@ -54,8 +59,9 @@ def test_adversary_stolen_reference_earns_nothing(tmp_path, mode):
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_adversary_grader_tree_is_not_writable(tmp_path, mode):
-    graded = grade(tmp_path, "exercise1", with_reference("exercise1", "sys_write_grader.py"), mode)
+def test_adversary_grader_tree_is_not_writable(tmp_path, mode, warm_sandboxes):
+    graded = grade(tmp_path, "exercise1", with_reference("exercise1", "sys_write_grader.py"), mode,
+                   warm=warm_sandboxes)
     assert_clean(graded)  # the course tree unchanged: nothing dropped in autograder/, exercises/ or the root
     assert graded.returncode == 0
 
@@ -69,29 +75,33 @@ def test_adversary_stopping_the_grader_fails(tmp_path, mode):
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_adversary_nothing_left_in_shared_temporary_folders(tmp_path, mode):
-    graded = grade(tmp_path, "exercise1", with_reference("exercise1", "sys_tmp_drop.py"), mode)
+def test_adversary_nothing_left_in_shared_temporary_folders(tmp_path, mode, warm_sandboxes):
+    graded = grade(tmp_path, "exercise1", with_reference("exercise1", "sys_tmp_drop.py"), mode,
+                   warm=warm_sandboxes)
     assert_clean(graded)  # includes: no file named with the run's token in /tmp, /dev/shm, /var/tmp
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_adversary_endless_line_on_every_pipe(tmp_path, mode):
+def test_adversary_endless_line_on_every_pipe(tmp_path, mode, warm_sandboxes):
     """400 MB without a newline into the results and output pipes: the reader is bounded in size and time."""
-    graded = grade(tmp_path, "exercise1", with_reference("exercise1", "sys_results_flood.py"), mode, budget=200)
+    graded = grade(tmp_path, "exercise1", with_reference("exercise1", "sys_results_flood.py"), mode, budget=200,
+                   warm=warm_sandboxes)
     assert_clean(graded)
     assert graded.report is not None, graded.describe()
     assert graded.seconds < 60 + 30, graded.describe()  # exercise1's budget is 60 s
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_adversary_deeply_nested_json_on_every_pipe(tmp_path, mode):
-    graded = grade(tmp_path, "exercise1", with_reference("exercise1", "sys_nested_line.py"), mode)
+def test_adversary_deeply_nested_json_on_every_pipe(tmp_path, mode, warm_sandboxes):
+    graded = grade(tmp_path, "exercise1", with_reference("exercise1", "sys_nested_line.py"), mode,
+                   warm=warm_sandboxes)
     assert_clean(graded)  # no RecursionError traceback from the grader's json.loads
     assert graded.report is not None, graded.describe()
 
 
-def test_adversary_weird_return_values_earn_nothing(tmp_path):
-    graded = grade(tmp_path, "exercise1", with_reference("exercise1", "sys_weird_returns.py"), "nobwrap")
+def test_adversary_weird_return_values_earn_nothing(tmp_path, warm_sandboxes):
+    graded = grade(tmp_path, "exercise1", with_reference("exercise1", "sys_weird_returns.py"), "nobwrap",
+                   warm=warm_sandboxes)
     assert_clean(graded)
     report = graded.exercise("exercise1")
     for concept in ("kernel", "same-padding", "transpose"):
@@ -101,10 +111,11 @@ def test_adversary_weird_return_values_earn_nothing(tmp_path):
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_adversary_disk_writes_are_capped(tmp_path, mode):
+def test_adversary_disk_writes_are_capped(tmp_path, mode, warm_sandboxes):
     """16 MiB files (each under RLIMIT_FSIZE) in the box, /tmp and /dev/shm: the total is capped far
     below 640 MiB (a size-capped tmpfs, or a quota), in both routes."""
-    graded = grade(tmp_path, "exercise1", with_reference("exercise1", "sys_disk_fill.py"), mode)
+    graded = grade(tmp_path, "exercise1", with_reference("exercise1", "sys_disk_fill.py"), mode,
+                   warm=warm_sandboxes)
     assert_clean(graded)
     message = graded.concept("exercise1", "kernel")["message"]
     found = re.search(r"ValueError: WROTE (\d+)", message)
@@ -114,10 +125,11 @@ def test_adversary_disk_writes_are_capped(tmp_path, mode):
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_adversary_forged_result_lines(tmp_path, mode):
+def test_adversary_forged_result_lines(tmp_path, mode, warm_sandboxes):
     """Result lines forged by the student's code (shapes no int64 holds): read as a crash, never a
     traceback of the grader."""
-    graded = grade(tmp_path, "exercise1", with_reference("exercise1", "sys_forged_overflow.py"), mode)
+    graded = grade(tmp_path, "exercise1", with_reference("exercise1", "sys_forged_overflow.py"), mode,
+                   warm=warm_sandboxes)
     assert_clean(graded)
     assert graded.report is not None, graded.describe()
 

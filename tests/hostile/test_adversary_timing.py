@@ -15,12 +15,15 @@ from tests.hostile.adversary.kit import ROOT, Run, assert_loses, fixture
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("timing")]
 
 
-def grade(tmp_path, attack: str, mode: str = "bwrap"):
+def grade(tmp_path, warm, attack: str, mode: str = "bwrap"):
+    """`grade exercise8 --submission FOLDER --format json` in this process (kit.Run.grade_in), in the
+    worker's warm sandbox: the tricks act in the student's process, forked for each run as under the
+    command, and the run is checked as clean as the command's (no helper process left)."""
     text = "\n\n".join([(ROOT / "solutions" / "exercise8" / "exercise8.py").read_text(), fixture("ex8_slow_core.py"),
                         fixture(attack)])
     run = Run(tmp_path)
     run.write("exercise8.py", text)
-    return run.grade("exercise8", "--submission", run.sub, "--format", "json", mode=mode, timeout=300)
+    return run.grade_in(warm(mode), "exercise8", "--submission", run.sub, "--format", "json")
 
 
 @pytest.mark.parametrize("attack", [
@@ -30,6 +33,6 @@ def grade(tmp_path, attack: str, mode: str = "bwrap"):
     "ex8_coprocessor.py",  # the work is done by a detached helper process forked at import
     "ex8_library_when_timed.py",  # F.conv2d itself, only on the speed workload
 ])
-def test_adversary_speed_is_not_forged(tmp_path, attack):
-    graded = grade(tmp_path, attack)
+def test_adversary_speed_is_not_forged(tmp_path, warm_sandboxes, attack):
+    graded = grade(tmp_path, warm_sandboxes, attack)
     assert_loses(graded, "exercise8", "speed")

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, run_grade
+from tests.conftest import ROOT, grade_in_process, run_grade
 
 SALT = "hostile-routes-salt-7f3a9c"
 NAME = "exercise1"
@@ -35,6 +35,13 @@ def _grade(*args, salt: str | None = None, cwd: Path = ROOT) -> subprocess.Compl
     env = _clean_env(**({"CONV_COURSE_SALT": salt} if salt else {}))
     return subprocess.run([sys.executable, "-m", "autograder", *map(str, args)], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=600)
+
+
+def _grade_here(sandbox, *args, salt: str | None = None) -> subprocess.CompletedProcess:
+    """The same by the command's own code in this process (conftest.grade_in_process), in the session's
+    warm sandbox: for grades whose subject is the seed, not a warning printed once per process."""
+    env = {"CONV_COURSE_SALT": salt, "CONV_COURSE_SALT_FILE": None, "CONV_COURSE_SEED": None}
+    return grade_in_process(sandbox, *args, env=env)
 
 
 def lookup_table(seed: int) -> str:
@@ -71,50 +78,56 @@ def course():
     return load_course(ROOT / "course.yml")
 
 
-def test_a_table_for_the_public_seed_only_fools_the_students_own_grade(tmp_path, course):
+def test_a_table_for_the_public_seed_only_fools_the_students_own_grade(tmp_path, course, warm_sandbox):
     table = tmp_path / "exercise1.py"
     table.write_text(lookup_table(course.seed))
     # the student's own `grade` (no salt): the public seed, and the table is right for it
-    own = _grade(NAME, "--submission", table, "--format", "json")
+    own = _grade_here(warm_sandbox, NAME, "--submission", table, "--format", "json")
     assert own.returncode == 0, own.stderr
     assert json.loads(own.stdout)["score"] == 10.0 and json.loads(own.stdout)["seed"] == course.seed
     # Gradescope / GitHub (salt set, a student id): a secret seed, so the table answers nothing asked
     for fmt in ("gradescope", "github"):
         out = tmp_path / f"report.{fmt}"
-        done = _grade(NAME, "--submission", table, "--student", "s1", "--format", fmt, "--output", out, salt=SALT)
+        done = _grade_here(warm_sandbox, NAME, "--submission", table, "--student", "s1", "--format", fmt,
+                           "--output", out, salt=SALT)
         assert done.returncode == 1, done.stderr
         assert SALT not in out.read_text() and SALT not in done.stderr
     results = json.loads((tmp_path / "report.gradescope").read_text())
     assert results["score"] < 5.0, results["score"]
-    # the same routes with no salt still bind the seed to the code (and warn once)
+    # the same routes with no salt still bind the seed to the code (and warn once: a process of its own)
     done = _grade(NAME, "--submission", table, "--student", "s1", "--format", "gradescope")
     assert done.returncode == 1
     assert done.stderr.count("warning: no $CONV_COURSE_SALT") == 1
     assert json.loads(done.stdout)["score"] < 5.0
 
 
-def test_a_table_for_the_seed_of_the_last_report_changes_the_seed(tmp_path, course):
+def test_a_table_for_the_seed_of_the_last_report_changes_the_seed(tmp_path, course, warm_sandbox):
+    """In this process by the command's own code (_grade_here): the seeds and reproduce lines are the subject."""
+
+    def grade(*args, salt=None):
+        return _grade_here(warm_sandbox, *args, salt=salt)
+
     first = tmp_path / "first" / "exercise1.py"
     first.parent.mkdir()
     first.write_text((ROOT / "exercises" / "exercise1.py").read_text())
-    shown = json.loads(_grade(NAME, "--submission", first, "--student", "s1", "--format", "json", salt=SALT).stdout)
+    shown = json.loads(grade(NAME, "--submission", first, "--student", "s1", "--format", "json", salt=SALT).stdout)
     assert shown["seed"] != course.seed and shown["score"] == 0.0
     assert shown["reproduce"] == f"grade {NAME} --submission {first} --seed {shown['seed']}"
     # the reproduce line needs no salt: anyone holding the submission gets the same report
-    again = json.loads(_grade(*shown["reproduce"].split()[1:], "--format", "json").stdout)
+    again = json.loads(grade(*shown["reproduce"].split()[1:], "--format", "json").stdout)
     assert again == shown
     second = tmp_path / "second" / "exercise1.py"
     second.parent.mkdir()
     second.write_text(lookup_table(shown["seed"]))
-    right = json.loads(_grade(NAME, "--submission", second, "--seed", shown["seed"], "--format", "json").stdout)
+    right = json.loads(grade(NAME, "--submission", second, "--seed", shown["seed"], "--format", "json").stdout)
     assert right["score"] == 10.0  # the table is right for the seed it was built for...
-    graded = json.loads(_grade(NAME, "--submission", second, "--student", "s1", "--format", "json", salt=SALT).stdout)
+    graded = json.loads(grade(NAME, "--submission", second, "--student", "s1", "--format", "json", salt=SALT).stdout)
     assert graded["seed"] != shown["seed"] and graded["score"] < 5.0  # ...which is not the seed it gets
-    other = json.loads(_grade(NAME, "--submission", second, "--student", "s2", "--format", "json", salt=SALT).stdout)
+    other = json.loads(grade(NAME, "--submission", second, "--student", "s2", "--format", "json", salt=SALT).stdout)
     assert other["seed"] != graded["seed"]  # the student id is part of it too
 
 
-def test_a_batch_hides_cases_and_its_rows_reproduce(tmp_path, course):
+def test_a_batch_hides_cases_and_its_rows_reproduce(tmp_path, course, warm_sandbox):
     from class_submissions import exercise1_source, small_course
 
     small = small_course(tmp_path / "course", time_per_exercise=20.0)
@@ -137,10 +150,11 @@ def test_a_batch_hides_cases_and_its_rows_reproduce(tmp_path, course):
     assert len({rows["alice"][0], rows["mallory"][0], course.seed}) == 3
     # a row's command reproduces it for anyone; `--student` with the salt derives the same seed
     seed, score, reproduce = rows["mallory"]
-    again = json.loads(_grade(*reproduce.split()[1:], "--format", "json").stdout)
+    # (by the command's code in this process: the batch above is the command's own)
+    again = json.loads(_grade_here(warm_sandbox, *reproduce.split()[1:], "--format", "json").stdout)
     assert (again["seed"], again["score"]) == (seed, score)
-    derived = json.loads(_grade(NAME, "--submission", subs / "mallory", "--course", small, "--student", "mallory",
-                                "--format", "json", salt=SALT).stdout)
+    derived = json.loads(_grade_here(warm_sandbox, NAME, "--submission", subs / "mallory", "--course", small,
+                                     "--student", "mallory", "--format", "json", salt=SALT).stdout)
     assert derived["seed"] == seed
     # with no salt: a warning, once
     nosalt = _grade("batch", subs, "--course", small, "--gradebook", tmp_path / "gb2.db", "--jobs", 1)

@@ -208,16 +208,14 @@ def test_grade_on_a_malformed_notebook_is_a_one_line_exit_2(tmp_path, kind):
 # -- what the student's code prints, raises and returns -----------------------------------------
 
 @pytest.fixture(scope="module")
-def hostile_report(course, tmp_path_factory):
+def hostile_report(course, tmp_path_factory, warm_sandbox):
     from autograder.judging.grading import grade_course
-    from autograder.sandbox.runner import Sandbox
     from autograder.seeding import SeedPolicy
 
     folder = _folder(tmp_path_factory.mktemp("hostile") / "sub", {"exercise1.py": HOSTILE_TEXT})
-    with Sandbox() as sandbox:
-        return grade_course(course, ["exercise1"], folder, seeds=SeedPolicy(course.seed, fixed=course.seed),
-                            sandbox=sandbox, reproduce=lambda *_: "grade exercise1 --submission sub\x1b[2J\udcff",
-                            requested="exercise1")
+    return grade_course(course, ["exercise1"], folder, seeds=SeedPolicy(course.seed, fixed=course.seed),
+                        sandbox=warm_sandbox, reproduce=lambda *_: "grade exercise1 --submission sub\x1b[2J\udcff",
+                        requested="exercise1")
 
 
 @pytest.mark.slow
@@ -278,9 +276,8 @@ def test_grade_on_hostile_text_and_a_non_utf8_folder_name_prints_a_report(tmp_pa
 # -- failures of the grader itself on one student's data ----------------------------------------
 
 @pytest.mark.slow
-def test_a_grader_failure_is_a_crash_grade_for_that_exercise_only(course, tmp_path, monkeypatch):
+def test_a_grader_failure_is_a_crash_grade_for_that_exercise_only(course, tmp_path, monkeypatch, warm_sandbox):
     from autograder.judging import grading
-    from autograder.sandbox.runner import Sandbox
     from autograder.seeding import SeedPolicy
 
     real = grading.grade_exercise
@@ -293,10 +290,9 @@ def test_a_grader_failure_is_a_crash_grade_for_that_exercise_only(course, tmp_pa
     monkeypatch.setattr(grading, "grade_exercise", failing)
     folder = _folder(tmp_path / "sub", {"exercise1.py": SOLUTION1,
                                         "exercise2.py": (ROOT / "solutions" / "exercise2" / "exercise2.py").read_text()})
-    with Sandbox() as sandbox:
-        report = grading.grade_course(course, ["exercise1", "exercise2"], folder,
-                                      seeds=SeedPolicy(course.seed, fixed=course.seed), sandbox=sandbox,
-                                      reproduce=lambda *_: "grade", requested=None)
+    report = grading.grade_course(course, ["exercise1", "exercise2"], folder,
+                                  seeds=SeedPolicy(course.seed, fixed=course.seed), sandbox=warm_sandbox,
+                                  reproduce=lambda *_: "grade", requested=None)
     one, two = report.exercises
     assert one.score == 10.0
     why = ("the grader failed on this submission (RecursionError: maximum recursion depth exceeded \\x1b[2J): "

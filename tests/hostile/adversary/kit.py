@@ -203,7 +203,47 @@ class Run:
             os.killpg(proc.pid, signal.SIGKILL)
             stdout, stderr = proc.communicate()
             stderr += f"\n[adversary: the grader did not finish within {timeout:g} s]"
-        graded = Graded(argv[3:], proc.returncode, stdout, stderr, time.monotonic() - started)
+        return self._checked(Graded(argv[3:], proc.returncode, stdout, stderr, time.monotonic() - started), args,
+                             before)
+
+    def grade_in(self, sandbox: "WarmSandbox", *args: str, check_tree: bool = True) -> Graded:
+        """`grade ARGS` run in this process by cli.main, as the command runs, in a warm sandbox (of
+        the mode the sandbox was started in), with the same environment (fake secrets, this run's
+        TMPDIR) while it grades, then every check of a clean run: for attacks on the student's
+        sandbox (a route to a forbidden op), not on the grader's own process. A process the zygote
+        forked that outlives the run counts as one of the run's."""
+        import contextlib
+        import io
+        import traceback
+
+        from autograder.cli import main
+
+        before = tree_state(ROOT) if check_tree else None
+        self.tmpdir.mkdir(mode=0o755, exist_ok=True)
+        os.chmod(self.tmpdir, 0o755)
+        stdout, stderr = io.StringIO(), io.StringIO()
+        sandbox.before_run()
+        started = time.monotonic()
+        with pytest.MonkeyPatch.context() as patch:
+            for key, value in self.env(sandbox.mode).items():
+                patch.setenv(key, value)
+            patch.setattr(tempfile, "tempdir", str(self.tmpdir))  # the grader's temporary files, as in its process
+            patch.chdir(ROOT)
+            with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+                try:
+                    returncode = main(list(map(str, args)), sandbox=sandbox.sandbox)
+                except Exception:  # what the command would print before exiting 1
+                    traceback.print_exc(file=sys.stderr)
+                    returncode = 1
+        graded = Graded(["grade", *map(str, args)], returncode, stdout.getvalue(), stderr.getvalue(),
+                        time.monotonic() - started)
+        graded = self._checked(graded, args, before, sandbox.left_behind)
+        kept = sandbox.files() - sandbox.kept_files
+        if kept:  # what `grade` exiting would have removed with its TMPDIR: each run's folder goes with the run
+            graded.problems.append(f"files of the run left in the sandbox's TMPDIR: {sorted(kept)[:5]}")
+        return graded
+
+    def _checked(self, graded: Graded, args, before: dict | None, left_behind=lambda: []) -> Graded:
         out_file = next((args[i + 1] for i, a in enumerate(args[:-1]) if a == "--output"), None)
         if out_file and Path(out_file).exists():
             graded.output_file = Path(out_file).read_text(encoding="utf-8", errors="replace")
@@ -213,10 +253,10 @@ class Run:
                 graded.report = json.loads(graded.output_file or graded.stdout)
             except ValueError as e:
                 graded.problems.append(f"the report is not JSON: {e}")
-        graded.problems += self.check(graded, before)
+        graded.problems += self.check(graded, before, left_behind)
         return graded
 
-    def check(self, graded: Graded, before: dict | None) -> list[str]:
+    def check(self, graded: Graded, before: dict | None, left_behind=lambda: []) -> list[str]:
         problems = []
         text = graded.text()
         if graded.returncode not in (0, 1, 2):
@@ -237,7 +277,8 @@ class Run:
                     if self.token in rel and os.path.lexists(ROOT / rel):
                         os.unlink(ROOT / rel)
         deadline = time.monotonic() + 5
-        while (alive := run_processes(self.token, str(self.tmpdir))) and time.monotonic() < deadline:
+        while ((alive := run_processes(self.token, str(self.tmpdir)) + left_behind())
+               and time.monotonic() < deadline):
             time.sleep(0.2)
         if alive:
             problems.append(f"processes of the run outlived the grader: {alive}")
@@ -256,6 +297,92 @@ class Run:
             for path in stray:
                 shutil.rmtree(path, ignore_errors=True) if os.path.isdir(path) else os.unlink(path)
         return problems
+
+
+def _parents() -> dict[int, int]:
+    out = {}
+    for pid in os.listdir("/proc"):
+        stat = _proc_text(pid, "stat") if pid.isdigit() else b""
+        if stat:
+            out[int(pid)] = int(stat.rsplit(b")", 1)[-1].split()[1])
+    return out
+
+
+def descendants(root: int) -> set[int]:
+    """The live processes under `root` (zombies hold nothing and are reaped by their parent)."""
+    children: dict[int, list[int]] = {}
+    for pid, parent in _parents().items():
+        stat = _proc_text(str(pid), "stat")
+        if stat and stat.rsplit(b")", 1)[-1].split()[:1] != [b"Z"]:
+            children.setdefault(parent, []).append(pid)
+    found, todo = set(), [root]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+@dataclass
+class WarmSandbox:
+    """One running sandbox of a mode (bwrap, or nobwrap: GRADE_NO_BWRAP=1 as root), started as `grade`
+    starts it, kept for many runs as `grade` keeps one for every exercise of a course."""
+
+    mode: str
+    sandbox: object = None
+    standing: set = field(default_factory=set)  # its own processes between runs (zygote, bwrap)
+    tmpdir: str = ""  # its TMPDIR when started: every process of its own names it (the box is inside)
+    kept_files: set = field(default_factory=set)  # under its TMPDIR before a run
+
+    def start(self, tmpdir: Path) -> "WarmSandbox":
+        from autograder.sandbox.runner import Sandbox
+
+        self.tmpdir = str(tmpdir)
+        self.sandbox = Sandbox()
+        self._ready()
+        self.standing = self._processes()
+        return self
+
+    def _ready(self) -> None:
+        """Its zygote started and warm, in its mode and TMPDIR (again, if an attack killed it)."""
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("TMPDIR", self.tmpdir)
+            patch.setattr(tempfile, "tempdir", self.tmpdir)
+            if self.mode == "nobwrap":
+                patch.setenv("GRADE_NO_BWRAP", "1")
+            else:
+                patch.delenv("GRADE_NO_BWRAP", raising=False)
+            self.sandbox._ready()
+
+    def _processes(self) -> set[int]:
+        """Under the zygote, or naming its TMPDIR (as `grade`'s own run does: one that left the tree)."""
+        found = set(run_processes(self.tmpdir, self.tmpdir))
+        zygote = getattr(self.sandbox, "_zygote", None)
+        if zygote is not None and zygote.alive():
+            found |= {zygote.proc.pid} | descendants(zygote.proc.pid)
+        return found
+
+    def before_run(self) -> None:
+        """What a new `grade` process would start from: the sandbox's notes printed again, its own
+        processes now (the zygote is started again if an attack killed it)."""
+        self.sandbox.notes.clear()
+        self._ready()
+        self.sandbox.notes.clear()
+        self.standing = self._processes()
+        self.kept_files = self.files()
+
+    def files(self) -> set[str]:
+        """Everything under its TMPDIR (the box, without bubblewrap), as paths."""
+        return {os.path.join(folder, name) for folder, dirs, files in os.walk(self.tmpdir) for name in dirs + files}
+
+    def left_behind(self) -> list[int]:
+        """The sandbox's processes that were not there before the run (a student's, still alive)."""
+        return sorted(self._processes() - self.standing)
+
+    def close(self) -> None:
+        if self.sandbox is not None:
+            self.sandbox.close()
 
 
 def assert_clean(graded: Graded) -> None:
