@@ -147,16 +147,19 @@ def time_case(sandbox, submission: Submission, spec: ExerciseSpec, case: Case, t
     rng = np.random.default_rng(secrets.randbits(128))
     arguments = [case.fresh_arguments(rng) for _ in range(case.call.time_repeats + 1)]
     oracle = spec.oracles[case.function]
-    first = oracle(**arguments[0])  # its size sizes the timed processes' heap (stopwatch.heap_mb)
+    first = [oracle(**arguments[0])]  # its size sizes the timed processes' heap (stopwatch.heap_mb)
+    result_bytes = int(getattr(first[0], "nbytes", 0))
     heap.give_back()  # what the untimed run freed: the timed processes need the memory more
 
     def check(k: int, value: Any) -> str:
-        verdict = judge(first if k == 0 else oracle(**arguments[k]), Outcome(Status.RETURNED, value=value), tol)
+        expected = first.pop() if first else oracle(**arguments[k])  # not held past its one use
+        verdict = judge(expected, Outcome(Status.RETURNED, value=value), tol)
+        del expected, value
         heap.give_back()  # the comparison's temporaries: the timed processes need the memory more
         return "" if verdict.passed else verdict.message
 
     return sandbox.time(submission, case.function, [case.split(a) for a in arguments], baseline=case.call.baseline,
-                        check=check, result_bytes=int(getattr(first, "nbytes", 0)), **limits)
+                        check=check, result_bytes=result_bytes, **limits)
 
 
 def _concept_report(concept: str, cfg, trials: list[Trial], spec: ExerciseSpec, tol: Tolerance, run: Runner, *,
