@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -221,6 +223,36 @@ def test_removal_follows_no_link_and_survives_any_depth(tmp_path):
     assert clean.remove(str(tmp_path / "link-to-grader")) and (victim / "gradebook.db").exists()
     assert clean.remove(str(box)) and not box.exists()
     assert not clean.empty(str(tmp_path / "missing"))
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("unshare"), reason="needs root and unshare(1) to mount")
+def test_emptying_keeps_the_graders_mounts_and_removes_what_the_student_wrote_beside_them(tmp_path):
+    """Inside bubblewrap the Python installation is bound read-only into the sandbox's /tmp when it is
+    installed under /tmp (a checkout there): the zygote empties /tmp after a crashed run, found the
+    binds (which no student process can make) not removable, and was restarted after every crash."""
+    script = textwrap.dedent(f"""
+        import os, subprocess, sys
+        sys.path.insert(0, {str(Path(__file__).resolve().parent.parent)!r})
+        from autograder.sandbox import clean
+        top = {str(tmp_path / "tmp")!r}
+        os.makedirs(top)
+        subprocess.run(["mount", "-t", "tmpfs", "tmpfs", top], check=True)  # as bubblewrap's /tmp is
+        venv = os.path.join(top, "work", "venv")
+        os.makedirs(venv)
+        subprocess.run(["mount", "--bind", "-o", "ro", {str(tmp_path / "python")!r}, venv], check=True)
+        for path in ("student.txt", "work/student.txt", "work/made/deep/x.txt", "other/y.txt"):
+            os.makedirs(os.path.dirname(os.path.join(top, path)), exist_ok=True)
+            open(os.path.join(top, path), "w").close()
+        os.symlink("/etc", os.path.join(top, "work", "link"))
+        print(clean.empty(top), sorted(os.listdir(top)), sorted(os.listdir(os.path.join(top, "work"))),
+              os.listdir(venv))
+    """)
+    (tmp_path / "python").mkdir()
+    (tmp_path / "python" / "lib.py").write_text("")
+    done = subprocess.run(["unshare", "--mount", "--propagation", "private", sys.executable, "-c", script],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[0] == "True ['work'] ['venv'] ['lib.py']"
 
 
 def test_a_result_line_past_the_cap_is_refused_with_bounded_memory():

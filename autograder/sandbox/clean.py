@@ -73,8 +73,14 @@ def _open_child(fd: int, name: str) -> int | None:
 
 
 def _empty_fd(top: int, until: float) -> bool:
-    """Depth-first with one open folder at a time; `path` holds (name, dev, ino) of each parent."""
+    """Depth-first with one open folder at a time; `path` holds (name, dev, ino) of each parent.
+
+    A mount point is left as it is, and so is each folder on the way to one: inside bubblewrap the
+    grader's read-only binds (the Python installation) sit in /tmp when it is installed under /tmp,
+    and a student's process cannot mount anything. What the student wrote beside them goes."""
     path: list[tuple[str, int, int]] = []
+    kept: set[tuple[int, int]] = set()  # (dev, ino) of the folders left because they hold a mount
+    holds_mount = [False]  # per folder on the way down: whether a mount was found below it
     here = os.dup(top)
     try:
         os.fchmod(here, 0o700)  # write permission is needed to unlink its entries
@@ -91,12 +97,20 @@ def _empty_fd(top: int, until: float) -> bool:
             except OSError:
                 entries = []
                 clean = False
+            mine = os.fstat(here)
             for entry in entries:
                 try:
                     is_dir = entry.is_dir(follow_symlinks=False)
                 except OSError:
                     is_dir = False
                 if is_dir:
+                    try:
+                        st = entry.stat(follow_symlinks=False)
+                    except OSError:
+                        st = None
+                    if st is not None and (st.st_dev != mine.st_dev or (st.st_dev, st.st_ino) in kept):
+                        holds_mount[-1] = True  # a mount point, or a folder holding one
+                        continue
                     below = _open_child(here, entry.name)
                     if below is None:
                         clean = False
@@ -105,8 +119,8 @@ def _empty_fd(top: int, until: float) -> bool:
                         os.fchmod(below, 0o700)
                     except OSError:
                         pass
-                    mine = os.fstat(here)
                     path.append((entry.name, mine.st_dev, mine.st_ino))
+                    holds_mount.append(False)
                     os.close(here)
                     here = below
                     went_down = True
@@ -119,9 +133,13 @@ def _empty_fd(top: int, until: float) -> bool:
                     clean = False
             if went_down:
                 continue
-            if not path:  # back at the top, and nothing left to go down into
-                return clean and not any(True for _ in os.scandir(here))
+            if not path:  # back at the top, and nothing left to go down into but what is kept
+                return clean and all(_is_kept(e, mine.st_dev, kept) for e in os.scandir(here))
             name, dev, ino = path.pop()
+            keep = holds_mount.pop()
+            if keep:
+                kept.add((mine.st_dev, mine.st_ino))
+                holds_mount[-1] = True
             try:
                 up = os.open("..", _DIR, dir_fd=here)
             except OSError:
@@ -131,6 +149,8 @@ def _empty_fd(top: int, until: float) -> bool:
             now = os.fstat(here)
             if (now.st_dev, now.st_ino) != (dev, ino):
                 return False  # the tree moved under us: stop rather than walk somewhere else
+            if keep:
+                continue
             try:
                 os.rmdir(name, dir_fd=here)
             except FileNotFoundError:
@@ -139,6 +159,14 @@ def _empty_fd(top: int, until: float) -> bool:
                 return False  # a folder that could not be emptied: no point in going on
     finally:
         os.close(here)
+
+
+def _is_kept(entry: os.DirEntry, dev: int, kept: set[tuple[int, int]]) -> bool:
+    try:
+        st = entry.stat(follow_symlinks=False)
+    except OSError:
+        return False
+    return stat.S_ISDIR(st.st_mode) and (st.st_dev != dev or (st.st_dev, st.st_ino) in kept)
 
 
 def usage(path: str, *, cap: int, max_entries: int = 100_000) -> int:
