@@ -56,7 +56,7 @@ class DiskWatch(threading.Thread):
             if used <= self.cap:
                 used += clean.open_files(victims)
             if used > self.cap:
-                self.tripped_mb = used >> 20
+                self.tripped_mb = -(-used >> 20)  # rounded up: 64.5 MiB is "65 MiB, past the 64", not "64"
                 for _ in range(10):
                     for pid in victims:
                         try:
