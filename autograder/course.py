@@ -15,7 +15,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from autograder.pipeline import Tolerance
+from autograder.tolerance import Tolerance
 
 COURSE_FILE = "course.yml"
 EXERCISE_FILE = "exercise.yml"  # in solutions/<name>/

@@ -1,9 +1,10 @@
 """The types every step of grading shares (cases -> sandbox -> compare -> diagnose -> shrink -> score).
 
 What a submission is, what one call did (Outcome, Timing), what a case earned (Verdict), one case run
-(Trial), the status words of the JSON report, the tolerance values are compared with, and how the
-grader's own torch calls run (one_thread). Pure data: importing this module imports neither numpy
-nor torch, so config loading (course.py) and the sandbox's runner can use it.
+(Trial), the status words of the JSON report, and how the grader's own torch calls run (one_thread).
+Pure data: importing this module imports neither numpy, torch nor pydantic, so config loading
+(course.py) and the sandbox's runner, which `grade` starts before anything slow, can use it. The
+tolerance values are compared with is tolerance.py's (a pydantic model, validated from course.yml).
 
 The student's process speaks the same status words over the wire (sandbox/child.py and timed.py run
 in the box, loaded by path, and cannot import this module); the runner reads them back with
@@ -18,7 +19,6 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 if TYPE_CHECKING:  # numpy, through these, stays off the import path of config loading
     from autograder.cases.space import Case
-    from autograder.tolerance import Tolerance
 
 
 class Status(StrEnum):
@@ -54,15 +54,6 @@ COMPARABLE = (Status.RETURNED, Status.RAISED)
 def worst(statuses) -> Status:
     """The worst of `statuses` (STATUS_ORDER); passed when there are none."""
     return min(statuses, key=STATUS_ORDER.index, default=Status.PASSED)
-
-
-def __getattr__(name: str):
-    """Tolerance (tolerance.py) on first use: pydantic stays off the path to starting the sandbox."""
-    if name == "Tolerance":
-        from autograder.tolerance import Tolerance
-
-        return Tolerance
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)

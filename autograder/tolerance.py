@@ -1,8 +1,8 @@
 """How close a float must be to the oracle's: course.yml's `tolerance:` keys.
 
-A module of its own (pipeline.py hands it on) so that importing the pipeline's types does not
-import pydantic: the sandbox's runner needs those types, and `grade` starts the sandbox first,
-before anything slow is imported, so that its torch import overlaps the grader's.
+A module of its own, not among pipeline.py's types, so that those stay free of pydantic: the
+sandbox's runner needs them, and `grade` starts the sandbox first, before anything slow is
+imported, so that its torch import overlaps the grader's.
 """
 from __future__ import annotations
 

@@ -21,28 +21,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def solved_notebook(exercise: str, folder: Path) -> Path:
-    """exercises/<exercise>.ipynb with each function's cell replaced by the reference's code."""
-    import json
-
-    from autograder.authoring.notebooks_build import exercise_cells
-    from autograder.course import load_course
-
-    course = load_course(ROOT / "course.yml")
-    reference = (ROOT / "solutions" / exercise / f"{exercise}.py").read_text()
-    solved = {c.grade_id: c.source for c in exercise_cells(course, exercise, reference, flavor="nbgrader")
-              if c.role == "solution"}
-    nb = json.loads((ROOT / "exercises" / f"{exercise}.ipynb").read_text())
-    for cell in nb["cells"]:
-        text = "".join(cell["source"])
-        for function, code in solved.items():
-            if cell["cell_type"] == "code" and text.startswith(f"def {function}("):
-                cell["source"] = code
-    path = folder / f"{exercise}.ipynb"
-    path.write_text(json.dumps(nb))
-    return path
-
-
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--repeats", type=int, default=5)
@@ -51,6 +29,7 @@ def main() -> None:
     import os
 
     from autograder import jupyter
+    from tests.test_notebook import _solved_student_notebook
 
     torch_times = []
     for _ in range(args.repeats):
@@ -59,7 +38,7 @@ def main() -> None:
         torch_times.append(time.perf_counter() - started)
     with tempfile.TemporaryDirectory() as folder:
         os.chdir(folder)
-        solved_notebook(args.exercise, Path(folder))
+        _solved_student_notebook(Path(folder), exercise=args.exercise, experiment="x = 1\n")
         started = time.perf_counter()
         assert jupyter.check(args.exercise).score == 10
         cold = time.perf_counter() - started

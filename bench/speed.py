@@ -22,7 +22,7 @@ def main() -> int:
     from autograder.content import definition
     from autograder.course import Speed, load_course
     from autograder.judging.grading import plan, time_case
-    from autograder.pipeline import Tolerance
+    from autograder.tolerance import Tolerance
     from autograder.sandbox.runner import Sandbox, Submission
 
     course = load_course(ROOT / "course.yml")

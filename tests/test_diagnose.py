@@ -11,7 +11,8 @@ from autograder.judging.compare import judge
 from autograder.judging.diagnose import agrees, diagnose
 from autograder.mutants import mutants_for
 from autograder.mutants.base import as_student, call_in_process
-from autograder.pipeline import Outcome, Tolerance, Trial
+from autograder.pipeline import Outcome, Trial
+from autograder.tolerance import Tolerance
 
 SPEC = registry.spec("exercise1")
 

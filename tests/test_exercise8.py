@@ -6,7 +6,8 @@ import pytest
 
 from autograder.content import definition
 from autograder.course import Speed
-from autograder.pipeline import Outcome, Timing, Tolerance
+from autograder.pipeline import Outcome, Timing
+from autograder.tolerance import Tolerance
 from autograder.sandbox.wire import TaggedArray
 from exercise_checks import SOLUTIONS, course, grade, spec
 

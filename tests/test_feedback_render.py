@@ -89,7 +89,7 @@ def test_after_a_timeout_the_example_is_a_case_that_ran_or_none(course):
     """Cases left unrun after another case's timeout are never shown as the smallest failing case."""
     from autograder.cases import registry
     from autograder.judging.compare import judge
-    from autograder.pipeline import Tolerance as Tol
+    from autograder.tolerance import Tolerance as Tol
     from autograder.judging.grading import Trial, _concept_report, expected_of, plan
     from autograder.sandbox.runner import Outcome
 
@@ -172,7 +172,7 @@ def test_a_difference_is_said_once():
     from types import SimpleNamespace
 
     from autograder.judging.compare import difference
-    from autograder.pipeline import Tolerance as Tol
+    from autograder.tolerance import Tolerance as Tol
     from autograder.judging.diagnose import _unexplained
     from autograder.sandbox.runner import Outcome
     from autograder.sandbox.wire import TaggedArray

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from autograder.judging.compare import CHUNK, close
-from autograder.pipeline import Tolerance
+from autograder.tolerance import Tolerance
 from autograder.sandbox.stopwatch import heap_mb
 
 

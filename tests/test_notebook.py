@@ -86,23 +86,26 @@ def test_not_a_notebook_is_a_one_line_error(tmp_path):
         notebook_source(bad)
 
 
-def _solved_student_notebook(tmp_path, replace: dict[str, str] | None = None):
-    """exercises/exercise1.ipynb with each function's cell replaced by the solution's code."""
+def _solved_student_notebook(tmp_path, replace: dict[str, str] | None = None, exercise: str = "exercise1",
+                             experiment: str = "print(conv_output_length(5, 3))\nx = 1\n"):
+    """exercises/<exercise>.ipynb with each function's cell replaced by the solution's code, and a last cell
+    with an experiment the student left (bench/check_warm.py uses it too)."""
     from autograder.course import load_course
     from autograder.authoring.notebooks_build import exercise_cells
 
     course = load_course(ROOT / "course.yml")
-    solved = {c.grade_id: c.source for c in exercise_cells(course, "exercise1", (ROOT / "solutions/exercise1/exercise1.py")
-                                                            .read_text(), flavor="nbgrader") if c.role == "solution"}
+    reference = (ROOT / "solutions" / exercise / f"{exercise}.py").read_text()
+    solved = {c.grade_id: c.source for c in exercise_cells(course, exercise, reference, flavor="nbgrader")
+              if c.role == "solution"}
     solved.update(replace or {})
-    nb = json.loads((ROOT / "exercises" / "exercise1.ipynb").read_text())
+    nb = json.loads((ROOT / "exercises" / f"{exercise}.ipynb").read_text())
     for cell in nb["cells"]:
         src = "".join(cell["source"])
         for fn, code in solved.items():
             if cell["cell_type"] == "code" and src.startswith(f"def {fn}("):
                 cell["source"] = code
-    nb["cells"].append(_code("print(conv_output_length(5, 3))\nx = 1\n"))  # an experiment the student left
-    path = tmp_path / "exercise1.ipynb"
+    nb["cells"].append(_code(experiment))
+    path = tmp_path / f"{exercise}.ipynb"
     path.write_text(json.dumps(nb))
     return path
 

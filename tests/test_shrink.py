@@ -9,7 +9,8 @@ from autograder.judging.compare import judge
 from autograder.judging.diagnose import matches
 from autograder.mutants import mutants_for, mutants_of
 from autograder.mutants.base import as_student, call_in_process
-from autograder.pipeline import Outcome, Submission, Tolerance, Trial
+from autograder.pipeline import Outcome, Submission, Trial
+from autograder.tolerance import Tolerance
 
 SPEC = registry.spec("exercise1")
 

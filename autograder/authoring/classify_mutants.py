@@ -214,7 +214,7 @@ def _worker() -> None:
 
     from autograder.content import definition
     from autograder.course import load_course
-    from autograder.pipeline import Tolerance
+    from autograder.tolerance import Tolerance
     from autograder.probes import probes
 
     torch.set_num_threads(1)

@@ -125,8 +125,8 @@ class _Sameness:
         return bool(self.same[shape_a][i, j])
 
 
-# elements of one pairs-by-elements temporary: all pairs of exercise8's speed results at once
-# (6 x 6 x 2 million float64) took the grader to 1.5 GB; in pieces of this size it stays near 10 MB
+# elements of one pairs-by-elements temporary: n values of m elements make n x n x m at once (six
+# 2-million workloads took the grader to 1.5 GB before LARGE kept workloads out); pieces stay near 10 MB
 PAIRS_CHUNK = 1 << 20
 
 

@@ -285,7 +285,7 @@ def _init_worker(course_file: str, course: Course | None, state, seeding: SeedPo
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     _state = state
     _sandbox = Sandbox()
-    _sandbox.__enter__()  # first: the student-side process imports torch while we do
+    _sandbox.__enter__()  # first: its zygote imports torch while we load (and import torch, under spawn)
     try:
         import torch
 

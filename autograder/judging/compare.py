@@ -13,7 +13,7 @@ import numpy as np
 from autograder.cases.space import Invalid
 # STATUS_ORDER and Verdict are also what the exercises' own judges import from here
 from autograder.pipeline import (NOT_ARITHMETIC, STATUS_MISCONCEPTION, STATUS_ORDER, Outcome,  # noqa: F401
-                                 Status, Tolerance, Verdict)
+                                 Status, Verdict)
 from autograder.sandbox.wire import TaggedArray, Unsupported
 
 

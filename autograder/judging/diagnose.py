@@ -27,7 +27,8 @@ from autograder.judging.compare import KindError, close, judge, normalize
 from autograder.content import lookalikes_for
 from autograder.mutants import mutants_for
 from autograder.mutants.base import Lookalike, Mutant, call_in_process
-from autograder.pipeline import COMPARABLE, NOT_ARITHMETIC, Outcome, Status, Tolerance, Trial, one_thread
+from autograder.pipeline import COMPARABLE, NOT_ARITHMETIC, Outcome, Status, Trial, one_thread
+from autograder.tolerance import Tolerance
 from autograder.sandbox.wire import TaggedArray
 
 MAX_TRIALS = 16  # failing cases examined per concept: bounds the mutants' runs in the grader

@@ -19,7 +19,8 @@ from autograder.cases.spec import ExerciseSpec
 from autograder.judging.compare import judge
 from autograder.content import definition
 from autograder.course import Course
-from autograder.pipeline import Outcome, Runner, Status, Submission, Timing, Tolerance, Trial, one_thread, worst
+from autograder.pipeline import Outcome, Runner, Status, Submission, Timing, Trial, one_thread, worst
+from autograder.tolerance import Tolerance
 from autograder.results import ConceptReport, Example, ExerciseReport
 from autograder.judging.result_names import named_items, result_names
 from autograder.formats.show import Shown, value_text
@@ -126,7 +127,7 @@ def _grade_exercise(course: Course, name: str, submission: Submission, *, seed: 
     limits = case_limits.fitted(limits, _oracle_time(course, name, seed, spec, flat),
                                 timed=any(c.call.time_repeats for c in flat))
     trials = run(flat)
-    heap.give_back()  # the results' copies, before the timed processes and the diagnosis
+    heap.give_back()  # what the run and its timed calls freed, before the diagnosis's runs and the next exercise
     by_concept: dict[str, list[Trial]] = {k: [] for k in cases}
     for t in trials:
         by_concept[t.case.concept].append(t)
@@ -147,15 +148,12 @@ def time_case(sandbox, submission: Submission, spec: ExerciseSpec, case: Case, t
     rng = np.random.default_rng(secrets.randbits(128))
     arguments = [case.fresh_arguments(rng) for _ in range(case.call.time_repeats + 1)]
     oracle = spec.oracles[case.function]
-    first = [oracle(**arguments[0])]  # its size sizes the timed processes' heap (stopwatch.heap_mb)
-    result_bytes = int(getattr(first[0], "nbytes", 0))
+    result_bytes = int(getattr(oracle(**arguments[0]), "nbytes", 0))  # sizes the timed processes' heap
     heap.give_back()  # what the untimed run freed: the timed processes need the memory more
 
     def check(k: int, value: Any) -> str:
-        expected = first.pop() if first else oracle(**arguments[k])  # not held past its one use
-        verdict = judge(expected, Outcome(Status.RETURNED, value=value), tol)
-        del expected, value
-        heap.give_back()  # the comparison's temporaries: the timed processes need the memory more
+        verdict = judge(oracle(**arguments[k]), Outcome(Status.RETURNED, value=value), tol)
+        heap.give_back()  # the comparison's temporaries, while a timed process runs beside us
         return "" if verdict.passed else verdict.message
 
     return sandbox.time(submission, case.function, [case.split(a) for a in arguments], baseline=case.call.baseline,

@@ -16,7 +16,7 @@ import numpy as np
 
 from autograder.cases.space import Invalid
 from autograder.judging.compare import KindError, close, difference, normalize
-from autograder.pipeline import Tolerance
+from autograder.tolerance import Tolerance
 from autograder.sandbox.wire import TaggedArray
 
 SIZE_FORMULA = "L_out = (L + 2p - d(K-1) - 1) // s + 1"

@@ -28,8 +28,8 @@ from autograder.cases.space import SEED_MAX, Case
 from autograder.cases.spec import ExerciseSpec
 from autograder.judging.compare import judge
 from autograder.mutants.base import Mutant
-from autograder.pipeline import (COMPARABLE, NOT_ARITHMETIC, Outcome, Runner, Status, Tolerance, Trial, Verdict,
-                                 one_thread)
+from autograder.pipeline import COMPARABLE, NOT_ARITHMETIC, Outcome, Runner, Status, Trial, Verdict, one_thread
+from autograder.tolerance import Tolerance
 
 MAX_ROUNDS = 3
 MAX_STEPS = 40  # in-process steps along a mutant's path

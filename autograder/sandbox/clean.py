@@ -104,11 +104,7 @@ def _empty_fd(top: int, until: float) -> bool:
                 except OSError:
                     is_dir = False
                 if is_dir:
-                    try:
-                        st = entry.stat(follow_symlinks=False)
-                    except OSError:
-                        st = None
-                    if st is not None and (st.st_dev != mine.st_dev or (st.st_dev, st.st_ino) in kept):
+                    if _is_kept(entry, mine.st_dev, kept):
                         holds_mount[-1] = True  # a mount point, or a folder holding one
                         continue
                     below = _open_child(here, entry.name)
@@ -162,6 +158,7 @@ def _empty_fd(top: int, until: float) -> bool:
 
 
 def _is_kept(entry: os.DirEntry, dev: int, kept: set[tuple[int, int]]) -> bool:
+    """A folder on another device than its parent's (`dev`: a mount point) or one found holding one."""
     try:
         st = entry.stat(follow_symlinks=False)
     except OSError:

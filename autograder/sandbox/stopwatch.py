@@ -47,8 +47,7 @@ def heap_mb(inputs: list, result_bytes: int) -> int:
     inputs and result, room for the function's own temporaries, in 16 MiB blocks, from 32 to 256;
     the same for both sides. Less and exercise8's later calls found fresh pages (8 -> 16 ms); more
     only costs memory: 256 MiB for every workload put exercise8's grading above Gradescope's 768 MB."""
-    largest = max((sum(_array(a).nbytes for a in args) for args, _ in inputs), default=0)
-    blocks = -(-6 * (largest + max(result_bytes, 0)) // (16 << 20))
+    blocks = -(-6 * (_largest_call(inputs) + max(result_bytes, 0)) // (16 << 20))
     return min(max(16 * blocks, 32), 256)
 
 
@@ -135,7 +134,7 @@ class _Shared:
     (sparse, RESULT_CAP long: only what is written takes memory)."""
 
     def __init__(self, inputs: list):
-        need = max(sum(_array(a).nbytes for a in args) for args, _ in inputs) if inputs else 0
+        need = _largest_call(inputs)
         self.fds = [os.memfd_create("timed-inputs"), os.memfd_create("timed-result")]
         os.ftruncate(self.fds[0], max(need, 1) + mmap.PAGESIZE)
         os.ftruncate(self.fds[1], RESULT_CAP)
@@ -155,6 +154,11 @@ class _Shared:
         self.result.close()
         for fd in self.fds:
             os.close(fd)
+
+
+def _largest_call(inputs: list) -> int:
+    """Bytes of the largest call's positional arrays."""
+    return max((sum(_array(a).nbytes for a in args) for args, _ in inputs), default=0)
 
 
 def _array(value) -> np.ndarray:

@@ -44,8 +44,7 @@ def serve(msg: dict, request_fd: int, fd: int, box: str) -> None:
     if len(fds) != 2:
         return
     inputs, result = (mmap.mmap(f, 0) for f in fds)
-    heap = msg.get("heap_mb")
-    _steady_memory(min(max(heap, 16), 256) if type(heap) is int else 256)
+    _steady_memory(int(msg.get("heap_mb", 256)))  # the grader sizes it (stopwatch.heap_mb)
     reader = sock.makefile("rb")
     dumps = json.dumps  # captured before the student's code can replace it
 
@@ -87,8 +86,8 @@ def serve(msg: dict, request_fd: int, fd: int, box: str) -> None:
 
 
 def _steady_memory(mb: int, block: int = 16) -> None:
-    """Blocks up to 32 MiB come from a heap that is never given back and whose first `mb` MiB (sized
-    by the grader to the workload: stopwatch.heap_mb) are touched now: otherwise whether a call's result lands on fresh pages (and pays ~2 us a page in
+    """Blocks up to 32 MiB come from a heap that is never given back and whose first `mb` MiB are
+    touched now: otherwise whether a call's result lands on fresh pages (and pays ~2 us a page in
     faults, 8 ms for F.conv2d's 16 MB result) depends on the allocator's history, and one process's
     calls differ by 2x. The same in both roles, before any of the student's code."""
     import ctypes

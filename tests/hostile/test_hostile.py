@@ -279,7 +279,7 @@ def test_lying_objects_earn_nothing(small, sandbox):
 
 def test_wrong_kinds_earn_nothing(small, sandbox):
     from autograder.judging.compare import judge
-    from autograder.pipeline import Tolerance
+    from autograder.tolerance import Tolerance
 
     report, first, _ = grade(small, sandbox, "wrong_kinds")
     assert report.score == 0.0

@@ -16,7 +16,7 @@ import pytest
 
 from autograder.content import definition
 from autograder.judging.grading import grade_exercise, plan, time_case
-from autograder.pipeline import Tolerance
+from autograder.tolerance import Tolerance
 from autograder.sandbox.runner import Sandbox, Submission
 
 # the timing tests, one after another on one worker: they measure CPU time
