@@ -1,0 +1,61 @@
+"""The console script's exit (cli.entry): it skips the interpreter's teardown, but never at the cost
+of output, an atexit handler, or a thread still working."""
+from __future__ import annotations
+
+import io
+import threading
+
+import pytest
+
+from autograder import cli
+
+
+class _Left(Exception):
+    def __init__(self, status: int):
+        self.status = status
+
+
+@pytest.fixture
+def exits(monkeypatch):
+    def fake_exit(status: int):
+        raise _Left(status)
+
+    monkeypatch.setattr(cli.os, "_exit", fake_exit)
+
+
+def test_output_is_flushed_and_atexit_handlers_run_before_the_quick_exit(exits, monkeypatch):
+    out = io.BufferedWriter(io.BytesIO())
+    text = io.TextIOWrapper(out, encoding="utf-8")
+    monkeypatch.setattr(cli.sys, "stdout", text)
+    ran = []  # the process's real handlers are pytest's: a stand-in records the call instead
+    monkeypatch.setattr(cli, "atexit", type("Handlers", (), {"_run_exitfuncs": staticmethod(lambda: ran.append(text.tell()))}))
+    text.write("the report\n")
+    with pytest.raises(_Left) as left:
+        cli._leave(1)
+    assert left.value.status == 1
+    assert ran == [len("the report\n")]  # after the first flush, before leaving
+    assert out.raw.getvalue() == b"the report\n"
+
+
+def test_a_working_thread_gets_the_ordinary_exit_which_waits_for_it(exits):
+    stop = threading.Event()
+    worker = threading.Thread(target=stop.wait)
+    worker.start()
+    try:
+        with pytest.raises(SystemExit) as ordinary:
+            cli._leave(0)
+        assert ordinary.value.code == 0
+    finally:
+        stop.set()
+        worker.join()
+
+
+def test_output_that_cannot_be_flushed_gets_the_ordinary_exit(exits, monkeypatch):
+    class Closed(io.StringIO):
+        def flush(self):
+            raise BrokenPipeError
+
+    monkeypatch.setattr(cli.sys, "stdout", Closed())
+    with pytest.raises(SystemExit) as ordinary:
+        cli._leave(1)
+    assert ordinary.value.code == 1
