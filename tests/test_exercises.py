@@ -137,14 +137,12 @@ def test_the_reference_gets_full_marks_from_the_command_line_in_json(exercise, r
 
 
 @per_exercise
-@pytest.mark.slow
 def test_the_reference_gets_full_marks_in_the_sandbox_on_another_seed(exercise, warm_sandbox):
     report = grade(exercise, reference_path(exercise), 7, warm_sandbox)
     assert report.score == report.max_score, [(c.name, c.status, c.message[:200]) for c in report.concepts if not c.ok]
 
 
 @per_exercise
-@pytest.mark.slow
 def test_the_stub_gets_nothing_and_says_not_implemented(exercise, warm_sandbox):
     report = grade(exercise, None, course().seed, warm_sandbox)
     assert report.score == 0
@@ -152,7 +150,6 @@ def test_the_stub_gets_nothing_and_says_not_implemented(exercise, warm_sandbox):
     assert {c.misconception for c in report.concepts} == {"not-implemented"}
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("exercise, misconception", WRONG)
 def test_a_wrong_submission_loses_exactly_the_concepts_its_mistake_breaks(exercise, misconception, tmp_path,
                                                                           warm_sandbox):
@@ -165,7 +162,6 @@ def test_a_wrong_submission_loses_exactly_the_concepts_its_mistake_breaks(exerci
     assert set(named.values()) == {misconception}, f"{misconception}: named {named}"
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("exercise, file", CORRECT)
 def test_a_correct_submission_written_differently_gets_full_marks(exercise, file, warm_sandbox):
     report = grade(exercise, SOLUTIONS / exercise / "submissions" / file, 20261121, warm_sandbox)

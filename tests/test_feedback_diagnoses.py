@@ -17,7 +17,6 @@ from autograder.formats import render
 from autograder.results import CourseReport, exercise_dict
 from tests.conftest import ROOT
 
-pytestmark = pytest.mark.slow
 
 
 def hint(exercise: str, concept: str) -> str:

@@ -232,6 +232,7 @@ def test_colour_on_a_terminal_and_the_conventions_honoured(graded, monkeypatch):
     assert not colour.search(render(graded, "text", stream=_Terminal()))
 
 
+@pytest.mark.slow  # two `grade` processes
 def test_the_command_follows_columns(tmp_path):
     sub = tmp_path / "exercise1.py"
     sub.write_text("def conv_output_length(length, kernel_size, stride=1, padding=0, dilation=1):\n"

@@ -23,7 +23,6 @@ def _reference(name: str) -> str:
     return (ROOT / "solutions" / name / f"{name}.py").read_text(encoding="utf-8")
 
 
-@pytest.mark.slow
 def test_a_transpose_in_place_costs_its_concept_and_says_the_input_changed(tmp_path, warm_sandbox):
     text = _reference("exercise3").replace(
         "out = conv1d(x.permute(0, 2, 1), weight, bias, stride, padding, dilation)",
@@ -37,7 +36,6 @@ def test_a_transpose_in_place_costs_its_concept_and_says_the_input_changed(tmp_p
     assert "changed its input x in place" in lost["layout"]["message"]
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("container", ["np.array([{0}, {1}])", "torch.tensor([{0}, {1}])", "[{0}, {1}]"])
 def test_sizes_returned_in_an_integer_array_tensor_or_list_get_full_marks(tmp_path, warm_sandbox, container):
     text = _reference("exercise1")
@@ -140,7 +138,6 @@ def _edited(name: str, edits) -> str:
     return text
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("exercise, mistake, concepts, edits",
                          [pytest.param(*m, id=f"{m[0]}-{m[1]}") for m in LEARNER_MISTAKES + MISSING_FEATURES])
 def test_a_learner_mistake_loses_points_in_its_concept_only_on_every_seed(exercise, mistake, concepts, edits,
@@ -162,7 +159,6 @@ def _correct_variants():
             if name != "exercise8" for file in correct_submissions(name)]  # exercise8's are timed (test_exercises)
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("exercise, file", _correct_variants())
 def test_a_correct_variant_keeps_full_marks_on_many_seeds(exercise, file, warm_sandbox):
     """Loops, numpy, lists or arrays returned, a self-check under __main__: full marks on every seed
@@ -174,7 +170,6 @@ def test_a_correct_variant_keeps_full_marks_on_many_seeds(exercise, file, warm_s
         assert report.score == report.max_score, (seed, [(c.name, c.message[:200]) for c in report.concepts if not c.ok])
 
 
-@pytest.mark.slow
 def test_the_feedback_lists_every_invalid_kind_the_code_accepted_not_one_per_run(tmp_path, warm_sandbox):
     from exercise_checks import grade
 

@@ -14,7 +14,6 @@ import pytest
 from autograder.watch import snapshot, wait_for_change
 from tests.conftest import ROOT, reference_path
 
-pytestmark = pytest.mark.slow
 
 
 def _read_until(proc, stream, marker: str, seconds: float) -> str:

@@ -13,7 +13,6 @@ import pytest
 
 from tests.hostile.adversary.kit import ROOT, Run, assert_clean, assert_loses, fixture
 
-pytestmark = pytest.mark.slow
 
 
 def stub(exercise: str) -> str:

@@ -13,7 +13,6 @@ import pytest
 
 from tests.hostile.adversary.kit import MODES, ROOT, Run, assert_loses, fixture
 
-pytestmark = pytest.mark.slow
 
 
 def reference(exercise: str) -> str:

@@ -10,7 +10,6 @@ import pytest
 
 from tests.hostile.adversary.kit import MODES
 
-pytestmark = pytest.mark.slow
 
 
 @pytest.mark.parametrize("mode", MODES)

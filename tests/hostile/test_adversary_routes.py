@@ -15,7 +15,6 @@ import pytest
 
 from tests.hostile.adversary.kit import HERE, ROOT, Run, assert_loses, fixture
 
-pytestmark = pytest.mark.slow
 
 
 def _key_module():

@@ -17,7 +17,6 @@ import pytest
 
 from tests.hostile.adversary.kit import MODES, ROOT, Run, assert_clean, assert_loses, fixture
 
-pytestmark = pytest.mark.slow
 
 
 def grade(tmp_path, exercise: str, text: str, mode: str, budget: float = 150, warm=None):

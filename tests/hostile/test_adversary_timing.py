@@ -12,7 +12,7 @@ import pytest
 from tests.hostile.adversary.kit import ROOT, Run, assert_loses, fixture
 
 # the timing tests, one after another on one worker: they measure CPU time
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("timing")]
+pytestmark = pytest.mark.xdist_group("timing")
 
 
 def grade(tmp_path, warm, attack: str, mode: str = "bwrap"):

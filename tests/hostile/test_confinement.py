@@ -24,7 +24,6 @@ import pytest
 from autograder.cases.space import Call
 from autograder.sandbox.runner import RESULT_CAP, Sandbox, Submission
 
-pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
 SALT = "s3cret-salt-confinement"

@@ -15,7 +15,6 @@ import pytest
 from autograder.judging.grading import grade_exercise
 from autograder.sandbox.runner import Sandbox, Submission
 
-pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
 CONV = "(reached through F.conv1d, F.conv2d, torch.nn.Conv1d, F.unfold or an equivalent) is not allowed in exercise2"

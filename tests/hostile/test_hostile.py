@@ -17,7 +17,7 @@ from autograder.judging.grading import grade_exercise
 from autograder.sandbox.runner import Sandbox, Submission
 
 # one worker runs them all: left_clean looks at the whole machine (sleepers, marker files)
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("hostile-corpus")]
+pytestmark = pytest.mark.xdist_group("hostile-corpus")
 
 ROOT = Path(__file__).resolve().parents[2]
 SUBMISSIONS = Path(__file__).parent / "submissions"

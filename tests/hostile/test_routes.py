@@ -127,6 +127,7 @@ def test_a_table_for_the_seed_of_the_last_report_changes_the_seed(tmp_path, cour
     assert other["seed"] != graded["seed"]  # the student id is part of it too
 
 
+@pytest.mark.slow  # a batch: its workers each start torch
 def test_a_batch_hides_cases_and_its_rows_reproduce(tmp_path, course, warm_sandbox):
     from class_submissions import exercise1_source, small_course
 

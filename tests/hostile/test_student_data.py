@@ -93,8 +93,8 @@ def test_a_refused_sibling_does_not_stop_the_graded_exercise(course, tmp_path):
     assert set(loaded.sources) == {"exercise1"} and loaded.sources["exercise1"] == SOLUTION1
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("fmt", FORMATS)
+# text and json by default, each a `grade` process; the other formats in the slow tier (CI runs both)
+@pytest.mark.parametrize("fmt", [f if f in ("text", "json") else pytest.param(f, marks=pytest.mark.slow) for f in FORMATS])
 def test_a_link_to_proc_environ_shows_no_secret_in_any_format(tmp_path, fmt):
     folder = _folder(tmp_path / "sub")
     (folder / "exercise3.py").symlink_to("/proc/self/environ")
@@ -197,7 +197,6 @@ def test_a_notebook_line_built_to_be_slow_to_read_is_read_fast(course, tmp_path)
                                      "(1200000 characters; at most 1048576)")
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["truncated", "10,000-deep"])
 def test_grade_on_a_malformed_notebook_is_a_one_line_exit_2(tmp_path, kind):
     folder = _folder(tmp_path / "sub", {"exercise3.ipynb": BAD_NOTEBOOKS[kind][0]})
@@ -218,7 +217,6 @@ def hostile_report(course, tmp_path_factory, warm_sandbox):
                         requested="exercise1")
 
 
-@pytest.mark.slow
 def test_hostile_text_is_graded_as_it_is(hostile_report):
     ex = hostile_report.exercises[0]
     status = {c.name: c.status for c in ex.concepts}
@@ -228,7 +226,6 @@ def test_hostile_text_is_graded_as_it_is(hostile_report):
     assert status["pooling"] == status["transpose"] == "passed"
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_every_format_renders_hostile_text_valid_and_visible(hostile_report, fmt):
     out = render(hostile_report, fmt)
@@ -248,7 +245,6 @@ def test_every_format_renders_hostile_text_valid_and_visible(hostile_report, fmt
         assert "\\x1b[2J\\x1b[H exercise1 - Output size: 10 / 10 \\r\\u202eevil\\x08" in text, fmt
 
 
-@pytest.mark.slow
 def test_the_text_report_at_80_columns_draws_no_fake_table(hostile_report):
     from autograder.formats.text import render as text_render
 
@@ -264,7 +260,6 @@ def test_the_text_report_at_80_columns_draws_no_fake_table(hostile_report):
     assert "grade exercise1 --submission sub\\x1b[2J\ufffd" in out  # a file name is student text too
 
 
-@pytest.mark.slow
 def test_grade_on_hostile_text_and_a_non_utf8_folder_name_prints_a_report(tmp_path):
     folder = _folder(Path(os.fsdecode(bytes(tmp_path) + b"/sub\xff\x1b[2J")), {"exercise1.py": HOSTILE_TEXT})
     for fmt in ("text", "junit"):  # before: UnicodeEncodeError on the surrogate, a traceback, no report
@@ -275,7 +270,6 @@ def test_grade_on_hostile_text_and_a_non_utf8_folder_name_prints_a_report(tmp_pa
 
 # -- failures of the grader itself on one student's data ----------------------------------------
 
-@pytest.mark.slow
 def test_a_grader_failure_is_a_crash_grade_for_that_exercise_only(course, tmp_path, monkeypatch, warm_sandbox):
     from autograder.judging import grading
     from autograder.seeding import SeedPolicy
@@ -301,7 +295,6 @@ def test_a_grader_failure_is_a_crash_grade_for_that_exercise_only(course, tmp_pa
     assert all(c.message == why for c in two.concepts)
 
 
-@pytest.mark.slow
 def test_a_1500_deep_attribute_chain_still_gets_a_report(tmp_path):
     """Static analysis recursed past Python's limit here; whatever forbidden.py makes of it now,
     `grade` prints a report and exits 0 or 1, never a traceback."""
@@ -314,7 +307,7 @@ def test_a_1500_deep_attribute_chain_still_gets_a_report(tmp_path):
 
 # -- a batch never loses other students ---------------------------------------------------------
 
-@pytest.mark.slow
+@pytest.mark.slow  # a batch: workers, each starting torch
 @pytest.mark.timeout(300)
 def test_a_batch_grades_every_student_whatever_one_submits(tmp_path, monkeypatch):
     from class_submissions import small_course
@@ -385,7 +378,6 @@ def _children() -> set[int]:
     return set(_descendants(os.getpid()))
 
 
-@pytest.mark.slow
 def test_a_terminal_that_is_not_utf8_still_gets_the_report(tmp_path):
     folder = _folder(tmp_path / "sub", {"exercise1.py": HOSTILE_TEXT})
     done = run_grade("exercise1", "--submission", folder, env={"PYTHONIOENCODING": "ascii"})

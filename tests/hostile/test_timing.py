@@ -20,7 +20,7 @@ from autograder.tolerance import Tolerance
 from autograder.sandbox.runner import Sandbox, Submission
 
 # the timing tests, one after another on one worker: they measure CPU time
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("timing")]
+pytestmark = pytest.mark.xdist_group("timing")
 
 ROOT = Path(__file__).resolve().parents[2]
 ATTACKS = Path(__file__).parent / "timing"
