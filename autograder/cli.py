@@ -93,6 +93,8 @@ def entry() -> None:
 def _leave(status: int) -> None:
     import threading
 
+    if not isinstance(status, int):  # what sys.exit makes of anything else (None is 0) is kept
+        sys.exit(status)
     others = [t for t in threading.enumerate() if t is not threading.main_thread() and not t.daemon]
     if any(t.is_alive() for t in others):
         sys.exit(status)

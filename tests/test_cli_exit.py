@@ -59,3 +59,9 @@ def test_output_that_cannot_be_flushed_gets_the_ordinary_exit(exits, monkeypatch
     with pytest.raises(SystemExit) as ordinary:
         cli._leave(1)
     assert ordinary.value.code == 1
+
+
+def test_a_status_that_is_not_a_number_exits_as_sys_exit_would(exits):
+    with pytest.raises(SystemExit) as ordinary:
+        cli._leave(None)
+    assert ordinary.value.code is None
